@@ -1,0 +1,107 @@
+#!/usr/bin/env bash
+# Netfence's single entry point. On a fresh machine each command installs what it needs first.
+#   ./build.sh            build everything: executables to artifacts/bin, filter objects to artifacts/bpf
+#   ./build.sh test       build, then run every test suite (real-kernel suites need root)
+#   ./build.sh demo       build, then run the demo (needs root)
+#   ./build.sh bench NAME run a benchmark; table to artifacts/bench/NAME.md, figures to NAME.json
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+cd "$ROOT"
+CONFIG=${CONFIG:-Release}
+ARTIFACTS="$ROOT/artifacts"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+# Executable projects and the name each gets in artifacts/bin.
+EXECUTABLES=(
+  "src/Netfence.Demo/Netfence.Demo.csproj"
+)
+
+log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+die() { printf 'build.sh: %s\n' "$*" >&2; exit 1; }
+
+# Installs Debian packages that are missing. Only root can; others get one clear line.
+ensure_packages() {
+  local missing=() pkg
+  for pkg in "$@"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
+  done
+  ((${#missing[@]})) || return 0
+  if [[ $(id -u) -ne 0 ]]; then
+    echo "build.sh: missing Debian packages: ${missing[*]} (run as root to install them)" >&2
+    return 0
+  fi
+  log "installing ${missing[*]}"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+ensure_dotnet() {
+  command -v dotnet >/dev/null || die "the .NET SDK (10.0) is required: dotnet is not on PATH"
+}
+
+build() {
+  ensure_dotnet
+  log "restoring and building ($CONFIG)"
+  dotnet build Netfence.sln -c "$CONFIG" -nologo -clp:ErrorsOnly -v:quiet
+  mkdir -p "$ARTIFACTS/bin" "$ARTIFACTS/bpf"
+  local proj
+  for proj in "${EXECUTABLES[@]}"; do
+    [[ -f $proj ]] || continue
+    dotnet publish "$proj" -c "$CONFIG" --no-build -nologo -v:quiet -o "$ARTIFACTS/bin" >/dev/null
+  done
+}
+
+# Sums the counters of every TRX file and prints one closing line the way runners do.
+summarize_tests() {
+  local dir=$1 total=0 passed=0 failed=0 skipped=0 f c
+  for f in "$dir"/*.trx; do
+    [[ -f $f ]] || continue
+    c=$(grep -o '<Counters [^>]*>' "$f")
+    total=$((total + $(sed -E 's/.* total="([0-9]+)".*/\1/' <<<"$c")))
+    passed=$((passed + $(sed -E 's/.* passed="([0-9]+)".*/\1/' <<<"$c")))
+    failed=$((failed + $(sed -E 's/.* failed="([0-9]+)".*/\1/' <<<"$c")))
+    skipped=$((skipped + $(sed -E 's/.* notExecuted="([0-9]+)".*/\1/' <<<"$c")))
+  done
+  echo "tests: $passed passed, $failed failed, $skipped skipped"
+  if [[ ${NETFENCE_REQUIRE_KERNEL:-} == 1 && $skipped -gt 0 ]]; then
+    echo "build.sh: NETFENCE_REQUIRE_KERNEL=1 but $skipped test(s) skipped:" >&2
+    grep -ho 'testName="[^"]*"[^>]*outcome="NotExecuted"' "$dir"/*.trx | sed -E 's/testName="([^"]*)".*/  \1/' >&2 || true
+    return 1
+  fi
+  ((failed == 0 && total > 0))
+}
+
+test_() {
+  # clang/llvm compile and cross-check reference objects; iproute2 builds namespaces and veths.
+  ensure_packages clang llvm iproute2
+  build
+  local results="$ARTIFACTS/test-results"
+  rm -rf "$results"
+  log "running tests"
+  local rc=0
+  dotnet test Netfence.sln -c "$CONFIG" --no-build -nologo \
+    --logger "trx" --logger "console;verbosity=minimal" --results-directory "$results" || rc=$?
+  summarize_tests "$results" || rc=1
+  return $rc
+}
+
+demo() {
+  ensure_packages iproute2
+  build
+  [[ $(id -u) -eq 0 ]] || die "the demo attaches eBPF programs and makes namespaces: run it as root"
+  "$ARTIFACTS/bin/netfence-demo" "$@"
+}
+
+bench() {
+  [[ $# -ge 1 ]] || die "usage: ./build.sh bench NAME"
+  die "no benchmark named '$1' yet"
+}
+
+case "${1:-build}" in
+  build) build ;;
+  test) test_ ;;
+  demo) shift; demo "$@" ;;
+  bench) shift; bench "$@" ;;
+  *) die "unknown command '$1' (use: build, test, demo, bench NAME)" ;;
+esac
