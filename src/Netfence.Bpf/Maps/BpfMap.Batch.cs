@@ -1,0 +1,181 @@
+using Netfence.Bpf.Syscalls;
+using Netfence.Bpf.Syscalls.Attrs;
+
+namespace Netfence.Bpf.Maps;
+
+public partial class BpfMap
+{
+    /// <summary>Elements asked for per BPF_MAP_LOOKUP_BATCH call (grown when a hash bucket is larger).</summary>
+    const int LookupChunk = 256;
+
+    /// <summary>
+    /// Writes <c>keys.Length / KeySize</c> elements (keys back to back; values back to back, each
+    /// <see cref="ValueBufferSize"/> bytes). Uses BPF_MAP_UPDATE_BATCH where the kernel has it for
+    /// the map type, else one update per element, with the same outcome: elements are written in
+    /// order and the first failure throws the same exception, saying how many were written.
+    /// </summary>
+    /// <returns>The number of elements written (all of them).</returns>
+    public unsafe int UpdateBatch(ReadOnlySpan<byte> keys, ReadOnlySpan<byte> values, UpdateFlags flags = UpdateFlags.Any)
+    {
+        int count = CountKeys(keys);
+        if (values.Length != (long)count * ValueBufferSize)
+            throw new ArgumentException($"map '{Name}': {count} keys need {(long)count * ValueBufferSize} bytes of values ({ValueBufferSize} each), got {values.Length}", nameof(values));
+        CheckFlags(flags);
+        if (count == 0) return 0;
+
+        if (UseBatch(BpfCommand.MapUpdateBatch))
+        {
+            fixed (byte* k = keys, v = values)
+            {
+                var attr = new MapBatchAttr { Keys = (ulong)k, Values = (ulong)v, Count = (uint)count, MapFd = (uint)Fd.Value, ElemFlags = (ulong)flags };
+                if (BpfSyscall.Try(BpfCommand.MapUpdateBatch, ref attr, out var errno) >= 0)
+                {
+                    BatchSupport.Record(Spec.Type, BpfCommand.MapUpdateBatch, true);
+                    return count;
+                }
+                if (!(attr.Count == 0 && BatchSupport.MeansUnsupported(errno) && BatchSupport.IsSupported(Spec.Type, BpfCommand.MapUpdateBatch) is null))
+                    throw MapErrors.For(this, BpfCommand.MapUpdateBatch, errno, Progress("written", attr.Count, count));
+            }
+            // The kernel refused the command before touching any element: either the map type
+            // has no batch update or an element is bad. The per-element path tells which.
+            UpdateEach(keys, values, flags, count);
+            BatchSupport.Record(Spec.Type, BpfCommand.MapUpdateBatch, false);
+            return count;
+        }
+        UpdateEach(keys, values, flags, count);
+        return count;
+    }
+
+    void UpdateEach(ReadOnlySpan<byte> keys, ReadOnlySpan<byte> values, UpdateFlags flags, int count)
+    {
+        int keySize = (int)Spec.KeySize;
+        for (int i = 0; i < count; i++)
+        {
+            var errno = TryUpdate(keys.Slice(i * keySize, keySize), values.Slice(i * ValueBufferSize, ValueBufferSize), flags);
+            if (errno != Errno.None) throw MapErrors.For(this, BpfCommand.MapUpdateBatch, errno, Progress("written", (uint)i, count));
+        }
+    }
+
+    /// <summary>
+    /// Deletes <c>keys.Length / KeySize</c> keys in order. A missing key stops the batch with
+    /// <see cref="MapKeyNotFoundException"/> saying how many were deleted, on both paths.
+    /// </summary>
+    /// <returns>The number of keys deleted (all of them).</returns>
+    public unsafe int DeleteBatch(ReadOnlySpan<byte> keys)
+    {
+        int count = CountKeys(keys);
+        if (count == 0) return 0;
+        if (UseBatch(BpfCommand.MapDeleteBatch))
+        {
+            fixed (byte* k = keys)
+            {
+                var attr = new MapBatchAttr { Keys = (ulong)k, Count = (uint)count, MapFd = (uint)Fd.Value };
+                if (BpfSyscall.Try(BpfCommand.MapDeleteBatch, ref attr, out var errno) >= 0)
+                {
+                    BatchSupport.Record(Spec.Type, BpfCommand.MapDeleteBatch, true);
+                    return count;
+                }
+                if (!(attr.Count == 0 && BatchSupport.MeansUnsupported(errno) && BatchSupport.IsSupported(Spec.Type, BpfCommand.MapDeleteBatch) is null))
+                    throw MapErrors.For(this, BpfCommand.MapDeleteBatch, errno, Progress("deleted", attr.Count, count));
+            }
+            DeleteEach(keys, count);
+            BatchSupport.Record(Spec.Type, BpfCommand.MapDeleteBatch, false);
+            return count;
+        }
+        DeleteEach(keys, count);
+        return count;
+    }
+
+    void DeleteEach(ReadOnlySpan<byte> keys, int count)
+    {
+        int keySize = (int)Spec.KeySize;
+        for (int i = 0; i < count; i++)
+        {
+            var errno = TryDelete(keys.Slice(i * keySize, keySize));
+            if (errno != Errno.None) throw MapErrors.For(this, BpfCommand.MapDeleteBatch, errno, Progress("deleted", (uint)i, count));
+        }
+    }
+
+    /// <summary>
+    /// Every element, read with BPF_MAP_LOOKUP_BATCH where the kernel has it for the map type,
+    /// else by walking the keys and looking each up (the results are the same set).
+    /// </summary>
+    public List<(byte[] Key, byte[] Value)> LookupBatch()
+    {
+        if (UseBatch(BpfCommand.MapLookupBatch))
+        {
+            var result = TryLookupAllBatched(out var unsupported);
+            if (result is not null)
+            {
+                BatchSupport.Record(Spec.Type, BpfCommand.MapLookupBatch, true);
+                return result;
+            }
+            if (unsupported) BatchSupport.Record(Spec.Type, BpfCommand.MapLookupBatch, false);
+        }
+        return Entries().ToList();
+    }
+
+    unsafe List<(byte[] Key, byte[] Value)>? TryLookupAllBatched(out bool unsupported)
+    {
+        unsupported = false;
+        int keySize = (int)Spec.KeySize;
+        // Hash maps use a u32 bucket cursor, other types a key: room for either.
+        var inBatch = new byte[Math.Max(keySize, 8)];
+        var outBatch = new byte[inBatch.Length];
+        var all = new List<(byte[], byte[])>();
+        int chunk = LookupChunk;
+        bool first = true;
+        while (true)
+        {
+            var keys = new byte[chunk * keySize];
+            var values = new byte[(long)chunk * ValueBufferSize];
+            Errno errno;
+            uint got;
+            fixed (byte* pin = inBatch, pout = outBatch, k = keys, v = values)
+            {
+                var attr = new MapBatchAttr
+                {
+                    InBatch = first ? 0 : (ulong)pin, OutBatch = (ulong)pout, Keys = (ulong)k, Values = (ulong)v,
+                    Count = (uint)chunk, MapFd = (uint)Fd.Value,
+                };
+                bool ok = BpfSyscall.Try(BpfCommand.MapLookupBatch, ref attr, out errno) >= 0;
+                got = attr.Count;
+                if (ok) errno = Errno.None;
+            }
+            if (errno == Errno.ENOSPC && got == 0)
+            {
+                // One hash bucket holds more elements than the chunk: ask again with more room.
+                chunk *= 2;
+                continue;
+            }
+            if (errno != Errno.None && errno != Errno.ENOENT)
+            {
+                if (first && all.Count == 0 && BatchSupport.MeansUnsupported(errno) && BatchSupport.IsSupported(Spec.Type, BpfCommand.MapLookupBatch) is null)
+                {
+                    unsupported = true;
+                    return null;
+                }
+                throw MapErrors.For(this, BpfCommand.MapLookupBatch, errno, $"after {all.Count} elements were read");
+            }
+            for (int i = 0; i < got; i++)
+                all.Add((keys.AsSpan(i * keySize, keySize).ToArray(), values.AsSpan(i * ValueBufferSize, ValueBufferSize).ToArray()));
+            // ENOENT means the walk reached the end (possibly with a last partial batch).
+            if (errno == Errno.ENOENT) return all;
+            outBatch.CopyTo(inBatch, 0);
+            first = false;
+        }
+    }
+
+    bool UseBatch(BpfCommand command) =>
+        BatchMode == BatchMode.Auto && BatchSupport.IsSupported(Spec.Type, command) != false;
+
+    int CountKeys(ReadOnlySpan<byte> keys)
+    {
+        if (Spec.KeySize == 0) throw new InvalidOperationException($"map '{Name}' ({Spec.Type}) has no keys");
+        if (keys.Length % Spec.KeySize != 0)
+            throw new ArgumentException($"map '{Name}' has {Spec.KeySize}-byte keys; {keys.Length} bytes is not a whole number of keys", nameof(keys));
+        return (int)(keys.Length / Spec.KeySize);
+    }
+
+    static string Progress(string verb, uint done, int total) => $"{done} of {total} elements {verb} before the failure";
+}
