@@ -50,6 +50,7 @@ public sealed class BpfProgram : IDisposable
                 throw new ArgumentException($"program '{spec.Name}' still references '{insn.Reference}': resolve map references to fds before loading");
         }
         var code = InstructionStream.Encode(spec.Instructions);
+        Memlock.MemlockLimit.EnsureSufficient();
 
         if (logLevel == VerifierLogLevel.None)
         {

@@ -35,6 +35,9 @@ public class BpfException : Exception
     public static string? HintFor(BpfCommand command, Errno errno) => (command, errno) switch
     {
         (BpfCommand.ObjPin, Errno.EPERM) => "the path is not on a bpffs mount, or needs root",
+        (BpfCommand.MapUpdateElem or BpfCommand.MapUpdateBatch or BpfCommand.MapDeleteElem or BpfCommand.MapDeleteBatch, Errno.EPERM) => "the map is frozen (BPF_MAP_FREEZE) or read-only, or the caller needs root or CAP_BPF",
+        // Hash maps report exhaustion as E2BIG (arrays: an index past max_entries).
+        (BpfCommand.MapUpdateElem or BpfCommand.MapUpdateBatch, Errno.E2BIG) => "the map is full (max_entries reached), or an array index is past max_entries",
         (_, Errno.EPERM) => "needs root, or CAP_BPF (plus CAP_NET_ADMIN for networking programs)",
         (_, Errno.E2BIG) => "the kernel rejected the request's size: non-zero bytes past what this kernel knows, or too large a value",
         (BpfCommand.MapUpdateElem or BpfCommand.MapUpdateBatch, Errno.ENOSPC) => "the map is full (max_entries reached)",
