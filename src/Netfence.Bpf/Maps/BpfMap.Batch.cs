@@ -23,21 +23,24 @@ public partial class BpfMap
         CheckFlags(flags);
         if (count == 0) return 0;
 
-        if (UseBatch(BpfCommand.MapUpdateBatch))
+        // The kernel's batch update takes only BPF_F_LOCK as elem_flags: NOEXIST and EXIST are
+        // per-element semantics that only the per-element path can give.
+        if (flags == UpdateFlags.Any && UseBatch(BpfCommand.MapUpdateBatch))
         {
+            Errno errno;
+            uint done;
             fixed (byte* k = keys, v = values)
             {
-                var attr = new MapBatchAttr { Keys = (ulong)k, Values = (ulong)v, Count = (uint)count, MapFd = (uint)Fd.Value, ElemFlags = (ulong)flags };
-                if (BpfSyscall.Try(BpfCommand.MapUpdateBatch, ref attr, out var errno) >= 0)
+                var attr = new MapBatchAttr { Keys = (ulong)k, Values = (ulong)v, Count = (uint)count, MapFd = (uint)Fd.Value };
+                if (BpfSyscall.Try(BpfCommand.MapUpdateBatch, ref attr, out errno) >= 0)
                 {
                     BatchSupport.Record(Spec.Type, BpfCommand.MapUpdateBatch, true);
                     return count;
                 }
-                if (!(attr.Count == 0 && BatchSupport.MeansUnsupported(errno) && BatchSupport.IsSupported(Spec.Type, BpfCommand.MapUpdateBatch) is null))
-                    throw MapErrors.For(this, BpfCommand.MapUpdateBatch, errno, Progress("written", attr.Count, count));
+                done = Processed(attr.Count, count);
             }
-            // The kernel refused the command before touching any element: either the map type
-            // has no batch update or an element is bad. The per-element path tells which.
+            if (!RefusedBeforeStarting(BpfCommand.MapUpdateBatch, errno, done))
+                throw MapErrors.For(this, BpfCommand.MapUpdateBatch, errno, Progress("written", done, count));
             UpdateEach(keys, values, flags, count);
             BatchSupport.Record(Spec.Type, BpfCommand.MapUpdateBatch, false);
             return count;
@@ -67,17 +70,20 @@ public partial class BpfMap
         if (count == 0) return 0;
         if (UseBatch(BpfCommand.MapDeleteBatch))
         {
+            Errno errno;
+            uint done;
             fixed (byte* k = keys)
             {
                 var attr = new MapBatchAttr { Keys = (ulong)k, Count = (uint)count, MapFd = (uint)Fd.Value };
-                if (BpfSyscall.Try(BpfCommand.MapDeleteBatch, ref attr, out var errno) >= 0)
+                if (BpfSyscall.Try(BpfCommand.MapDeleteBatch, ref attr, out errno) >= 0)
                 {
                     BatchSupport.Record(Spec.Type, BpfCommand.MapDeleteBatch, true);
                     return count;
                 }
-                if (!(attr.Count == 0 && BatchSupport.MeansUnsupported(errno) && BatchSupport.IsSupported(Spec.Type, BpfCommand.MapDeleteBatch) is null))
-                    throw MapErrors.For(this, BpfCommand.MapDeleteBatch, errno, Progress("deleted", attr.Count, count));
+                done = Processed(attr.Count, count);
             }
+            if (!RefusedBeforeStarting(BpfCommand.MapDeleteBatch, errno, done))
+                throw MapErrors.For(this, BpfCommand.MapDeleteBatch, errno, Progress("deleted", done, count));
             DeleteEach(keys, count);
             BatchSupport.Record(Spec.Type, BpfCommand.MapDeleteBatch, false);
             return count;
@@ -104,20 +110,22 @@ public partial class BpfMap
     {
         if (UseBatch(BpfCommand.MapLookupBatch))
         {
-            var result = TryLookupAllBatched(out var unsupported);
+            var result = TryLookupAllBatched();
             if (result is not null)
             {
                 BatchSupport.Record(Spec.Type, BpfCommand.MapLookupBatch, true);
                 return result;
             }
-            if (unsupported) BatchSupport.Record(Spec.Type, BpfCommand.MapLookupBatch, false);
+            var entries = Entries().ToList();
+            BatchSupport.Record(Spec.Type, BpfCommand.MapLookupBatch, false);
+            return entries;
         }
         return Entries().ToList();
     }
 
-    unsafe List<(byte[] Key, byte[] Value)>? TryLookupAllBatched(out bool unsupported)
+    /// <summary>Every element via BPF_MAP_LOOKUP_BATCH; null when the kernel refused the command up front.</summary>
+    unsafe List<(byte[] Key, byte[] Value)>? TryLookupAllBatched()
     {
-        unsupported = false;
         int keySize = (int)Spec.KeySize;
         // Hash maps use a u32 bucket cursor, other types a key: room for either.
         var inBatch = new byte[Math.Max(keySize, 8)];
@@ -150,11 +158,7 @@ public partial class BpfMap
             }
             if (errno != Errno.None && errno != Errno.ENOENT)
             {
-                if (first && all.Count == 0 && BatchSupport.MeansUnsupported(errno) && BatchSupport.IsSupported(Spec.Type, BpfCommand.MapLookupBatch) is null)
-                {
-                    unsupported = true;
-                    return null;
-                }
+                if (first && RefusedBeforeStarting(BpfCommand.MapLookupBatch, errno, 0)) return null;
                 throw MapErrors.For(this, BpfCommand.MapLookupBatch, errno, $"after {all.Count} elements were read");
             }
             for (int i = 0; i < got; i++)
@@ -164,6 +168,25 @@ public partial class BpfMap
             outBatch.CopyTo(inBatch, 0);
             first = false;
         }
+    }
+
+    /// <summary>
+    /// The elements a failed batch got through. The kernel writes <c>count</c> back only once it
+    /// has started on the elements; a command refused up front leaves our input there.
+    /// </summary>
+    static uint Processed(uint reported, int requested) => reported >= requested ? 0 : reported;
+
+    /// <summary>
+    /// True when a failed batch should be retried per element: nothing was processed and the
+    /// errno can mean "no batch command for this map type". ENOTSUPP/EOPNOTSUPP say so plainly
+    /// and are cached at once; EINVAL is ambiguous (also a bad element), so the per-element
+    /// path decides and the caller caches only if it succeeds.
+    /// </summary>
+    bool RefusedBeforeStarting(BpfCommand command, Errno errno, uint processed)
+    {
+        if (processed != 0 || !BatchSupport.MeansUnsupported(errno) || BatchSupport.IsSupported(Spec.Type, command) is not null) return false;
+        if (errno != Errno.EINVAL) BatchSupport.Record(Spec.Type, command, false);
+        return true;
     }
 
     bool UseBatch(BpfCommand command) =>
