@@ -27,20 +27,10 @@ public partial class BpfMap
         // per-element semantics that only the per-element path can give.
         if (flags == UpdateFlags.Any && UseBatch(BpfCommand.MapUpdateBatch))
         {
-            Errno errno;
-            uint done;
             fixed (byte* k = keys, v = values)
             {
-                var attr = new MapBatchAttr { Keys = (ulong)k, Values = (ulong)v, Count = (uint)count, MapFd = (uint)Fd.Value };
-                if (BpfSyscall.Try(BpfCommand.MapUpdateBatch, ref attr, out errno) >= 0)
-                {
-                    BatchSupport.Record(Spec.Type, BpfCommand.MapUpdateBatch, true);
-                    return count;
-                }
-                done = Processed(attr.Count, count);
+                if (TryKernelBatch(BpfCommand.MapUpdateBatch, (ulong)k, (ulong)v, count, "written")) return count;
             }
-            if (!RefusedBeforeStarting(BpfCommand.MapUpdateBatch, errno, done))
-                throw MapErrors.For(this, BpfCommand.MapUpdateBatch, errno, Progress("written", done, count));
             UpdateEach(keys, values, flags, count);
             BatchSupport.Record(Spec.Type, BpfCommand.MapUpdateBatch, false);
             return count;
@@ -70,26 +60,35 @@ public partial class BpfMap
         if (count == 0) return 0;
         if (UseBatch(BpfCommand.MapDeleteBatch))
         {
-            Errno errno;
-            uint done;
             fixed (byte* k = keys)
             {
-                var attr = new MapBatchAttr { Keys = (ulong)k, Count = (uint)count, MapFd = (uint)Fd.Value };
-                if (BpfSyscall.Try(BpfCommand.MapDeleteBatch, ref attr, out errno) >= 0)
-                {
-                    BatchSupport.Record(Spec.Type, BpfCommand.MapDeleteBatch, true);
-                    return count;
-                }
-                done = Processed(attr.Count, count);
+                if (TryKernelBatch(BpfCommand.MapDeleteBatch, (ulong)k, 0, count, "deleted")) return count;
             }
-            if (!RefusedBeforeStarting(BpfCommand.MapDeleteBatch, errno, done))
-                throw MapErrors.For(this, BpfCommand.MapDeleteBatch, errno, Progress("deleted", done, count));
             DeleteEach(keys, count);
             BatchSupport.Record(Spec.Type, BpfCommand.MapDeleteBatch, false);
             return count;
         }
         DeleteEach(keys, count);
         return count;
+    }
+
+    /// <summary>
+    /// Runs an update or delete batch in the kernel. True when it did every element; false when
+    /// the kernel refused the command up front and the caller should go per element; throws for
+    /// a failure part-way, saying how far it got.
+    /// </summary>
+    bool TryKernelBatch(BpfCommand command, ulong keys, ulong values, int count, string verb)
+    {
+        var attr = new MapBatchAttr { Keys = keys, Values = values, Count = (uint)count, MapFd = (uint)Fd.Value };
+        if (BpfSyscall.Try(command, ref attr, out var errno) >= 0)
+        {
+            BatchSupport.Record(Spec.Type, command, true);
+            return true;
+        }
+        var done = Processed(attr.Count, count);
+        if (!RefusedBeforeStarting(command, errno, done))
+            throw MapErrors.For(this, command, errno, Progress(verb, done, count));
+        return false;
     }
 
     void DeleteEach(ReadOnlySpan<byte> keys, int count)

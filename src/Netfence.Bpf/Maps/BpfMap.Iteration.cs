@@ -41,24 +41,3 @@ public partial class BpfMap
         }
     }
 }
-
-/// <summary>Iterating a map was given up because it changed faster than it could be walked.</summary>
-public sealed class MapIterationAbortedException(string mapName, long steps)
-    : InvalidOperationException($"iterating map '{mapName}' was aborted after {steps} steps: keys kept being deleted under the walk, so the kernel kept restarting it from the first key")
-{
-    /// <summary>The map's name.</summary>
-    public string MapName { get; } = mapName;
-}
-
-/// <summary>Compares keys by content, for de-duplicating restarted walks.</summary>
-internal sealed class ByteArrayComparer : IEqualityComparer<byte[]>
-{
-    public static readonly ByteArrayComparer Instance = new();
-    public bool Equals(byte[]? x, byte[]? y) => x.AsSpan().SequenceEqual(y);
-    public int GetHashCode(byte[] obj)
-    {
-        var hash = new HashCode();
-        hash.AddBytes(obj);
-        return hash.ToHashCode();
-    }
-}

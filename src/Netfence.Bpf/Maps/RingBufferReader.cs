@@ -130,6 +130,3 @@ public sealed unsafe class RingBufferReader : IDisposable
         Libc.Munmap(_consumer, (nuint)_pageSize);
     }
 }
-
-/// <summary>Receives one ring buffer record; the span is valid only during the call.</summary>
-public delegate void RecordHandler(ReadOnlySpan<byte> record);
