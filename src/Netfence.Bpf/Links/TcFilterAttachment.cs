@@ -44,7 +44,10 @@ public sealed class TcFilterAttachment : Attachment
     /// <inheritdoc />
     protected override string WhyNotPinnable => "netlink tc filters are not bpf objects; find the filter again with TcFilterAttachment.Find by its name";
 
-    uint Parent => Direction == TcDirection.Ingress ? TrafficControl.ClsactIngressParent : TrafficControl.ClsactEgressParent;
+    uint Parent => ParentOf(Direction);
+
+    static uint ParentOf(TcDirection direction)
+        => direction == TcDirection.Ingress ? TrafficControl.ClsactIngressParent : TrafficControl.ClsactEgressParent;
 
     internal static TcFilterAttachment Attach(BpfProgram program, int ifindex, TcDirection direction, TcAttachOptions options, string where)
     {
@@ -94,7 +97,7 @@ public sealed class TcFilterAttachment : Attachment
     {
         using var socket = NetlinkSocket.Open(namespacePath);
         int ifindex = socket.GetInterfaceIndex(interfaceName);
-        var parent = direction == TcDirection.Ingress ? TrafficControl.ClsactIngressParent : TrafficControl.ClsactEgressParent;
+        var parent = ParentOf(direction);
         var where = $"{interfaceName} {direction.ToString().ToLowerInvariant()}" + (namespacePath is { } ns ? $" in {ns}" : "");
         if (!HasClsact(socket, ifindex)) return [];
         return socket.ListFilters(ifindex, parent)
