@@ -48,6 +48,7 @@ public class BpfException : Exception
         (BpfCommand.MapCreate, Errno.EINVAL) => "the kernel rejected the map's type, sizes or flags (LPM tries need BPF_F_NO_PREALLOC)",
         (BpfCommand.ObjPin, Errno.EEXIST) => "something is already pinned at that path",
         (BpfCommand.ObjPin or BpfCommand.ObjGet, Errno.ENOENT) => "no such path on bpffs",
+        (BpfCommand.LinkCreate, Errno.ENODEV) => "no network interface with that index in the calling thread's network namespace",
         (BpfCommand.LinkCreate, Errno.EINVAL) => "this kernel does not support this attach type for the program, or the program was loaded for another expected_attach_type",
         (_, Errno.ENOSYS) => "the kernel was built without bpf() support",
         (_, Errno.EBADF) => "a file descriptor passed to the kernel was closed or not of the right kind",

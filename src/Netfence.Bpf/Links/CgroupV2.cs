@@ -1,0 +1,69 @@
+using Netfence.Bpf.Syscalls;
+
+namespace Netfence.Bpf.Links;
+
+/// <summary>
+/// The cgroup v2 hierarchy: where it is mounted (read from /proc/mounts, since hosts mount it
+/// at /sys/fs/cgroup, /sys/fs/cgroup/unified or elsewhere) and opening cgroups inside it.
+/// </summary>
+public static class CgroupV2
+{
+    /// <summary>The mount point of the cgroup2 filesystem.</summary>
+    public static string FindMount() => FindMount(File.ReadAllText("/proc/mounts"));
+
+    /// <summary>The cgroup2 mount point named in a /proc/mounts text.</summary>
+    public static string FindMount(string procMounts)
+    {
+        foreach (var line in procMounts.Split('\n'))
+        {
+            var fields = line.Split(' ');
+            if (fields.Length >= 3 && fields[2] == "cgroup2") return UnescapeMountField(fields[1]);
+        }
+        throw new InvalidOperationException("no cgroup v2 (cgroup2) filesystem is mounted (none in /proc/mounts): mount one, e.g. `mount -t cgroup2 none /sys/fs/cgroup/unified`");
+    }
+
+    /// <summary>
+    /// Checks that <paramref name="path"/> names an existing directory inside the cgroup v2
+    /// mount and returns its full path.
+    /// </summary>
+    public static string Validate(string path)
+    {
+        if (string.IsNullOrWhiteSpace(path)) throw new ArgumentException("the cgroup path is empty", nameof(path));
+        var mount = Path.TrimEndingDirectorySeparator(FindMount());
+        var full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(path));
+        if (full != mount && !full.StartsWith(mount + "/", StringComparison.Ordinal))
+            throw new ArgumentException($"cgroup '{path}' is not inside the cgroup v2 mount ({mount}); cgroup v1 hierarchies cannot take bpf programs", nameof(path));
+        if (!Directory.Exists(full))
+            throw new ArgumentException($"cgroup '{path}' does not exist", nameof(path));
+        return full;
+    }
+
+    /// <summary>Opens a cgroup directory (O_RDONLY | O_DIRECTORY) after validating its path.</summary>
+    public static BpfFd Open(string path)
+    {
+        var full = Validate(path);
+        int fd = Libc.Open(full, Libc.O_RDONLY | Libc.O_DIRECTORY | Libc.O_CLOEXEC);
+        if (fd < 0) throw new BpfException($"open cgroup '{full}'", Libc.LastErrno);
+        return new BpfFd(fd);
+    }
+
+    // /proc/mounts escapes space, tab, newline and backslash as \ooo octal.
+    static string UnescapeMountField(string field)
+    {
+        if (!field.Contains('\\')) return field;
+        var sb = new System.Text.StringBuilder();
+        for (int i = 0; i < field.Length; i++)
+        {
+            if (field[i] == '\\' && i + 3 < field.Length
+                && IsOctal(field[i + 1]) && IsOctal(field[i + 2]) && IsOctal(field[i + 3]))
+            {
+                sb.Append((char)((field[i + 1] - '0') * 64 + (field[i + 2] - '0') * 8 + (field[i + 3] - '0')));
+                i += 3;
+            }
+            else sb.Append(field[i]);
+        }
+        return sb.ToString();
+    }
+
+    static bool IsOctal(char c) => c is >= '0' and <= '7';
+}

@@ -1,0 +1,67 @@
+using Xunit;
+using Netfence.Bpf.Programs;
+using Netfence.Bpf.Syscalls;
+using Netfence.Bpf.Syscalls.Attrs;
+
+namespace Netfence.KernelTesting;
+
+/// <summary>
+/// Assertions that a test left nothing of ours behind: no namespace, cgroup, pin, qdisc, and no
+/// link or filter still holding a program (a released program id disappears from the kernel).
+/// </summary>
+public static class Leftovers
+{
+    static readonly TimeSpan Grace = TimeSpan.FromSeconds(10);
+
+    /// <summary>The kernel's id for a loaded program.</summary>
+    public static unsafe uint ProgramId(BpfProgram program)
+    {
+        // struct bpf_prog_info begins with type and id (u32 each).
+        uint* info = stackalloc uint[4];
+        var attr = new ObjInfoAttr { BpfFd = (uint)program.Fd.Value, InfoLen = 16, Info = (ulong)info };
+        BpfSyscall.Call(BpfCommand.ObjGetInfoByFd, ref attr);
+        return info[1];
+    }
+
+    /// <summary>True while a program with this id is alive in the kernel.</summary>
+    public static bool ProgramAlive(uint id)
+    {
+        var attr = new IdAttr { Id = id };
+        long fd = BpfSyscall.Try(BpfCommand.ProgGetFdById, ref attr, out var errno);
+        if (fd >= 0)
+        {
+            new BpfFd((int)fd).Dispose();
+            return true;
+        }
+        if (errno == Errno.ENOENT) return false;
+        throw new BpfException("BPF_PROG_GET_FD_BY_ID", errno);
+    }
+
+    /// <summary>
+    /// After the test's own program fd is closed: nothing (link, filter, pin) holds the program
+    /// any more. The kernel frees programs asynchronously, so this polls.
+    /// </summary>
+    public static void AssertProgramReleased(uint id)
+        => Deadline.Require(() => !ProgramAlive(id), Grace, $"program id {id} to be released (a link, filter or pin still holds it)");
+
+    public static void AssertNamespaceGone(string name)
+        => Assert.False(TestNamespace.Exists(name), $"network namespace {name} was left behind");
+
+    public static void AssertCgroupGone(string path)
+        => Assert.False(Directory.Exists(path), $"cgroup {path} was left behind");
+
+    public static void AssertPinGone(string path)
+        => Assert.False(File.Exists(path), $"pin {path} was left behind");
+
+    /// <summary>The qdiscs <c>tc</c> reports on a device in a namespace (kinds only).</summary>
+    public static IReadOnlyList<string> QdiscKinds(TestNamespace ns, string device)
+        => ns.Run("tc", "qdisc", "show", "dev", device).Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(l => l.Split(' ')[1]).ToList();
+
+    /// <summary>The filter lines <c>tc</c> reports on a device's clsact hook.</summary>
+    public static IReadOnlyList<string> Filters(TestNamespace ns, string device, string hook)
+        => ns.Exec("tc", "filter", "show", "dev", device, hook).StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+
+    public static void AssertNoClsact(TestNamespace ns, string device)
+        => Assert.DoesNotContain("clsact", QdiscKinds(ns, device));
+}
