@@ -28,13 +28,15 @@ public static class KernelFeatures
 
     public static FeatureProbe CgroupLinks { get; } = CgroupLinkProbe.Create();
     public static FeatureProbe BatchMapOperations { get; } = BatchOpsProbe.Create();
+    /// <summary>TCX links for TC programs; without them the loader falls back to netlink cls_bpf.</summary>
+    public static FeatureProbe TcxLinks => TcxProbe.Links;
 
     /// <summary>Every probe, in table order.</summary>
     public static IReadOnlyList<FeatureProbe> All { get; } =
     [
         SocketFilterPrograms, SchedClsPrograms, CgroupSkbPrograms, CgroupSockPrograms, CgroupSockAddrPrograms,
         HashMaps, ArrayMaps, PerCpuArrayMaps, LruHashMaps, LpmTrieMaps, RingBuffers,
-        CgroupLinks, BatchMapOperations,
+        CgroupLinks, BatchMapOperations, TcxLinks,
     ];
 
     /// <summary>Probes everything and returns a plain-text table (feature, minimum kernel, answer).</summary>

@@ -1,3 +1,4 @@
+using Netfence.Bpf.Features;
 using Netfence.Bpf.Programs;
 using Netfence.Bpf.Syscalls.Attrs;
 
@@ -25,12 +26,12 @@ public static class CgroupAttach
             {
                 CgroupAttachMode.Link => true,
                 CgroupAttachMode.ProgAttach => false,
-                CgroupAttachMode.Auto => CgroupLinkProbe.Links.IsSupported,
+                CgroupAttachMode.Auto => KernelFeatures.CgroupLinks.IsSupported,
                 _ => throw new ArgumentOutOfRangeException(nameof(mode), mode, "unknown cgroup attach mode"),
             };
             if (!useLink) return LegacyCgroupAttachment.Attach(cgroup, program, fullPath, attachType);
 
-            if (mode == CgroupAttachMode.Link) CgroupLinkProbe.Links.Status.ThrowIfUnsupported();
+            if (mode == CgroupAttachMode.Link) KernelFeatures.CgroupLinks.Status.ThrowIfUnsupported();
             try
             {
                 var attr = new LinkCreateAttr { ProgFd = (uint)program.Fd.Value, TargetFdOrIfindex = (uint)cgroup.Value, AttachType = (uint)attachType };
