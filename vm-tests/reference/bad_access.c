@@ -1,9 +1,10 @@
-/* Deliberately rejected by the verifier: it dereferences a map value without a NULL check.
+/* Deliberately rejected by the verifier: it dereferences a hash map value without a NULL check
+ * (a hash map, because recent kernels know an array lookup with a constant in-range key cannot fail).
  * The loader test expects the C source line below to appear in the verifier log. */
 #include "netfence_min.h"
 
 struct {
-    __uint(type, BPF_MAP_TYPE_ARRAY);
+    __uint(type, BPF_MAP_TYPE_HASH);
     __type(key, __u32);
     __type(value, __u64);
     __uint(max_entries, 1);
