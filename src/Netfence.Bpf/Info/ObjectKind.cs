@@ -1,0 +1,10 @@
+namespace Netfence.Bpf.Info;
+
+/// <summary>The kind of bpf object behind a file descriptor.</summary>
+public enum ObjectKind
+{
+    Map,
+    Program,
+    Link,
+    Btf,
+}

@@ -1,0 +1,49 @@
+namespace Netfence.KernelTesting;
+
+/// <summary>
+/// Compiles the C reference programs in <c>vm-tests/reference</c> with Debian's clang at test
+/// time, so tests read objects exactly as the toolchain writes them.
+/// </summary>
+public static class ReferenceObjects
+{
+    static readonly Lock Gate = new();
+    static readonly Dictionary<string, string> Compiled = [];
+
+    /// <summary>The directory holding the reference C sources.</summary>
+    public static string SourceDirectory
+    {
+        get
+        {
+            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            {
+                var candidate = Path.Combine(dir.FullName, "vm-tests", "reference");
+                if (Directory.Exists(candidate)) return candidate;
+            }
+            throw new DirectoryNotFoundException($"cannot find vm-tests/reference above {AppContext.BaseDirectory}");
+        }
+    }
+
+    /// <summary>Compiles <paramref name="source"/> (e.g. <c>counter.c</c>) once per test run and returns the object's path.</summary>
+    public static string Compile(string source)
+    {
+        lock (Gate)
+        {
+            if (Compiled.TryGetValue(source, out var existing)) return existing;
+            var input = Path.Combine(SourceDirectory, source);
+            var output = Path.Combine(Path.GetTempPath(), $"nft-{Environment.ProcessId}-{Path.GetFileNameWithoutExtension(source)}.o");
+            Command.Result result;
+            try
+            {
+                result = Command.Try("clang", "-O2", "-g", "-target", "bpf", "-c", input, "-o", output);
+            }
+            catch (System.ComponentModel.Win32Exception e)
+            {
+                throw new InvalidOperationException("clang is not installed, so the reference eBPF objects cannot be compiled: run ./build.sh test as root once (it installs clang), or apt-get install clang", e);
+            }
+            if (result.ExitCode != 0)
+                throw new InvalidOperationException($"clang failed to compile {input}:\n{result.StdErr}");
+            Compiled[source] = output;
+            return output;
+        }
+    }
+}
