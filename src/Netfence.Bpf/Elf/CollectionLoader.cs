@@ -107,7 +107,7 @@ public static class CollectionLoader
             if (m.Contents is { } contents)
             {
                 map.Update(stackalloc byte[4], contents);
-                if (m.Freeze) Freeze(map);
+                if (m.Freeze) map.Freeze();
             }
             return map;
         }
@@ -130,13 +130,6 @@ public static class CollectionLoader
         if (have.Flags != w.Flags) differences.Add($"flags {have.Flags} vs {w.Flags}");
         if (differences.Count > 0)
             throw new InvalidOperationException($"{spec.FileName}: the map pinned at {path} is not compatible with map '{wanted.Name}' ({string.Join(", ", differences)} [pinned vs object]); remove the pin or fix the object");
-    }
-
-    /// <summary>BPF_MAP_FREEZE: programs keep reading, user space can no longer write.</summary>
-    static void Freeze(BpfMap map)
-    {
-        var attr = new FdOnlyAttr { Fd = (uint)map.Fd.Value };
-        BpfSyscall.Call(BpfCommand.MapFreeze, ref attr, $"map '{map.Name}'");
     }
 
     static List<Instruction> ResolveReferences(CollectionSpec spec, CollectionProgramSpec p, Dictionary<string, BpfMap> maps)
