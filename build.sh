@@ -72,6 +72,22 @@ summarize_tests() {
   ((failed == 0 && total > 0))
 }
 
+# Kernel tests name everything they make with the "nft" prefix; after a run nothing of that
+# name may remain (a namespace, a cgroup, a pin), whichever test forgot to clean up.
+check_leftovers() {
+  [[ $(id -u) -eq 0 ]] || return 0
+  local left=() mnt
+  while read -r ns _; do if [[ $ns == nft* ]]; then left+=("netns $ns"); fi; done < <(ip netns list 2>/dev/null)
+  while read -r _ mnt type _; do
+    [[ $type == cgroup2 || $type == bpf ]] || continue
+    while IFS= read -r path; do left+=("$type $path"); done < <(find "$mnt" -mindepth 1 -maxdepth 1 -name 'nft*' 2>/dev/null)
+  done < /proc/mounts
+  ((${#left[@]} == 0)) && return 0
+  printf 'build.sh: kernel tests left these behind:\n' >&2
+  printf '  %s\n' "${left[@]}" >&2
+  return 1
+}
+
 test_() {
   # clang/llvm compile and cross-check reference objects; iproute2 builds namespaces and veths.
   ensure_packages clang llvm iproute2
@@ -83,6 +99,7 @@ test_() {
   dotnet test Netfence.sln -c "$CONFIG" --no-build -nologo \
     --logger "trx" --logger "console;verbosity=minimal" --results-directory "$results" || rc=$?
   summarize_tests "$results" || rc=1
+  check_leftovers || rc=1
   return $rc
 }
 

@@ -1,7 +1,7 @@
 using Xunit;
 using Netfence.Bpf.Programs;
 using Netfence.Bpf.Syscalls;
-using Netfence.Bpf.Syscalls.Attrs;
+using Netfence.Bpf.Info;
 
 namespace Netfence.KernelTesting;
 
@@ -14,27 +14,20 @@ public static class Leftovers
     static readonly TimeSpan Grace = TimeSpan.FromSeconds(10);
 
     /// <summary>The kernel's id for a loaded program.</summary>
-    public static unsafe uint ProgramId(BpfProgram program)
-    {
-        // struct bpf_prog_info begins with type and id (u32 each).
-        uint* info = stackalloc uint[4];
-        var attr = new ObjInfoAttr { BpfFd = (uint)program.Fd.Value, InfoLen = 16, Info = (ulong)info };
-        BpfSyscall.Call(BpfCommand.ObjGetInfoByFd, ref attr);
-        return info[1];
-    }
+    public static uint ProgramId(BpfProgram program) => ObjectInfo.Program(program.Fd).Id;
 
     /// <summary>True while a program with this id is alive in the kernel.</summary>
     public static bool ProgramAlive(uint id)
     {
-        var attr = new IdAttr { Id = id };
-        long fd = BpfSyscall.Try(BpfCommand.ProgGetFdById, ref attr, out var errno);
-        if (fd >= 0)
+        try
         {
-            new BpfFd((int)fd).Dispose();
+            ObjectIds.OpenProgram(id).Dispose();
             return true;
         }
-        if (errno == Errno.ENOENT) return false;
-        throw new BpfException("BPF_PROG_GET_FD_BY_ID", errno);
+        catch (BpfException e) when (e.Errno == Errno.ENOENT)
+        {
+            return false;
+        }
     }
 
     /// <summary>

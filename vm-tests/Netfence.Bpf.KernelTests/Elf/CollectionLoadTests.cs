@@ -1,5 +1,4 @@
 using Netfence.Bpf.Elf;
-using Netfence.Bpf.KernelTests.Pinning;
 using Netfence.Bpf.Maps;
 using Netfence.Bpf.Programs;
 using Netfence.Bpf.Syscalls;
@@ -59,7 +58,7 @@ public class CollectionLoadTests
         var value = new byte[8];
         Assert.True(rodata.TryLookup(new byte[4], value));
         Assert.Equal(9u, BitConverter.ToUInt32(value, spec.Variables["verdict"].Offset));
-        var ex = Assert.Throws<BpfException>(() => rodata.Update(new byte[4], new byte[8]));
+        var ex = Assert.Throws<Netfence.Bpf.Maps.MapFrozenException>(() => rodata.Update(new byte[4], new byte[8]));
         Assert.Equal(Errno.EPERM, ex.Errno);
         // .data stays writable from user space.
         c.Maps[".data"].Update(new byte[4], BitConverter.GetBytes(11u));

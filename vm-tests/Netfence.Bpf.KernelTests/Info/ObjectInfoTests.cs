@@ -2,7 +2,6 @@ using System.Runtime.InteropServices;
 using Netfence.Bpf.Asm;
 using Netfence.Bpf.Elf;
 using Netfence.Bpf.Info;
-using Netfence.Bpf.KernelTests.Pinning;
 using Netfence.Bpf.Maps;
 using Netfence.Bpf.Pinning;
 using Netfence.Bpf.Programs;

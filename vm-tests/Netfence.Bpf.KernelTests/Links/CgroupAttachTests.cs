@@ -70,10 +70,10 @@ public class CgroupAttachTests
         int port = ((IPEndPoint)listener.LocalEndpoint).Port;
         uint programId;
         string pin;
-        using (var bpffs = new BpfFsMount())
+        using (var bpffs = new PinScratch())
         using (var cgroup = new TestCgroup())
         {
-            pin = bpffs.PinPath("conn4");
+            pin = bpffs["conn4"];
             using (var program = TestPrograms.DenyConnect4())
             {
                 programId = Leftovers.ProgramId(program);

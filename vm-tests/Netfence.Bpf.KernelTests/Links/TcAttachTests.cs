@@ -183,11 +183,11 @@ public class TcAttachTests
     public void A_pinned_tcx_link_keeps_filtering_after_its_fds_close_and_is_adopted_and_detached()
     {
         uint programId;
-        using (var bpffs = new BpfFsMount())
+        using (var bpffs = new PinScratch())
         using (var net = new Topology())
         {
             var (ns, device) = net.HookFor(TcDirection.Egress);
-            var pin = bpffs.PinPath("tcx_egress");
+            var pin = bpffs["tcx_egress"];
             using (var program = TestPrograms.DropPort(DroppedPort))
             {
                 programId = Leftovers.ProgramId(program);
