@@ -55,7 +55,8 @@ internal sealed partial class BodyWalker
     private void CheckLocal(IVariableDeclaratorOperation declarator)
     {
         if (declarator.Symbol.Type.IsReferenceType)
-            Report(DiagnosticCatalogue.ReferenceTypeVariable, declarator, declarator.Symbol.Name, declarator.Symbol.Type.ToDisplayString());
+            Report(DiagnosticCatalogue.ReferenceTypeVariable, declarator.Symbol.Locations.FirstOrDefault() ?? declarator.Syntax.GetLocation(),
+                declarator.Symbol.Name, declarator.Symbol.Type.ToDisplayString());
     }
 
     // Returns whether the initializer's operations should still be walked: a map definition is metadata for the
@@ -78,12 +79,12 @@ internal sealed partial class BodyWalker
                 _ => "is not initialised with new(...)",
             };
             if (problem is not null)
-                Report(DiagnosticCatalogue.MapFieldDeclaration, initializer, field.Name, problem);
+                Report(DiagnosticCatalogue.MapFieldDeclaration, initializer.Value, field.Name, problem);
             return false;
         }
 
         if (field.IsStatic && field.IsReadOnly && !initializer.Value.ConstantValue.HasValue)
-            Report(DiagnosticCatalogue.ConfigFieldInitializer, initializer, field.Name);
+            Report(DiagnosticCatalogue.ConfigFieldInitializer, initializer.Value, field.Name);
         return true;
     }
 }
