@@ -1,0 +1,34 @@
+using static Netfence.Bpf.Sdk.KernelNumbers;
+
+namespace Netfence.Bpf.Sdk;
+
+/// <summary>
+/// Kernel helpers without a map argument. In the kernel each is one helper call; in .NET each asks
+/// <see cref="BpfRuntime.Current"/>, which tests replace with a deterministic runtime.
+/// </summary>
+public static class Bpf
+{
+    /// <summary>bpf_ktime_get_ns: CLOCK_MONOTONIC in nanoseconds (stops while suspended).</summary>
+    [Helper(HelperKtimeGetNs)]
+    public static ulong KtimeGetNs() => BpfRuntime.Current.KtimeGetNs();
+
+    /// <summary>bpf_ktime_get_boot_ns: CLOCK_BOOTTIME in nanoseconds (counts suspend).</summary>
+    [Helper(HelperKtimeGetBootNs)]
+    public static ulong KtimeGetBootNs() => BpfRuntime.Current.KtimeGetBootNs();
+
+    /// <summary>bpf_get_current_cgroup_id: the cgroup v2 id (inode) of the current task.</summary>
+    [Helper(HelperGetCurrentCgroupId)]
+    public static ulong GetCurrentCgroupId() => BpfRuntime.Current.GetCurrentCgroupId();
+
+    /// <summary>bpf_get_current_pid_tgid: tgid (process id) in the high 32 bits, thread id in the low 32.</summary>
+    [Helper(HelperGetCurrentPidTgid)]
+    public static ulong GetCurrentPidTgid() => BpfRuntime.Current.GetCurrentPidTgid();
+
+    /// <summary>bpf_get_prandom_u32: a pseudo-random 32-bit number.</summary>
+    [Helper(HelperGetPrandomU32)]
+    public static uint GetPrandomU32() => BpfRuntime.Current.GetPrandomU32();
+
+    /// <summary>bpf_get_smp_processor_id: the CPU the program runs on.</summary>
+    [Helper(HelperGetSmpProcessorId)]
+    public static uint GetSmpProcessorId() => BpfRuntime.Current.GetSmpProcessorId();
+}

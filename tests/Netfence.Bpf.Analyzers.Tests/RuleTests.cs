@@ -1,0 +1,275 @@
+using static Netfence.Bpf.Analyzers.Tests.Verifier;
+
+namespace Netfence.Bpf.Analyzers.Tests;
+
+// One rejected construct and its accepted alternative per NF id. Test names start with the id: the catalogue
+// test uses that to prove every analyzer entry is exercised.
+public sealed class RuleTests
+{
+    private const string Struct = "public struct S { public int A; }";
+
+    [Fact] public Task NF0001_rejects_class_allocation() =>
+        Members("static int F() { _ = {|NF0001:new C()|}; return 0; }", "public class C { }");
+
+    [Fact] public Task NF0001_accepts_struct_locals() =>
+        Members("static int F() { S s = new S(); s.A = 1; return s.A; }", Struct);
+
+    [Fact] public Task NF0002_rejects_arrays() =>
+        Members("static int F() { _ = {|NF0002:new int[4]|}; return 0; }");
+
+    [Fact] public Task NF0002_accepts_struct_with_fields() =>
+        Members("static int F() { S s = default; s.A = 4; return s.A; }", Struct);
+
+    [Fact] public Task NF0003_rejects_strings() =>
+        Members("static int F() { _ = {|NF0003:\"drop\"|}; return 0; }");
+
+    [Fact] public Task NF0003_accepts_numeric_constants() =>
+        Members("const int Drop = 2; static int F() => Drop;");
+
+    [Fact] public Task NF0004_rejects_boxing() =>
+        Members("static int F(int x) { _ = {|NF0004:(object)x|}; return 0; }");
+
+    [Fact] public Task NF0004_accepts_value_copies() =>
+        Members("static int F(int x) { int y = x; return y; }");
+
+    [Fact] public Task NF0005_rejects_lambdas() =>
+        Members("static int F() { _ = (Func<int>)({|NF0005:() => 1|}); return 0; }");
+
+    [Fact] public Task NF0005_accepts_direct_static_calls() =>
+        Members("static int One() => 1; static int F() => One();");
+
+    [Fact] public Task NF0006_rejects_linq() =>
+        Members("static int F(int[] {|NF0027:xs|}) => {|NF0006:System.Linq.Enumerable.Count(xs)|};");
+
+    [Fact] public Task NF0006_accepts_bounded_loops() =>
+        Members("static int F(int x) { int s = 0; for (int i = 0; i < 8; i++) s += x; return s; }");
+
+    [Fact] public Task NF0007_rejects_interface_calls() =>
+        Members("static int F<T>(T x) where T : unmanaged, IComparable<T> => {|NF0007:x.CompareTo(x)|};");
+
+    [Fact] public Task NF0007_accepts_sdk_static_calls() =>
+        Members("static int F(ushort x) => Net.Ntohs(x);");
+
+    [Fact] public Task NF0008_rejects_throw() =>
+        Members("static int F(int x) { if (x < 0) {|NF0008:throw {|NF0001:new InvalidOperationException()|};|} return x; }");
+
+    [Fact] public Task NF0008_accepts_returning_a_verdict() =>
+        Members("static int F(int x) => x < 0 ? TcAction.Shot : TcAction.Ok;");
+
+    [Fact] public Task NF0009_rejects_try_finally() =>
+        Members("static int F(int x) { {|NF0009:try { return x; } finally { }|} }");
+
+    [Fact] public Task NF0009_accepts_early_return() =>
+        Members("static int F(int x) { if (x == 0) return 1; return x; }");
+
+    [Fact] public Task NF0010_rejects_checked_arithmetic() =>
+        Members("static int F(int x) => checked({|NF0010:x + 1|});");
+
+    [Fact] public Task NF0010_accepts_unchecked_arithmetic() =>
+        Members("static int F(int x) => unchecked(x + 1);");
+
+    [Fact] public Task NF0011_rejects_floating_point() =>
+        Members("static int F(int x) { double d = {|NF0011:x * 1.5|}; return 0; }");
+
+    [Fact] public Task NF0011_accepts_fixed_point() =>
+        Members("static int F(int x) => x * 3 / 2;");
+
+    [Fact] public Task NF0012_rejects_direct_recursion() =>
+        Members("static int F(int x) => x == 0 ? 0 : {|NF0012:F(x - 1)|};");
+
+    [Fact] public Task NF0012_rejects_mutual_recursion() =>
+        Members("static int A(int x) => x == 0 ? 0 : {|NF0012:B(x - 1)|}; static int B(int x) => {|NF0012:A(x)|};");
+
+    [Fact] public Task NF0012_accepts_calls_without_cycles() =>
+        Members("static int A(int x) => B(x) + C(x); static int B(int x) => C(x); static int C(int x) => x;");
+
+    [Fact] public Task NF0013_rejects_infinite_loop_without_break() =>
+        Members("static int F() { int i = 0; {|NF0013:while|} (true) { i++; } }");
+
+    [Fact] public Task NF0013_rejects_loop_bounded_by_a_parameter() =>
+        Members("static int F(int n) { int s = 0; {|NF0013:for|} (int i = 0; i < n; i++) s += i; return s; }");
+
+    [Fact] public Task NF0013_accepts_constant_config_and_break_bounds() =>
+        Members("""
+            static readonly int MaxHeaders = 4;
+            static int F(int n)
+            {
+                int s = 0;
+                for (int i = 0; i < 16; i++) s += i;
+                for (int i = 0; i < MaxHeaders && i < n; i++) s += i;
+                while (true) { if (s > 100) break; s += 7; }
+                return s;
+            }
+            """);
+
+    [Fact] public Task NF0014_rejects_library_calls() =>
+        Members("static int F(int a, int b) => {|NF0014:Math.Max(a, b)|};");
+
+    [Fact] public Task NF0014_accepts_plain_expressions() =>
+        Members("static int F(int a, int b) => a > b ? a : b;");
+
+    [Fact] public Task NF0015_rejects_calls_to_non_bpf_user_code() =>
+        Members("static int F(int x) => {|NF0015:Helpers.Twice(x)|};", "public static class Helpers { public static int Twice(int x) => x * 2; }");
+
+    [Fact] public Task NF0015_accepts_calls_to_bpf_code_types() =>
+        Members("static int F(int x) => Helpers.Twice(x);", "[BpfCode] public static class Helpers { public static int Twice(int x) => x * 2; }");
+
+    [Fact] public Task NF0017_rejects_unguarded_divisor() =>
+        Members("static int F(int a, int b) => a / {|NF0017:b|};");
+
+    [Fact] public Task NF0017_rejects_guarded_but_reassigned_divisor() =>
+        Members("static int F(int a, int b) { if (b != 0) { b = b - 1; return a % {|NF0017:b|}; } return 0; }");
+
+    [Fact] public Task NF0017_accepts_constant_and_guarded_divisors() =>
+        Members("""
+            static int F(int a, int b, uint c)
+            {
+                int q = a / 4;
+                if (b > 0) q += a / b;
+                if (c != 0 && a > 0) q += (int)((uint)a % c);
+                return b != 0 ? q / b : q;
+            }
+            """);
+
+    [Fact] public Task NF0018_rejects_discarded_lookup() =>
+        Members("static readonly HashMap<uint, ulong> M = new(16); static int F(uint k) { {|NF0018:M.TryLookup(k, out _)|}; return 0; }");
+
+    [Fact] public Task NF0018_accepts_checked_lookup() =>
+        Members("static readonly HashMap<uint, ulong> M = new(16); static int F(uint k) { if (M.TryLookup(k, out var v)) return (int)v; return 0; }");
+
+    [Fact] public Task NF0020_rejects_mutable_static_fields() =>
+        Members("static int {|NF0020:Counter|}; static int F() => Counter;");
+
+    [Fact] public Task NF0020_accepts_readonly_configuration() =>
+        Members("static readonly int Counter = 0; static int F() => Counter;");
+
+    [Fact] public Task NF0021_rejects_stackalloc() =>
+        Members("static int F() { Span<int> s = {|NF0021:stackalloc int[4]|}; return s[0]; }");
+
+    [Fact] public Task NF0021_accepts_struct_scratch_space() =>
+        Members("static int F() { S s = default; return s.A; }", Struct);
+
+    [Fact] public Task NF0022_rejects_foreach_over_collections() =>
+        Members("static int F(System.Collections.Generic.List<int> {|NF0027:xs|}) { int s = 0; foreach (var x in {|NF0022:xs|}) s += x; return s; }");
+
+    [Fact] public Task NF0022_accepts_foreach_over_spans() =>
+        Members("static int F(ReadOnlySpan<byte> bytes) { int s = 0; foreach (var b in bytes) s += b; return s; }");
+
+    [Fact] public Task NF0023_rejects_lock() =>
+        Members("static int F(object {|NF0027:o|}) { {|NF0023:lock (o) { }|} return 0; }");
+
+    [Fact] public Task NF0023_accepts_per_cpu_counters() =>
+        Members("static readonly PerCpuArrayMap<ulong> Counters = new(4); static int F() { Counters.Increment(0); return 0; }");
+
+    [Fact] public Task NF0024_rejects_async_methods() =>
+        Members("static async System.Threading.Tasks.Task {|NF0024:F|}() { }");
+
+    [Fact] public Task NF0024_accepts_synchronous_methods() =>
+        Members("static int F() => 1;");
+
+    [Fact] public Task NF0025_rejects_iterators() =>
+        Members("static System.Collections.Generic.IEnumerable<int> F() { {|NF0025:yield return 1;|} }");
+
+    [Fact] public Task NF0025_accepts_single_results() =>
+        Members("static int F() { return 1; }");
+
+    [Fact] public Task NF0026_rejects_dynamic() =>
+        Members("static int F(dynamic {|NF0027:d|}) => {|NF0026:d + 1|};");
+
+    [Fact] public Task NF0026_accepts_static_types() =>
+        Members("static int F(int d) => d + 1;");
+
+    [Fact] public Task NF0027_rejects_reference_type_locals() =>
+        Members("static int F() { object {|NF0027:o|} = null; return 0; }");
+
+    [Fact] public Task NF0027_accepts_value_type_locals() =>
+        Members("static int F() { int i = 0; return i; }");
+
+    [Fact] public Task NF0028_rejects_generic_methods_over_any_type() =>
+        Members("static int F<{|NF0028:T|}>(T x) => 0;");
+
+    [Fact] public Task NF0028_accepts_unmanaged_generic_methods() =>
+        Members("static int F<T>(T x) where T : unmanaged => 0;");
+
+    [Fact] public Task NF0029_rejects_mutable_map_field() =>
+        Members("static HashMap<uint, ulong> {|NF0029:M|} = new(16);");
+
+    [Fact] public Task NF0029_rejects_non_constant_map_arguments() =>
+        Members("static uint Size() => 16; static readonly HashMap<uint, ulong> M = {|NF0029:new(Size())|};");
+
+    [Fact] public Task NF0029_accepts_constant_map_definitions() =>
+        Members("static readonly LruHashMap<uint, ulong> M = new(maxEntries: 1024, pinning: MapPinning.ByName);");
+
+    [Fact] public Task NF0030_rejects_wrong_context_for_hook() =>
+        Members("[Program(Hook.TcIngress)] public static int {|NF0030:F|}(SockAddr ctx) => 0;");
+
+    [Fact] public Task NF0030_rejects_non_int_return() =>
+        Members("[Program(Hook.CgroupConnect4)] public static uint {|NF0030:F|}(SockAddr ctx) => 1;");
+
+    [Fact] public Task NF0030_accepts_matching_signature() =>
+        Members("[Program(Hook.TcxEgress)] public static int F(SkBuff ctx) => Tcx.Next; [Program(Hook.CgroupConnect6)] public static int G(SockAddr ctx) => SockAddrVerdict.Allow;");
+
+    [Fact] public Task NF0031_rejects_typeof() =>
+        Members("static int F() { _ = {|NF0031:typeof(int)|}; return 0; }");
+
+    [Fact] public Task NF0031_accepts_sizeof() =>
+        Members("static int F() => sizeof(int);");
+
+    [Fact] public Task NF0032_rejects_managed_only_members() =>
+        Members("static int F(SkBuff ctx) => {|NF0032:ctx.ContextImage|}.Length;");
+
+    [Fact] public Task NF0032_accepts_context_fields() =>
+        Members("static int F(SkBuff ctx) => (int)ctx.Len;");
+
+    [Fact] public Task NF0033_rejects_variable_context_index() =>
+        Members("static uint F(SkBuff ctx, int i) => {|NF0033:ctx.RemoteIp6(i)|};");
+
+    [Fact] public Task NF0033_rejects_out_of_range_context_index() =>
+        Members("static uint F(SockAddr ctx) => {|NF0033:ctx.UserIp6(4)|};");
+
+    [Fact] public Task NF0033_accepts_constant_context_index() =>
+        Members("static uint F(SkBuff ctx) => ctx.RemoteIp6(3);");
+
+    [Fact] public Task NF0034_rejects_computed_configuration() =>
+        Members("static uint Compute() => 443; static readonly uint Port = {|NF0034:Compute()|};");
+
+    [Fact] public Task NF0034_accepts_constant_configuration() =>
+        Members("const uint DefaultPort = 443; static readonly uint Port = DefaultPort; static int F() => (int)Port;");
+
+    [Fact] public Task Accepts_a_realistic_filter() => Source("""
+        using Netfence.Bpf.Sdk;
+
+        public struct FlowKey { public uint Source; public uint Destination; public ushort Port; public ushort Padding; }
+
+        public static class Filter
+        {
+            static readonly ushort BlockedPort = 443;
+            static readonly HashMap<FlowKey, ulong> Flows = new(maxEntries: 1024);
+            static readonly PerCpuArrayMap<ulong> Stats = new(2);
+
+            [Program(Hook.TcxEgress)]
+            public static int Egress(SkBuff ctx)
+            {
+                if (!ctx.TryRead(0, out EthernetHeader eth) || Net.Ntohs(eth.EtherType) != EtherType.Ipv4)
+                    return Tcx.Next;
+                if (!ctx.TryRead(EthernetHeader.Size, out Ipv4Header ip) || ip.Protocol != IpProtocol.Tcp)
+                    return Tcx.Next;
+                int headerLength = (ip.VersionIhl & 0x0F) * 4;
+                if (!ctx.TryRead(EthernetHeader.Size + headerLength, out TcpHeader tcp))
+                    return Tcx.Next;
+
+                var key = new FlowKey { Source = ip.Source, Destination = ip.Destination, Port = Net.Ntohs(tcp.DestinationPort) };
+                ulong seen = Flows.TryLookup(key, out var count) ? count : 0;
+                Flows.Update(key, seen + 1);
+                if (key.Port == BlockedPort)
+                {
+                    Stats.Increment(1);
+                    return Tcx.Drop;
+                }
+
+                Stats.Increment(0);
+                return Tcx.Next;
+            }
+        }
+        """);
+}
