@@ -1,3 +1,4 @@
+using Netfence.Sandbox;
 using Xunit;
 using Netfence.Bpf.Programs;
 using Netfence.Bpf.Syscalls;
@@ -38,7 +39,7 @@ public static class Leftovers
         => Deadline.Require(() => !ProgramAlive(id), Grace, $"program id {id} to be released (a link, filter or pin still holds it)");
 
     public static void AssertNamespaceGone(string name)
-        => Assert.False(TestNamespace.Exists(name), $"network namespace {name} was left behind");
+        => Assert.False(SandboxNamespace.Exists(name), $"network namespace {name} was left behind");
 
     public static void AssertCgroupGone(string path)
         => Assert.False(Directory.Exists(path), $"cgroup {path} was left behind");
@@ -47,14 +48,14 @@ public static class Leftovers
         => Assert.False(File.Exists(path), $"pin {path} was left behind");
 
     /// <summary>The qdiscs <c>tc</c> reports on a device in a namespace (kinds only).</summary>
-    public static IReadOnlyList<string> QdiscKinds(TestNamespace ns, string device)
+    public static IReadOnlyList<string> QdiscKinds(SandboxNamespace ns, string device)
         => ns.Run("tc", "qdisc", "show", "dev", device).Split('\n', StringSplitOptions.RemoveEmptyEntries)
             .Select(l => l.Split(' ')[1]).ToList();
 
     /// <summary>The filter lines <c>tc</c> reports on a device's clsact hook.</summary>
-    public static IReadOnlyList<string> Filters(TestNamespace ns, string device, string hook)
+    public static IReadOnlyList<string> Filters(SandboxNamespace ns, string device, string hook)
         => ns.Exec("tc", "filter", "show", "dev", device, hook).StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries);
 
-    public static void AssertNoClsact(TestNamespace ns, string device)
+    public static void AssertNoClsact(SandboxNamespace ns, string device)
         => Assert.DoesNotContain("clsact", QdiscKinds(ns, device));
 }

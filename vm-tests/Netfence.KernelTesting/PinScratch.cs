@@ -1,3 +1,4 @@
+using Netfence.Sandbox;
 using Netfence.Bpf.Pinning;
 
 namespace Netfence.KernelTesting;

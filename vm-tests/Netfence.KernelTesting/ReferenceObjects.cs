@@ -1,3 +1,4 @@
+using Netfence.Sandbox;
 namespace Netfence.KernelTesting;
 
 /// <summary>

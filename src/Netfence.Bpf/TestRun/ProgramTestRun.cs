@@ -8,9 +8,12 @@ namespace Netfence.Bpf.TestRun;
 /// <param name="ReturnValue">The program's return value (r0), e.g. a TC verdict.</param>
 /// <param name="Data">The packet after the run (programs may rewrite it).</param>
 /// <param name="Context">The context after the run, when one was passed.</param>
-/// <param name="AverageDuration">The kernel's average time per run over all repetitions.</param>
-public sealed record TestRunResult(uint ReturnValue, byte[] Data, byte[] Context, TimeSpan AverageDuration)
+/// <param name="AverageNanoseconds">The kernel's average time per run over all repetitions, in nanoseconds.</param>
+public sealed record TestRunResult(uint ReturnValue, byte[] Data, byte[] Context, uint AverageNanoseconds)
 {
+    /// <summary>The average time per run (TimeSpan resolution is 100 ns: prefer <see cref="AverageNanoseconds"/> for fast programs).</summary>
+    public TimeSpan AverageDuration => TimeSpan.FromTicks(AverageNanoseconds / 100);
+
     /// <summary>The return value read as signed (TCX_NEXT is -1).</summary>
     public int SignedReturnValue => unchecked((int)ReturnValue);
 }
@@ -51,7 +54,7 @@ public static class ProgramTestRun
             BpfSyscall.Call(BpfCommand.ProgTestRun, ref attr, program.ToString());
             var outLen = Math.Min((int)attr.DataSizeOut, dataOut.Length);
             var ctxLen = Math.Min((int)attr.CtxSizeOut, ctxOut.Length);
-            return new TestRunResult(attr.Retval, dataOut[..outLen], ctxOut[..ctxLen], TimeSpan.FromTicks(attr.Duration / 100));
+            return new TestRunResult(attr.Retval, dataOut[..outLen], ctxOut[..ctxLen], attr.Duration);
         }
     }
 }

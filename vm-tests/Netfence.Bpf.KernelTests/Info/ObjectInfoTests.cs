@@ -1,3 +1,4 @@
+using Netfence.Sandbox;
 using System.Runtime.InteropServices;
 using Netfence.Bpf.Asm;
 using Netfence.Bpf.Elf;

@@ -1,3 +1,4 @@
+using Netfence.Sandbox;
 using System.Net;
 using System.Net.Sockets;
 using Netfence.Bpf.Links;
@@ -9,7 +10,7 @@ namespace Netfence.Bpf.KernelTests.Links;
 public class CgroupAttachTests
 {
     /// <summary>Tries a TCP connect with bash's /dev/tcp, from inside the cgroup or from outside.</summary>
-    static Command.Result Connect(TestCgroup? cgroup, int port)
+    static Command.Result Connect(SandboxCgroup? cgroup, int port)
     {
         var script = $"exec 3<>/dev/tcp/127.0.0.1/{port}";
         return cgroup is null ? Command.Try("bash", "-c", script) : cgroup.Run("bash", "-c", script);
@@ -32,7 +33,7 @@ public class CgroupAttachTests
         int port = ((IPEndPoint)listener.LocalEndpoint).Port;
         string cgroupPath;
         uint programId;
-        using (var cgroup = new TestCgroup())
+        using (var cgroup = new SandboxCgroup())
         {
             cgroupPath = cgroup.Path;
             Assert.Equal(0, Connect(cgroup, port).ExitCode);
@@ -71,7 +72,7 @@ public class CgroupAttachTests
         uint programId;
         string pin;
         using (var bpffs = new PinScratch())
-        using (var cgroup = new TestCgroup())
+        using (var cgroup = new SandboxCgroup())
         {
             pin = bpffs["conn4"];
             using (var program = TestPrograms.DenyConnect4())
@@ -116,7 +117,7 @@ public class CgroupAttachTests
     public void A_program_loaded_for_another_hook_is_rejected_before_the_kernel_sees_it()
     {
         using var program = TestPrograms.DenyConnect4();
-        using var cgroup = new TestCgroup();
+        using var cgroup = new SandboxCgroup();
         var e = Assert.Throws<ArgumentException>(() => CgroupAttach.Attach(program, cgroup.Path, AttachType.CgroupUdp4Sendmsg));
         Assert.Contains("expected attach type", e.Message);
     }

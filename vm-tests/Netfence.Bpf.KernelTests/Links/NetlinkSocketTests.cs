@@ -1,3 +1,4 @@
+using Netfence.Sandbox;
 using Netfence.Bpf.Netlink;
 using Netfence.Bpf.Syscalls;
 using Netfence.KernelTesting;
@@ -9,7 +10,7 @@ public class NetlinkSocketTests
     [KernelFact]
     public void Interfaces_are_resolved_inside_the_given_namespace()
     {
-        using var ns = new TestNamespace();
+        using var ns = new SandboxNamespace();
         using var socket = NetlinkSocket.Open(ns.Path);
         Assert.Equal(1, socket.GetInterfaceIndex("lo"));
         var e = Assert.Throws<ArgumentException>(() => socket.GetInterfaceIndex("nftnothere"));
@@ -19,7 +20,7 @@ public class NetlinkSocketTests
     [KernelFact]
     public void A_kernel_error_names_the_request_the_errno_and_the_extended_ack_text()
     {
-        using var ns = new TestNamespace();
+        using var ns = new SandboxNamespace();
         using var socket = NetlinkSocket.Open(ns.Path);
         // No clsact qdisc on lo: the kernel refuses the filter and says why.
         var e = Assert.Throws<NetlinkException>(() => socket.Request(
@@ -33,7 +34,7 @@ public class NetlinkSocketTests
     [KernelFact]
     public void Dumps_list_qdiscs_and_filters_that_tc_made()
     {
-        using var ns = new TestNamespace();
+        using var ns = new SandboxNamespace();
         ns.Run("tc", "qdisc", "add", "dev", "lo", "clsact");
         ns.Run("tc", "filter", "add", "dev", "lo", "egress", "prio", "5", "handle", "3", "bpf", "bytecode", "1,6 0 0 0,");
         using var socket = NetlinkSocket.Open(ns.Path);

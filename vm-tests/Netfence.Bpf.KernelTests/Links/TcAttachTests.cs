@@ -1,3 +1,4 @@
+using Netfence.Sandbox;
 using Netfence.Bpf.Features;
 using Netfence.Bpf.Links;
 using Netfence.KernelTesting;
@@ -15,15 +16,15 @@ public class TcAttachTests
 
     sealed class Topology : IDisposable
     {
-        public readonly TestNamespace Client = new();
-        public readonly TestNamespace Server;
+        public readonly SandboxNamespace Client = new();
+        public readonly SandboxNamespace Server;
         public readonly VethPair Veth;
 
         public Topology()
         {
             try
             {
-                Server = new TestNamespace();
+                Server = new SandboxNamespace();
                 Veth = new VethPair(Client, "10.201.0.1", Server, "10.201.0.2");
             }
             catch
@@ -39,7 +40,7 @@ public class TcAttachTests
         /// Where a filter on client→server traffic goes: the server device's ingress, or the
         /// client device's egress (the other direction of pitfall #5).
         /// </summary>
-        public (TestNamespace Ns, string Device) HookFor(TcDirection direction)
+        public (SandboxNamespace Ns, string Device) HookFor(TcDirection direction)
             => direction == TcDirection.Ingress ? (Server, Veth.SecondName) : (Client, Veth.FirstName);
 
         public bool Udp(int port, TimeSpan timeout) => Traffic.UdpArrives(Client, Server, ServerAddress, port, timeout);
@@ -210,7 +211,7 @@ public class TcAttachTests
     [InlineData(TcAttachMode.Netlink)]
     public void An_unknown_interface_is_a_clear_error(TcAttachMode mode)
     {
-        using var ns = new TestNamespace();
+        using var ns = new SandboxNamespace();
         using var program = TestPrograms.DropPort(DroppedPort);
         var e = Assert.Throws<ArgumentException>(() => TcAttach.Attach(program, "nftnosuchdev", TcDirection.Ingress, new TcAttachOptions { Mode = mode, NamespacePath = ns.Path }));
         Assert.Contains("nftnosuchdev", e.Message);

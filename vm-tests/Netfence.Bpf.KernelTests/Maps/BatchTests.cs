@@ -1,3 +1,4 @@
+using Netfence.Sandbox;
 using Netfence.Bpf.Maps;
 using Netfence.Bpf.Syscalls;
 using Netfence.KernelTesting;

@@ -1,4 +1,4 @@
-namespace Netfence.KernelTesting;
+namespace Netfence.Sandbox;
 
 /// <summary>Names for test objects: the <c>nft</c> prefix marks them as ours, the suffix keeps parallel tests apart.</summary>
 public static class UniqueName

@@ -1,14 +1,14 @@
 using Netfence.Bpf.Links;
 
-namespace Netfence.KernelTesting;
+namespace Netfence.Sandbox;
 
 /// <summary>
 /// A fresh cgroup under the cgroup v2 mount (found from /proc/mounts). Dispose kills every
 /// process still in it and removes it.
 /// </summary>
-public sealed class TestCgroup : IDisposable
+public sealed class SandboxCgroup : IDisposable
 {
-    public TestCgroup()
+    public SandboxCgroup()
     {
         Path = System.IO.Path.Combine(CgroupV2.FindMount(), UniqueName.Next());
         Directory.CreateDirectory(Path);
@@ -31,7 +31,7 @@ public sealed class TestCgroup : IDisposable
         {
             // cgroup.kill (5.14+) kills the whole cgroup at once, without racing forks.
             File.WriteAllText(System.IO.Path.Combine(Path, "cgroup.kill"), "1");
-            Deadline.Require(() => Processes().Count == 0, TimeSpan.FromSeconds(10), $"the processes of {Path} to exit");
+            Poll.Require(() => Processes().Count == 0, TimeSpan.FromSeconds(10), $"the processes of {Path} to exit");
         }
         Directory.Delete(Path);
     }

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Netfence.KernelTesting;
+namespace Netfence.Sandbox;
 
 /// <summary>Runs a helper command (ip, clang, ...) for test set-up, failing loudly with its output.</summary>
 public static class Command

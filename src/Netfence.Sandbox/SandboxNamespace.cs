@@ -1,9 +1,9 @@
-namespace Netfence.KernelTesting;
+namespace Netfence.Sandbox;
 
 /// <summary>A fresh network namespace (<c>ip netns add</c>) with loopback up; deleted on dispose.</summary>
-public sealed class TestNamespace : IDisposable
+public sealed class SandboxNamespace : IDisposable
 {
-    public TestNamespace()
+    public SandboxNamespace()
     {
         Name = UniqueName.Next();
         Command.Run("ip", "netns", "add", Name);

@@ -1,4 +1,4 @@
-namespace Netfence.KernelTesting;
+namespace Netfence.Sandbox;
 
 /// <summary>
 /// A veth pair with one end in each namespace, addressed (/24) and up. Deleting either end
@@ -6,7 +6,7 @@ namespace Netfence.KernelTesting;
 /// </summary>
 public sealed class VethPair : IDisposable
 {
-    public VethPair(TestNamespace first, string firstAddress, TestNamespace second, string secondAddress)
+    public VethPair(SandboxNamespace first, string firstAddress, SandboxNamespace second, string secondAddress)
     {
         First = first;
         Second = second;
@@ -30,8 +30,8 @@ public sealed class VethPair : IDisposable
         }
     }
 
-    public TestNamespace First { get; }
-    public TestNamespace Second { get; }
+    public SandboxNamespace First { get; }
+    public SandboxNamespace Second { get; }
     public string FirstName { get; }
     public string SecondName { get; }
     public string FirstAddress { get; }
@@ -39,7 +39,7 @@ public sealed class VethPair : IDisposable
 
     public void Dispose()
     {
-        if (TestNamespace.Exists(First.Name) && Command.Try("ip", "-n", First.Name, "link", "show", FirstName).ExitCode == 0)
+        if (SandboxNamespace.Exists(First.Name) && Command.Try("ip", "-n", First.Name, "link", "show", FirstName).ExitCode == 0)
             Command.Run("ip", "-n", First.Name, "link", "del", FirstName);
     }
 }

@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using Netfence.Bpf.Netlink;
 
-namespace Netfence.KernelTesting;
+namespace Netfence.Sandbox;
 
 /// <summary>
 /// Real UDP and TCP traffic between namespaces. Sockets are created on a thread inside their
@@ -20,7 +20,7 @@ public static class Traffic
     public static readonly TimeSpan DropTimeout = TimeSpan.FromMilliseconds(1500);
 
     /// <summary>Sends datagrams from <paramref name="from"/> to address:port in <paramref name="to"/>; true when one arrives in time.</summary>
-    public static bool UdpArrives(TestNamespace from, TestNamespace to, string address, int port, TimeSpan timeout)
+    public static bool UdpArrives(SandboxNamespace from, SandboxNamespace to, string address, int port, TimeSpan timeout)
     {
         using var receiver = NetworkNamespace.Run(to.Path, () =>
         {
@@ -47,7 +47,7 @@ public static class Traffic
     }
 
     /// <summary>Opens a TCP connection from one namespace to a listener in the other; true when it is established in time.</summary>
-    public static bool TcpConnects(TestNamespace from, TestNamespace to, string address, int port, TimeSpan timeout)
+    public static bool TcpConnects(SandboxNamespace from, SandboxNamespace to, string address, int port, TimeSpan timeout)
     {
         using var listener = NetworkNamespace.Run(to.Path, () =>
         {
