@@ -9,16 +9,13 @@ namespace Netfence.Bpf.Links;
 public static class CgroupV2
 {
     /// <summary>The mount point of the cgroup2 filesystem.</summary>
-    public static string FindMount() => FindMount(File.ReadAllText("/proc/mounts"));
+    public static string FindMount() => FindMount(File.ReadAllText(MountTable.ProcMounts));
 
     /// <summary>The cgroup2 mount point named in a /proc/mounts text.</summary>
     public static string FindMount(string procMounts)
     {
-        foreach (var line in procMounts.Split('\n'))
-        {
-            var fields = line.Split(' ');
-            if (fields.Length >= 3 && fields[2] == "cgroup2") return UnescapeMountField(fields[1]);
-        }
+        var mounts = MountTable.MountPoints("cgroup2", procMounts);
+        if (mounts.Count > 0) return mounts[0];
         throw new InvalidOperationException("no cgroup v2 (cgroup2) filesystem is mounted (none in /proc/mounts): mount one, e.g. `mount -t cgroup2 none /sys/fs/cgroup/unified`");
     }
 
@@ -46,24 +43,4 @@ public static class CgroupV2
         if (fd < 0) throw new BpfException($"open cgroup '{full}'", Libc.LastErrno);
         return new BpfFd(fd);
     }
-
-    // /proc/mounts escapes space, tab, newline and backslash as \ooo octal.
-    static string UnescapeMountField(string field)
-    {
-        if (!field.Contains('\\')) return field;
-        var sb = new System.Text.StringBuilder();
-        for (int i = 0; i < field.Length; i++)
-        {
-            if (field[i] == '\\' && i + 3 < field.Length
-                && IsOctal(field[i + 1]) && IsOctal(field[i + 2]) && IsOctal(field[i + 3]))
-            {
-                sb.Append((char)((field[i + 1] - '0') * 64 + (field[i + 2] - '0') * 8 + (field[i + 3] - '0')));
-                i += 3;
-            }
-            else sb.Append(field[i]);
-        }
-        return sb.ToString();
-    }
-
-    static bool IsOctal(char c) => c is >= '0' and <= '7';
 }

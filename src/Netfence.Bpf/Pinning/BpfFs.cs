@@ -12,22 +12,11 @@ public static partial class BpfFs
     /// <summary>Where bpffs is conventionally mounted.</summary>
     public const string DefaultPath = "/sys/fs/bpf";
 
-    const string MountsFile = "/proc/mounts";
-
     /// <summary>Mount points of every bpffs in this mount namespace, in /proc/mounts order.</summary>
-    public static IReadOnlyList<string> MountPoints() => ParseMounts(File.ReadAllText(MountsFile));
+    public static IReadOnlyList<string> MountPoints() => MountTable.MountPoints("bpf");
 
     /// <summary>The bpffs mount points listed in a /proc/mounts text.</summary>
-    public static IReadOnlyList<string> ParseMounts(string procMounts)
-    {
-        var result = new List<string>();
-        foreach (var line in procMounts.Split('\n', StringSplitOptions.RemoveEmptyEntries))
-        {
-            var fields = line.Split(' ');
-            if (fields.Length >= 3 && fields[2] == "bpf") result.Add(UnescapeMountField(fields[1]));
-        }
-        return result;
-    }
+    public static IReadOnlyList<string> ParseMounts(string procMounts) => MountTable.MountPoints("bpf", procMounts);
 
     /// <summary>The first bpffs mount point, or null when none is mounted.</summary>
     public static string? Find()
@@ -51,7 +40,7 @@ public static partial class BpfFs
             throw new IOException($"bpffs is not mounted and mounting it at {DefaultPath} failed: {errno.Name()} ({errno.Describe()})"
                                   + (errno == Errno.EPERM ? "; mounting needs root (CAP_SYS_ADMIN)" : ""));
         }
-        return Find() ?? throw new IOException($"mounted bpffs at {DefaultPath} but it does not appear in {MountsFile}");
+        return Find() ?? throw new IOException($"mounted bpffs at {DefaultPath} but it does not appear in {MountTable.ProcMounts}");
     }
 
     /// <summary>True when <paramref name="path"/> lies on one of the bpffs mounts.</summary>
@@ -60,10 +49,6 @@ public static partial class BpfFs
         var full = Path.GetFullPath(path);
         return MountPoints().Any(m => full == m || full.StartsWith(m.TrimEnd('/') + "/", StringComparison.Ordinal));
     }
-
-    /// <summary>/proc/mounts escapes space, tab, newline and backslash as octal.</summary>
-    static string UnescapeMountField(string field) =>
-        field.Replace("\\040", " ").Replace("\\011", "\t").Replace("\\012", "\n").Replace("\\134", "\\");
 
     [LibraryImport("libc", EntryPoint = "mount", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int Mount(string source, string target, string fsType, ulong flags, nint data);
