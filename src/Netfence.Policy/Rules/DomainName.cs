@@ -34,6 +34,12 @@ public static class DomainName
         if (name.StartsWith('.') || name.Contains("..", StringComparison.Ordinal))
             throw new PolicyValidationException(field, $"'{text}' has an empty label");
 
+        // IdnMapping rejects long labels too, but with a message that does not say which or why.
+        foreach (var label in name.Split('.'))
+        {
+            if (label.Length > MaxLabelLength)
+                throw new PolicyValidationException(field, $"label '{label}' of '{text}' is {label.Length} characters long; the limit is {MaxLabelLength}");
+        }
         string ascii;
         try
         {
