@@ -1,4 +1,5 @@
 using System.Text;
+using Netfence.Bpf.Links;
 using Netfence.Policy.Validation;
 
 namespace Netfence.Policy.Targets;
@@ -28,6 +29,14 @@ public sealed record CgroupTarget
 
     /// <summary>The directory in the file system.</summary>
     public string FullPath => RelativePath == "/" ? MountPoint : MountPoint.TrimEnd('/') + RelativePath;
+
+    /// <summary>
+    /// Canonicalises <paramref name="path"/> against this host's cgroup2 mount, found in /proc/mounts by
+    /// <see cref="CgroupV2.FindMount()"/> (it is /sys/fs/cgroup/unified on hybrid hosts).
+    /// </summary>
+    /// <exception cref="PolicyValidationException">The path is invalid.</exception>
+    /// <exception cref="InvalidOperationException">No cgroup2 file system is mounted.</exception>
+    public static CgroupTarget ParseOnThisHost(string path, string field = "cgroup_path") => Parse(path, CgroupV2.FindMount(), field);
 
     /// <summary>
     /// Canonicalises <paramref name="path"/>: either below the mount (<c>/x</c>) or a full path inside it

@@ -1,3 +1,4 @@
+using Netfence.Bpf.Links;
 using Netfence.Policy.Metadata;
 using Netfence.Policy.Targets;
 using Netfence.Policy.Validation;
@@ -15,9 +16,10 @@ public class TargetAndMetadataTests
     [Fact]
     public void FindsTheCgroup2MountBesideV1()
     {
-        Assert.Equal("/sys/fs/cgroup/unified", CgroupMounts.FindCgroup2(HybridMounts));
-        Assert.Equal("/mnt/my cg", CgroupMounts.FindCgroup2("none /mnt/my\\040cg cgroup2 rw 0 0\n"));
-        Assert.Contains("no cgroup v2", Assert.Throws<InvalidOperationException>(() => CgroupMounts.FindCgroup2("proc /proc proc rw 0 0\n")).Message);
+        // The mount table is read by the loader's CgroupV2; targets are canonical relative to what it finds.
+        var mount = CgroupV2.FindMount(HybridMounts);
+        Assert.Equal("/sys/fs/cgroup/unified", mount);
+        Assert.Equal("/x", CgroupTarget.Parse("/sys/fs/cgroup/unified/x/", mount).RelativePath);
     }
 
     [Theory]
