@@ -1,0 +1,29 @@
+using System.Collections.Immutable;
+using System.Net;
+
+namespace Netfence.Daemon.Configuration;
+
+/// <summary>The per-attachment DNS servers.</summary>
+/// <param name="ListenAddress">The default listen address.</param>
+/// <param name="PortRangeStart">The first port handed to an attachment.</param>
+/// <param name="PortRangeEnd">The last port handed to an attachment (inclusive).</param>
+/// <param name="TtlMin">The shortest life of a learned IP.</param>
+/// <param name="TtlMax">The longest life of a learned IP.</param>
+/// <param name="TtlGrace">Added to every learned IP's life, so a connection opened at the end of the TTL still works.</param>
+/// <param name="BlockedRcode">The answer to a blocked name.</param>
+/// <param name="RebindingProtection">Whether private and local addresses in answers for public names are refused.</param>
+/// <param name="UpstreamServers">Default upstreams; empty means /etc/resolv.conf.</param>
+public sealed record DnsSettings(
+    IPAddress ListenAddress,
+    int PortRangeStart,
+    int PortRangeEnd,
+    TimeSpan TtlMin,
+    TimeSpan TtlMax,
+    TimeSpan TtlGrace,
+    BlockedRcode BlockedRcode,
+    bool RebindingProtection,
+    ImmutableArray<IPEndPoint> UpstreamServers)
+{
+    /// <summary>How many attachments can have a DNS server at once.</summary>
+    public int PortCount => PortRangeEnd - PortRangeStart + 1;
+}
