@@ -87,6 +87,10 @@ public static class BpfCompiler
         {
             diagnostics.Report(e.Entry, e.Position, e.Arguments);
         }
+        catch (AlreadyReportedException)
+        {
+            // The diagnostic is in the bag already.
+        }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             // A compiler bug must still surface as a diagnostic at the program, never as a crash of the build.
