@@ -68,6 +68,11 @@ public class DiagnosticsTests
         => Rejects("NF0033", "", "int i = (int)ctx.Mark;\nreturn (int)ctx.Cb(i);", "return (int)ctx.Cb(i);");
 
     [Fact]
+    public void A_discarded_lookup_result_is_NF0018()
+        => Rejects("NF0018", "static readonly HashMap<uint, uint> Flows = new(8);",
+            "uint k = ctx.Mark;\nFlows.TryLookup(k, out var v);\nreturn (int)v;", "Flows.TryLookup(k, out var v);");
+
+    [Fact]
     public void A_wrong_program_signature_is_NF0030()
     {
         var source = "public static class P {\n[Program(Hook.CgroupConnect4)] public static int M(SkBuff ctx) => 1;\n}";

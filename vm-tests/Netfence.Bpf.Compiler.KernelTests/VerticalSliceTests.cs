@@ -40,6 +40,19 @@ public class VerticalSliceTests
     }
 
     [KernelFact]
+    public void A_packet_read_at_a_variable_offset_verifies_and_finds_the_port_behind_IPv4_options()
+    {
+        using var collection = CollectionLoader.Load(CompiledSamples.Spec(Samples));
+        var program = collection.Programs["Drop"];
+        var seen = new BpfMap<uint, ulong>(collection.Maps["Seen"]);
+        Assert.Equal(2, ProgramTestRun.Run(program, Packets.Tcp4WithOptions(443)).SignedReturnValue);
+        Assert.Equal(0, ProgramTestRun.Run(program, Packets.Tcp4WithOptions(80)).SignedReturnValue);
+        Assert.Equal(0, ProgramTestRun.Run(program, Packets.Ipv4(0x0A000002, protocol: 17)).SignedReturnValue);
+        Assert.Equal(0, ProgramTestRun.Run(program, Packets.Ipv4(0x0A000002, protocol: 1)).SignedReturnValue);
+        Assert.Equal([2ul, 1ul, 1ul], new[] { seen.Lookup(0), seen.Lookup(1), seen.Lookup(2) });
+    }
+
+    [KernelFact]
     public void A_configuration_field_is_patched_through_rodata_before_load()
     {
         var spec = CompiledSamples.Spec(Samples);
@@ -59,6 +72,7 @@ public class VerticalSliceTests
             Assert.True(result.ExitCode == 0, result.StdErr);
             Assert.True(File.Exists(Path.Combine(pins, "Filter")));
             Assert.True(File.Exists(Path.Combine(pins, "Connect")));
+            Assert.True(File.Exists(Path.Combine(pins, "Drop")));
         }
         finally
         {
