@@ -3,7 +3,10 @@ using static Netfence.Bpf.DiffCorpus.Layout;
 
 namespace Netfence.Bpf.DiffCorpus.Data;
 
-/// <summary>A struct with mixed widths (and padding after C).</summary>
+/// <summary>
+/// A struct with mixed widths and three bytes of padding after C. C# leaves padding unspecified, so programs write
+/// its fields, never the whole struct, into the packet.
+/// </summary>
 public struct Triple
 {
     /// <summary>8 bytes.</summary>
@@ -61,7 +64,9 @@ public static class Structs
         envelope.Second.B += envelope.First.B;
         envelope.First = envelope.Second;
         envelope.First.C = (byte)envelope.Tag;
-        skb.TryWrite(Out, envelope.First);
+        skb.TryWrite(Out, envelope.First.A);
+        skb.TryWrite(Out + 8, envelope.First.B);
+        skb.TryWrite(Out + 12, envelope.First.C);
         skb.TryWrite(Out + 16, envelope.Second.A - first.A);
         skb.TryWrite(Out + 24, envelope.Tag);
         skb.TryWrite(Out + 28, envelope.First.B);
@@ -84,7 +89,9 @@ public static class Structs
         skb.TryWrite(Out + 16, t.B);
         skb.TryWrite(Out + 20, t.C);
         skb.TryWrite(Out + 24, fromIn);
-        skb.TryWrite(Out + 32, made);
+        skb.TryWrite(Out + 32, made.A);
+        skb.TryWrite(Out + 40, made.B);
+        skb.TryWrite(Out + 44, made.C);
         return t.B;
     }
 
