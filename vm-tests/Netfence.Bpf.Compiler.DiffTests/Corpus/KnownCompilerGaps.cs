@@ -1,0 +1,52 @@
+using Netfence.Bpf.DiffCorpus.Arithmetic;
+using Netfence.Bpf.DiffCorpus.Data;
+using Netfence.Bpf.DiffCorpus.Packets;
+
+namespace Netfence.Bpf.Compiler.DiffTests.Corpus;
+
+/// <summary>
+/// Corpus programs the compiler is known to get wrong today, each with its reason and a minimal reproduction. They
+/// stay in the corpus and are still run: their test passes only while the gap reproduces, so the compiler's author
+/// learns from a failing test when a fix lands and removes the entry. This is the only place a program may be kept
+/// out of the required set.
+/// </summary>
+public static class KnownCompilerGaps
+{
+    /// <summary>Program name to reason.</summary>
+    public static IReadOnlyDictionary<string, string> Entries { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        [nameof(Division.DivU32)] = GuardedDivisor,
+        [nameof(Division.DivU64)] = GuardedDivisor,
+        [nameof(Division.DivSmall)] = GuardedDivisor,
+        [nameof(Division.DivS32)] = MinValueDivisor,
+        [nameof(Division.DivS64)] = MinValueDivisor,
+        [nameof(Calls.StaticHelpers)] = SharedSpillSlot,
+        [nameof(Parsers.ParseEthernet)] = ExplicitStructSize,
+        [nameof(Parsers.ParseVlan)] = ExplicitStructSize,
+        [nameof(Parsers.Reflect)] = ExplicitStructSize,
+    };
+
+    private const string ExplicitStructSize =
+        "miscompiled: a [StructLayout(LayoutKind.Explicit, Size = 14)] struct (EthernetHeader, uint at offset 0) is " +
+        "treated as 16 bytes. `if (!skb.TryRead(0, out EthernetHeader eth)) return -1; skb.TryWrite(0, eth);` " +
+        "checks data + 16 > data_end (so a 14- or 15-byte frame returns -1 where .NET reads it) and the write stores " +
+        "16 bytes, clobbering the two bytes after the header (the IPv4 version/IHL and TOS become 00 00)";
+
+    private const string SharedSpillSlot =
+        "miscompiled: two live values share one spill slot. `static long Five(long a, int b, short c, byte d, ulong e) " +
+        "=> a * 3 + b - c * d + (long)(e >> 1);` called with packet values stores a to [r10-56], then c (w0 = w7) to " +
+        "the same [r10-56] while a is still live, so the kernel computes c * 3 + b - c * d + (e >> 1) " +
+        "(input a=0xE7903CA53BF0D2DD b=0x51BA4915 c=-24128 d=111 e=0: kernel 0x351E20C15, .NET 0xB6B0B5F005B59F6C)";
+
+    private const string GuardedDivisor =
+        "NF0017 from the IL walker on a divisor the analyzer accepts as guarded: " +
+        "`static uint F(uint n, uint d) { uint q = 0; if (d != 0) { q = n / d; } return q; }` is reported as " +
+        "\"the divisor 't' is not provably non-zero\" (also `if (e > 0) x = c / e;` on sbyte operands)";
+
+    private const string MinValueDivisor =
+        "NF0017 for a constant divisor of int.MinValue or long.MinValue: `n / int.MinValue` is reported as " +
+        "\"the divisor '-2147483648' is not provably non-zero\", while `n / -3` compiles";
+
+    /// <summary>The reason <paramref name="program"/> is a known gap, or null when it must pass.</summary>
+    public static string? Reason(string program) => Entries.GetValueOrDefault(program);
+}
