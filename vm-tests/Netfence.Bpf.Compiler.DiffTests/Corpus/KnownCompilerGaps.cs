@@ -17,10 +17,11 @@ public static class KnownCompilerGaps
     {
         [nameof(Division.DivU32)] = GuardedDivisor,
         [nameof(Division.DivU64)] = GuardedDivisor,
+        [nameof(Division.DivS32)] = GuardedDivisor,
+        [nameof(Division.DivS64)] = GuardedDivisor,
         [nameof(Division.DivSmall)] = GuardedDivisor,
-        [nameof(Division.DivS32)] = MinValueDivisor,
-        [nameof(Division.DivS64)] = MinValueDivisor,
-        [nameof(Calls.StaticHelpers)] = SharedSpillSlot,
+        [nameof(Division.DivNegativeConst)] = NegativeConstantDivisor,
+        [nameof(Calls.FiveArguments)] = SharedSpillSlot,
         [nameof(Parsers.ParseEthernet)] = ExplicitStructSize,
         [nameof(Parsers.ParseVlan)] = ExplicitStructSize,
         [nameof(Parsers.Reflect)] = ExplicitStructSize,
@@ -39,13 +40,15 @@ public static class KnownCompilerGaps
         "(input a=0xE7903CA53BF0D2DD b=0x51BA4915 c=-24128 d=111 e=0: kernel 0x351E20C15, .NET 0xB6B0B5F005B59F6C)";
 
     private const string GuardedDivisor =
-        "NF0017 from the IL walker on a divisor the analyzer accepts as guarded: " +
-        "`static uint F(uint n, uint d) { uint q = 0; if (d != 0) { q = n / d; } return q; }` is reported as " +
-        "\"the divisor 't' is not provably non-zero\" (also `if (e > 0) x = c / e;` on sbyte operands)";
+        "NF0017 from the compiler on a divisor the analyzer accepts as guarded: " +
+        "`uint q = 0; if (d != 0) { q = n / d; }` (DivU32, DivU64), `if (d != 0 && d != -1) { q = n / d; }` " +
+        "(DivS32, DivS64) and `if (e > 0) x = c / e;` on sbyte (DivSmall) are reported as " +
+        "\"the divisor 't' is not provably non-zero\"";
 
-    private const string MinValueDivisor =
-        "NF0017 for a constant divisor of int.MinValue or long.MinValue: `n / int.MinValue` is reported as " +
-        "\"the divisor '-2147483648' is not provably non-zero\", while `n / -3` compiles";
+    private const string NegativeConstantDivisor =
+        "NF0017 for some negative constant divisors: `n / int.MinValue` (\"the divisor '-2147483648' is not provably " +
+        "non-zero\"), `m / long.MinValue` and `m / -1_000_000_007L` (a long divisor from ldc.i4 + conv.i8), while " +
+        "`n / -3` on int compiles";
 
     /// <summary>The reason <paramref name="program"/> is a known gap, or null when it must pass.</summary>
     public static string? Reason(string program) => Entries.GetValueOrDefault(program);

@@ -4,9 +4,9 @@ using static Netfence.Bpf.DiffCorpus.Layout;
 namespace Netfence.Bpf.DiffCorpus.Arithmetic;
 
 /// <summary>
-/// Division and remainder by proven non-zero divisors: constants (including powers of two, where signed division
-/// truncates toward zero rather than flooring) and guarded variables. Signed division also excludes -1, because
-/// .NET throws for MinValue / -1 where the kernel wraps.
+/// Division and remainder by proven non-zero divisors: guarded variables, and constants (including powers of two,
+/// where signed division truncates toward zero rather than flooring, and the minimum values). Signed division by a
+/// variable also excludes -1, because .NET throws for MinValue / -1 where the kernel wraps.
 /// </summary>
 public static class Division
 {
@@ -24,14 +24,7 @@ public static class Division
         }
         skb.TryWrite(Out, q);
         skb.TryWrite(Out + 4, r);
-        skb.TryWrite(Out + 8, n / 7);
-        skb.TryWrite(Out + 12, n % 7);
-        skb.TryWrite(Out + 16, n / 16);
-        skb.TryWrite(Out + 20, n % 16);
-        skb.TryWrite(Out + 24, n / uint.MaxValue);
-        skb.TryWrite(Out + 28, n / 1);
-        skb.TryWrite(Out + 32, n % 1000);
-        return (int)(n / 10);
+        return (int)q;
     }
 
     /// <summary>Inputs: ulong n @0, ulong d @8.</summary>
@@ -48,12 +41,7 @@ public static class Division
         }
         skb.TryWrite(Out, q);
         skb.TryWrite(Out + 8, r);
-        skb.TryWrite(Out + 16, n / 1_000_000_007UL);
-        skb.TryWrite(Out + 24, n % 1_000_000_007UL);
-        skb.TryWrite(Out + 32, n / 0x1_0000_0000UL);
-        skb.TryWrite(Out + 40, n % 0x8000_0000_0000_0000UL);
-        skb.TryWrite(Out + 48, n / 3);
-        return (int)(n % 256);
+        return (int)r;
     }
 
     /// <summary>Inputs: int n @0, int d @4.</summary>
@@ -70,15 +58,7 @@ public static class Division
         }
         skb.TryWrite(Out, q);
         skb.TryWrite(Out + 4, r);
-        skb.TryWrite(Out + 8, n / 7);
-        skb.TryWrite(Out + 12, n % 7);
-        skb.TryWrite(Out + 16, n / -3);
-        skb.TryWrite(Out + 20, n % -3);
-        skb.TryWrite(Out + 24, n / 16);
-        skb.TryWrite(Out + 28, n % 16);
-        skb.TryWrite(Out + 32, n / int.MinValue);
-        skb.TryWrite(Out + 36, n % int.MaxValue);
-        return n / 2;
+        return q;
     }
 
     /// <summary>Inputs: long n @0, long d @8.</summary>
@@ -95,13 +75,62 @@ public static class Division
         }
         skb.TryWrite(Out, q);
         skb.TryWrite(Out + 8, r);
-        skb.TryWrite(Out + 16, n / 10);
-        skb.TryWrite(Out + 24, n % 10);
-        skb.TryWrite(Out + 32, n / -1_000_000_007L);
-        skb.TryWrite(Out + 40, n % 64);
-        skb.TryWrite(Out + 48, n / 64);
-        skb.TryWrite(Out + 56, n / long.MinValue);
-        return (int)(n % 1000);
+        return (int)r;
+    }
+
+    /// <summary>Inputs: uint n @0, int m @4: constant divisors at 32 bits.</summary>
+    [Program(Hook.TcIngress)]
+    public static int DivConst32(SkBuff skb)
+    {
+        if (!skb.TryRead(In, out uint n) || !skb.TryRead(In + 4, out int m))
+            return -1;
+        skb.TryWrite(Out, n / 7);
+        skb.TryWrite(Out + 4, n % 7);
+        skb.TryWrite(Out + 8, n / 16);
+        skb.TryWrite(Out + 12, n % 16);
+        skb.TryWrite(Out + 16, n / uint.MaxValue);
+        skb.TryWrite(Out + 20, n / 1);
+        skb.TryWrite(Out + 24, n % 1000);
+        skb.TryWrite(Out + 28, m / 7);
+        skb.TryWrite(Out + 32, m % 7);
+        skb.TryWrite(Out + 36, m / -3);
+        skb.TryWrite(Out + 40, m % -3);
+        skb.TryWrite(Out + 44, m / 16);
+        skb.TryWrite(Out + 48, m % 16);
+        skb.TryWrite(Out + 52, m % int.MaxValue);
+        return m / 2;
+    }
+
+    /// <summary>Inputs: ulong n @0, long m @8: constant divisors at 64 bits.</summary>
+    [Program(Hook.TcIngress)]
+    public static int DivConst64(SkBuff skb)
+    {
+        if (!skb.TryRead(In, out ulong n) || !skb.TryRead(In + 8, out long m))
+            return -1;
+        skb.TryWrite(Out, n / 1_000_000_007UL);
+        skb.TryWrite(Out + 8, n % 1_000_000_007UL);
+        skb.TryWrite(Out + 16, n / 0x1_0000_0000UL);
+        skb.TryWrite(Out + 24, n % 0x8000_0000_0000_0000UL);
+        skb.TryWrite(Out + 32, m / 10);
+        skb.TryWrite(Out + 40, m % 10);
+        skb.TryWrite(Out + 48, m / 1_000_000_007L);
+        skb.TryWrite(Out + 56, m % 64);
+        return (int)(m / 64) ^ (int)(n / 3);
+    }
+
+    /// <summary>Inputs: int n @0, long m @8: negative constant divisors, the minimum values among them.</summary>
+    [Program(Hook.TcIngress)]
+    public static int DivNegativeConst(SkBuff skb)
+    {
+        if (!skb.TryRead(In, out int n) || !skb.TryRead(In + 8, out long m))
+            return -1;
+        skb.TryWrite(Out, n / int.MinValue);
+        skb.TryWrite(Out + 4, n % int.MinValue);
+        skb.TryWrite(Out + 8, m / long.MinValue);
+        skb.TryWrite(Out + 16, m % long.MinValue);
+        skb.TryWrite(Out + 24, m / -1_000_000_007L);
+        skb.TryWrite(Out + 32, m % -10L);
+        return n / -3;
     }
 
     /// <summary>Inputs: byte a @0, byte b @1, sbyte c @2, sbyte e @3, ushort f @4, short g @6: small types divide as int.</summary>

@@ -24,17 +24,27 @@ public static class Mixing
 /// <summary>Static helper methods: chains, five arguments, ref and out parameters, bool-returning predicates.</summary>
 public static class Calls
 {
-    /// <summary>Inputs: ulong x @0, long a @8, int b @16, short c @20, byte d @22.</summary>
+    /// <summary>Inputs: ulong x @0, long a @8, int b @16, short c @20: a helper in another type, a chain, predicates.</summary>
     [Program(Hook.TcIngress)]
     public static int StaticHelpers(SkBuff skb)
     {
         if (!skb.TryRead(In, out ulong x) || !skb.TryRead(In + 8, out long a) || !skb.TryRead(In + 16, out int b) ||
-            !skb.TryRead(In + 20, out short c) || !skb.TryRead(In + 22, out byte d))
+            !skb.TryRead(In + 20, out short c))
             return -1;
         skb.TryWrite(Out, Mixing.Mix(x));
-        skb.TryWrite(Out + 8, Mixing.Five(a, b, c, d, x));
-        skb.TryWrite(Out + 16, Outer(b, c));
+        skb.TryWrite(Out + 8, Outer(b, c));
         return IsSmall(b) ? 1 : IsNegative(a) ? 2 : 3;
+    }
+
+    /// <summary>Inputs: ulong x @0, long a @8, int b @16, short c @20, byte d @22: a call with five arguments.</summary>
+    [Program(Hook.TcIngress)]
+    public static int FiveArguments(SkBuff skb)
+    {
+        if (!skb.TryRead(In, out ulong x) || !skb.TryRead(In + 8, out long a) || !skb.TryRead(In + 16, out int b) ||
+            !skb.TryRead(In + 20, out short c) || !skb.TryRead(In + 22, out byte d))
+            return -1;
+        skb.TryWrite(Out, Mixing.Five(a, b, c, d, x));
+        return (int)Mixing.Five(b, c, d, 1, (ulong)a);
     }
 
     /// <summary>Inputs: long a @0, long b @8, int c @16: swap through ref, out results, ref to a struct field.</summary>
