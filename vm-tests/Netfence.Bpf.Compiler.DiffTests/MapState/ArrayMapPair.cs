@@ -13,7 +13,7 @@ public sealed record ArraySetup<TValue>(string Field, IReadOnlyList<(uint Index,
         new ArrayMapPair<TValue>(this, (ArrayMap<TValue>)managed, new BpfMap<uint, TValue>(kernel));
 
     /// <summary>The seeded value of <paramref name="index"/>.</summary>
-    public TValue ValueAt(uint index) => Seeds.Where(s => s.Index == index).Select(s => s.Value).LastOrDefault();
+    public TValue ValueAt(uint index) => IndexedSeeds.ValueAt(Seeds, index);
 }
 
 internal sealed class ArrayMapPair<TValue>(ArraySetup<TValue> setup, ArrayMap<TValue> managed, BpfMap<uint, TValue> kernel)

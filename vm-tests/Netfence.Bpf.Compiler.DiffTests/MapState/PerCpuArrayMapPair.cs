@@ -17,7 +17,7 @@ public sealed record PerCpuArraySetup<TValue>(string Field, IReadOnlyList<(uint 
         new PerCpuArrayMapPair<TValue>(this, (PerCpuArrayMap<TValue>)managed, new PerCpuBpfMap<uint, TValue>(kernel), runtime);
 
     /// <summary>The seeded value of <paramref name="index"/>.</summary>
-    public TValue ValueAt(uint index) => Seeds.Where(s => s.Index == index).Select(s => s.Value).LastOrDefault();
+    public TValue ValueAt(uint index) => IndexedSeeds.ValueAt(Seeds, index);
 }
 
 internal sealed class PerCpuArrayMapPair<TValue>(
