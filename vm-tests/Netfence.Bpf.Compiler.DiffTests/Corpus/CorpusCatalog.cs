@@ -69,6 +69,8 @@ public static class CorpusCatalog
         Operands(typeof(Calls), nameof(Calls.StaticHelpers), At(0, 8), At(8, 8), With(16, 4, -11, -10, 10, 11), At(20, 2)),
         Operands(typeof(Calls), nameof(Calls.FiveArguments), At(0, 8), At(8, 8), At(16, 4), At(20, 2), At(22, 1)),
         Operands(typeof(Calls), nameof(Calls.RefParams), At(0, 8), At(8, 8), At(16, 4)),
+        Operands(typeof(Locals), nameof(Locals.RefLocals), At(0, 8), At(8, 4), At(12, 1)),
+        Operands(typeof(Locals), nameof(Locals.WithAndPatterns), Sweep(0, 4, -3, 3), Sweep(4, 4, -3, 3), Sweep(8, 4, -3, 101)),
         Operands(typeof(Host), nameof(Host.ByteOrder), At(0, 2), At(4, 4), At(8, 8)),
         Operands(typeof(Host), nameof(Host.ConfigConstants),
             With(0, 2, 0xBB01), At(4, 4), With(8, 8, -123_456_789_011, -123_456_789_012, -123_456_789_013)),
