@@ -33,6 +33,22 @@ public static class BpfCompiler
         }
         using (module)
         {
+            try
+            {
+                return CompileModule(module, options, diagnostics);
+            }
+            catch (Mono.Cecil.AssemblyResolutionException e)
+            {
+                diagnostics.Report(DiagnosticCatalogue.UnsupportedConstruct, new SourcePosition(assemblyPath, 0, 0),
+                    $"a referenced assembly cannot be found next to the program assembly ({e.AssemblyReference.Name})");
+                return new CompilationResult(null, diagnostics.Items, []);
+            }
+        }
+    }
+
+    static CompilationResult CompileModule(Mono.Cecil.ModuleDefinition module, CompilerOptions options, DiagnosticBag diagnostics)
+    {
+        {
             var discovery = new ProgramDiscovery(module, diagnostics);
             discovery.Run();
             var compiled = new List<(ProgramDeclaration, MachineFunction)>();
@@ -70,6 +86,10 @@ public static class BpfCompiler
         catch (CompilationAbortedException e)
         {
             diagnostics.Report(e.Entry, e.Position, e.Arguments);
+        }
+        catch (AlreadyReportedException)
+        {
+            // The diagnostic is in the bag already.
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {

@@ -35,3 +35,9 @@ internal sealed class CompilationAbortedException(DiagnosticEntry entry, SourceP
 
     public object[] Arguments { get; } = arguments;
 }
+
+/// <summary>
+/// Stops compiling one program because of a problem already reported elsewhere (a configuration field without a
+/// constant is reported at its declaration, once, not again at every use).
+/// </summary>
+internal sealed class AlreadyReportedException(string what) : Exception(what);

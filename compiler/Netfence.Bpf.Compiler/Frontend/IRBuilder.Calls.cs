@@ -89,6 +89,9 @@ internal sealed partial class IRBuilder
         var type = SdkMetadata.Resolve(ctor.DeclaringType);
         if (type is null) throw Abort(DiagnosticCatalogue.CallOutsideSdk, ctor.DeclaringType.FullName);
         if (type.BaseType?.FullName == "System.MulticastDelegate") throw Abort(DiagnosticCatalogue.LambdaOrDelegate, type.Name);
+        // `throw new X()` allocates before it throws; the construct the author wrote is the throw.
+        for (var t = type; t is not null; t = SdkMetadata.Resolve(t.BaseType))
+            if (t.FullName == "System.Exception") throw Abort(DiagnosticCatalogue.Throw);
         if (!type.IsValueType) throw Abort(DiagnosticCatalogue.ReferenceTypeAllocation, type.Name);
         var method = SdkMetadata.Resolve(ctor) ?? throw Abort(DiagnosticCatalogue.CallOutsideSdk, ctor.FullName);
         if (method.Module != _program.Method.Module) throw Abort(DiagnosticCatalogue.CallOutsideSdk, ctor.DeclaringType.FullName + "..ctor");

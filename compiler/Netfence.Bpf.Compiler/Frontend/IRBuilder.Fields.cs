@@ -1,5 +1,6 @@
 using Mono.Cecil;
 using Mono.Cecil.Cil;
+using Netfence.Bpf.Compiler.Diagnostics;
 using Netfence.Bpf.Compiler.IR;
 using Netfence.Bpf.Diagnostics;
 
@@ -173,6 +174,8 @@ internal sealed partial class IRBuilder
         if (!field.IsInitOnly) throw Abort(DiagnosticCatalogue.MutableStaticField, field.Name);
         if (!_discovery.CodeTypes.Contains(field.DeclaringType))
             throw Abort(DiagnosticCatalogue.CallToNonBpfUserCode, field.Name, field.DeclaringType.Name);
-        throw Abort(DiagnosticCatalogue.ConfigFieldInitializer, field.Name);
+        if (TypeLayout.ScalarSize(field.FieldType) is not null)
+            throw new AlreadyReportedException($"configuration field '{field.Name}' has no constant value");
+        throw Unsupported($"the static readonly field '{field.Name}' of type '{field.FieldType.Name}' (only integer configuration is supported)");
     }
 }

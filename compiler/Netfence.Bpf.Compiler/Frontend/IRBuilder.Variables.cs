@@ -235,7 +235,8 @@ internal sealed partial class IRBuilder
                 stack.Push(stack.Peek());
                 return true;
             case Code.Pop:
-                stack.Pop();
+                if (stack.Pop() is ScalarValue { Operand.Register: { } r } && _lookupResults.TryGetValue(r, out var lookup))
+                    throw Abort(DiagnosticCatalogue.UncheckedMapLookup, lookup);
                 return true;
             case Code.Nop:
                 return true;

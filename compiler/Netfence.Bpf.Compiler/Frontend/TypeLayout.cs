@@ -103,8 +103,10 @@ internal static class TypeLayout
             size = Math.Max(size, offset + inner.Size);
             align = Math.Max(align, a);
         }
-        size = (size + align - 1) / align * align;
-        if (def.ClassSize > 0) size = Math.Max(size, def.ClassSize);
+        int rounded = (size + align - 1) / align * align;
+        // An explicit Size is honoured exactly by the CLR for explicit layout (EthernetHeader is 14 bytes, not 16);
+        // otherwise the size is rounded to the alignment, and Size only ever grows it.
+        size = def.ClassSize > 0 ? Math.Max(def.ClassSize, explicitLayout ? size : rounded) : rounded;
         if (size == 0) size = 1;
         var result = new StructLayout(size, align, fields);
         Cache.AddOrUpdate(def, result);

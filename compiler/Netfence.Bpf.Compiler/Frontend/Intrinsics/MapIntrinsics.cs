@@ -8,6 +8,9 @@ namespace Netfence.Bpf.Compiler.Frontend;
 // pointers for by-ref parameters and scalars for the rest).
 internal sealed partial class IRBuilder
 {
+    /// <summary>Results of lookups, so discarding one (IL pop) reports NF0018 as the analyzer does.</summary>
+    readonly Dictionary<VirtualRegister, string> _lookupResults = [];
+
     StackValue MapHelper(MethodReference reference, MethodDefinition method, int helperId, StackValue[] args)
     {
         var map = (args[0] as MapValue ?? throw Unsupported($"'{method.Name}' on a map that is not a map field")).Map;
@@ -25,6 +28,7 @@ internal sealed partial class IRBuilder
                 else arguments.Add(MapHelperArgument.Pointer(address.Address));
             }
             var found = Temp(Width.W32);
+            _lookupResults[found] = $"{map.Name}.{method.Name}";
             Emit(new MapHelperInstruction(_position, MapHelperShape.LookupCopy, helperId, map.Name, found, arguments, output, map.ValueSize));
             return new ScalarValue(Operand.Of(found), Width.W32);
         }

@@ -1,0 +1,99 @@
+namespace Netfence.Bpf.Compiler.Tests;
+
+public class DiagnosticsTests
+{
+    static void Rejects(string id, string members, string body, string marker, string hook = "TcIngress", string context = "SkBuff")
+    {
+        var source = $"public static class P {{\n{members}\n[Program(Hook.{hook})] public static int M({context} ctx)\n{{\n{body}\n}}\n}}";
+        var result = Snippet.Compile(source);
+        Assert.False(result.Success);
+        var d = Assert.Single(result.Diagnostics, x => x.Id == id);
+        Assert.EndsWith("Snippet.cs", d.File);
+        Assert.Equal(Snippet.LineOf(source, marker), d.Line);
+        Assert.True(d.Column > 0);
+    }
+
+    [Fact]
+    public void Division_by_an_unproven_divisor_is_NF0017()
+        => Rejects("NF0017", "", "int a = (int)ctx.Mark;\nint d = (int)ctx.Priority;\nreturn a / d;", "return a / d;");
+
+    [Fact]
+    public void Signed_division_guarded_only_by_not_zero_is_NF0017_because_of_minus_one()
+        => Rejects("NF0017", "", "int a = (int)ctx.Mark;\nint d = (int)ctx.Priority;\nif (d != 0)\nreturn a / d;\nreturn 0;", "return a / d;");
+
+    [Fact]
+    public void Division_by_a_constant_zero_or_minus_one_is_NF0017()
+        => Rejects("NF0017", "", "int a = (int)ctx.Mark;\nreturn a / -1;", "return a / -1;");
+
+    [Fact]
+    public void Throw_is_NF0008()
+        => Rejects("NF0008", "", "if (ctx.Mark == 3)\nthrow new System.InvalidOperationException();\nreturn 0;", "throw new");
+
+    [Fact]
+    public void Try_catch_is_NF0009()
+        => Rejects("NF0009", "", "try\n{\nreturn (int)ctx.Mark;\n}\ncatch\n{\nreturn 0;\n}", "return (int)ctx.Mark;");
+
+    [Fact]
+    public void Checked_arithmetic_is_NF0010()
+        => Rejects("NF0010", "", "int a = (int)ctx.Mark;\nreturn checked(a + 1);", "return checked");
+
+    [Fact]
+    public void Floating_point_is_NF0011()
+        => Rejects("NF0011", "", "double x = ctx.Mark * 1.5;\nreturn (int)x;", "double x");
+
+    [Fact]
+    public void Recursion_is_NF0012()
+        => Rejects("NF0012", "static int F(int n) => n == 0 ? 0 : F(n - 1);", "return F((int)ctx.Mark);", "static int F");
+
+    [Fact]
+    public void Strings_are_NF0003()
+        => Rejects("NF0003", "", "string s = \"x\";\nreturn s.Length;", "string s");
+
+    [Fact]
+    public void Class_allocation_is_NF0001()
+        => Rejects("NF0001", "sealed class Box { public int V; }", "var b = new Box();\nreturn b.V;", "var b = new Box()");
+
+    [Fact]
+    public void A_call_outside_the_SDK_is_NF0014()
+        => Rejects("NF0014", "", "return System.Math.Max((int)ctx.Mark, 3);", "System.Math.Max");
+
+    [Fact]
+    public void A_frame_over_512_bytes_is_NF0016()
+        => Rejects("NF0016", "struct Big { public long A, B, C, D, E, F, G, H; }",
+            "Big a = default, b = default, c = default, d = default, e = default;\nBig f = default, g = default, h = default, i = default;\na.A = ctx.Mark; b.A = ctx.Mark; c.A = ctx.Mark; d.A = ctx.Mark; e.A = ctx.Mark;\nf.A = ctx.Mark; g.A = ctx.Mark; h.A = ctx.Mark; i.A = ctx.Mark;\nreturn (int)(a.A + b.A + c.A + d.A + e.A + f.A + g.A + h.A + i.A);",
+            "Big a = default, b");
+
+    [Fact]
+    public void A_non_constant_context_index_is_NF0033()
+        => Rejects("NF0033", "", "int i = (int)ctx.Mark;\nreturn (int)ctx.Cb(i);", "return (int)ctx.Cb(i);");
+
+    [Fact]
+    public void A_discarded_lookup_result_is_NF0018()
+        => Rejects("NF0018", "static readonly HashMap<uint, uint> Flows = new(8);",
+            "uint k = ctx.Mark;\nFlows.TryLookup(k, out var v);\nreturn (int)v;", "Flows.TryLookup(k, out var v);");
+
+    [Fact]
+    public void A_wrong_program_signature_is_NF0030()
+    {
+        var source = "public static class P {\n[Program(Hook.CgroupConnect4)] public static int M(SkBuff ctx) => 1;\n}";
+        var result = Snippet.Compile(source);
+        Assert.Equal("NF0030", Assert.Single(result.Diagnostics).Id);
+    }
+
+    [Fact]
+    public void A_configuration_field_without_a_constant_is_NF0034()
+    {
+        var source = "public static class P {\nstatic readonly int X = System.Environment.ProcessorCount;\n[Program(Hook.TcIngress)] public static int M(SkBuff ctx) => X;\n}";
+        var d = Assert.Single(Snippet.Compile(source).Diagnostics);
+        Assert.Equal("NF0034", d.Id);
+        Assert.Equal(Snippet.LineOf(source, "static readonly int X"), d.Line);
+    }
+
+    [Fact]
+    public void A_supported_program_has_no_diagnostics()
+    {
+        var result = Snippet.Compile("public static class P {\n[Program(Hook.TcIngress)] public static int M(SkBuff ctx) => ctx.Mark > 3 ? 2 : 0;\n}");
+        Assert.True(result.Success);
+        Assert.Empty(result.Diagnostics);
+    }
+}

@@ -1,0 +1,105 @@
+using System.Diagnostics;
+using Netfence.Bpf.Btf;
+using Netfence.Bpf.Elf;
+
+namespace Netfence.Bpf.Compiler.Tests;
+
+public class ObjectTests
+{
+    const string Source = """
+        public static class Filters
+        {
+            public static readonly HashMap<uint, ulong> Flows = new(maxEntries: 128, pinning: MapPinning.ByName);
+            public static readonly ushort Port = 443;
+            public static readonly int Verdict = -1;
+
+            [Program(Hook.TcxEgress)]
+            public static int First(SkBuff ctx)
+            {
+                uint key = ctx.Mark;
+                if (Flows.TryLookup(key, out var count)) return (int)count;
+                return Verdict;
+            }
+
+            [Program(Hook.TcxEgress)]
+            public static int Second(SkBuff ctx) => ctx.Priority == Port ? 2 : 0;
+
+            [Program(Hook.CgroupConnect4)]
+            public static int Third(SockAddr ctx) => ctx.UserPort != 0 ? 1 : 0;
+        }
+        """;
+
+    static CompilationResult Result => Snippet.Compile(Source);
+
+    [Fact]
+    public void Programs_of_one_hook_share_its_section_and_are_separate_function_symbols()
+    {
+        var spec = Snippet.Read(Result);
+        Assert.Equal(["First", "Second", "Third"], spec.Programs.Keys.Order());
+        Assert.Equal("tcx/egress", spec.Programs["First"].SectionName);
+        Assert.Equal("tcx/egress", spec.Programs["Second"].SectionName);
+        Assert.Equal("cgroup/connect4", spec.Programs["Third"].SectionName);
+        Assert.Equal(3, Result.Programs.Count);
+        Assert.All(Result.Programs, p => Assert.True(p.InstructionCount > 0 && p.StackBytes <= 512));
+    }
+
+    [Fact]
+    public void Maps_are_BTF_defined_with_their_type_sizes_and_pinning()
+    {
+        var map = Snippet.Read(Result).Maps["Flows"];
+        Assert.Equal(Maps.MapType.Hash, map.Spec.Type);
+        Assert.Equal((4u, 8u, 128u), (map.Spec.KeySize, map.Spec.ValueSize, map.Spec.MaxEntries));
+        Assert.Equal(MapPinning.ByName, map.Pinning);
+    }
+
+    [Fact]
+    public void Configuration_fields_are_rodata_variables_with_their_initial_values()
+    {
+        var spec = Snippet.Read(Result);
+        Assert.Equal(BitConverter.GetBytes((ushort)443), spec.ReadVariable("Port"));
+        Assert.Equal(BitConverter.GetBytes(-1), spec.ReadVariable("Verdict"));
+        // The LD_IMM64 of a configuration load is relocated against .rodata.
+        Assert.Contains(spec.Programs["First"].Instructions, i => i.Reference == ".rodata");
+        Assert.Contains(spec.Programs["First"].Instructions, i => i.Reference == "Flows");
+    }
+
+    [Fact]
+    public void BTF_carries_a_function_per_program_and_line_info_with_the_CSharp_source()
+    {
+        var spec = Snippet.Read(Result);
+        Assert.NotNull(spec.Btf);
+        Assert.True(spec.Btf!.TryFind<BtfFunc>("First", out _, out _));
+        Assert.True(spec.Btf.TryFind<BtfDatasec>(".maps", out _, out _));
+        var first = spec.Programs["First"];
+        Assert.Single(first.FuncInfo);
+        Assert.Equal(0u, first.LineInfo[0].InstructionOffset);
+        Assert.Contains(first.LineInfo, l => l.FileName.EndsWith("Snippet.cs", StringComparison.Ordinal)
+                                              && l.LineText == "uint key = ctx.Mark;"
+                                              && l.Line == (uint)Snippet.LineOf(Source, "uint key = ctx.Mark;"));
+    }
+
+    [Fact]
+    public void Llvm_objdump_disassembles_every_instruction()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"nft-objdump-{Environment.ProcessId}.o");
+        File.WriteAllBytes(path, Result.ElfObject!);
+        try
+        {
+            var psi = new ProcessStartInfo("llvm-objdump", ["-d", "-r", path]) { RedirectStandardOutput = true, RedirectStandardError = true };
+            using var process = Process.Start(psi)!;
+            var output = process.StandardOutput.ReadToEnd();
+            process.WaitForExit();
+            Assert.Equal(0, process.ExitCode);
+            Assert.Contains("<First>:", output);
+            Assert.Contains("<Second>:", output);
+            Assert.Contains("<Third>:", output);
+            Assert.Contains("R_BPF_64_64\tFlows", output);
+            Assert.Contains("call 1", output);
+            Assert.DoesNotContain("<unknown>", output);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+}
