@@ -1,6 +1,5 @@
 using Netfence.Bpf.DiffCorpus.Arithmetic;
 using Netfence.Bpf.DiffCorpus.Data;
-using Netfence.Bpf.DiffCorpus.Packets;
 
 namespace Netfence.Bpf.Compiler.DiffTests.Corpus;
 
@@ -22,16 +21,7 @@ public static class KnownCompilerGaps
         [nameof(Division.DivSmall)] = GuardedDivisor,
         [nameof(Division.DivNegativeConst)] = NegativeConstantDivisor,
         [nameof(Calls.FiveArguments)] = SharedSpillSlot,
-        [nameof(Parsers.ParseEthernet)] = ExplicitStructSize,
-        [nameof(Parsers.ParseVlan)] = ExplicitStructSize,
-        [nameof(Parsers.Reflect)] = ExplicitStructSize,
     };
-
-    private const string ExplicitStructSize =
-        "miscompiled: a [StructLayout(LayoutKind.Explicit, Size = 14)] struct (EthernetHeader, uint at offset 0) is " +
-        "treated as 16 bytes. `if (!skb.TryRead(0, out EthernetHeader eth)) return -1; skb.TryWrite(0, eth);` " +
-        "checks data + 16 > data_end (so a 14- or 15-byte frame returns -1 where .NET reads it) and the write stores " +
-        "16 bytes, clobbering the two bytes after the header (the IPv4 version/IHL and TOS become 00 00)";
 
     private const string SharedSpillSlot =
         "miscompiled: two live values share one spill slot. `static long Five(long a, int b, short c, byte d, ulong e) " +
