@@ -1,0 +1,246 @@
+using Netfence.Bpf.Asm;
+using Netfence.Bpf.Compiler.IR;
+using static Netfence.Bpf.Asm.OpCodes;
+
+namespace Netfence.Bpf.Compiler.Backend;
+
+/// <summary>
+/// Lowers IR to BPF instructions. Each IR instruction computes in scratch registers r0–r5 and commits its result to
+/// the destination's location (r6–r9 or a spill slot), so helper calls never clobber a live value. Jumps are emitted
+/// against labels and resolved to slot offsets at the end. Partial files hold the instruction families.
+/// </summary>
+internal sealed partial class InstructionSelector
+{
+    readonly IrFunction _function;
+    readonly RegisterAllocator _allocation;
+    readonly List<EmittedInstruction> _out = [];
+    readonly Dictionary<int, int> _labels = [];
+    int _nextLabel;
+    SourcePosition? _position;
+
+    InstructionSelector(IrFunction function, RegisterAllocator allocation)
+    {
+        _function = function;
+        _allocation = allocation;
+        // Labels 0..n-1 are the blocks; the rest are local to lowerings.
+        _nextLabel = function.Blocks.Max(b => b.Id) + 1;
+    }
+
+    public static MachineFunction Select(IrFunction function, RegisterAllocator allocation, int stackBytes)
+    {
+        var selector = new InstructionSelector(function, allocation);
+        selector.SelectAll();
+        return selector.Resolve(stackBytes);
+    }
+
+    void SelectAll()
+    {
+        _position = _function.EntryPosition;
+        Commit(_function.Context, Register.R1);
+        var blocks = _function.Blocks;
+        for (int k = 0; k < blocks.Count; k++)
+        {
+            var block = blocks[k];
+            Label(block.Id);
+            foreach (var i in block.Instructions)
+            {
+                _position = i.Position ?? _position;
+                Select(i);
+            }
+            _position = block.Terminator!.Position ?? _position;
+            var next = k + 1 < blocks.Count ? blocks[k + 1] : null;
+            SelectTerminator(block.Terminator, next);
+        }
+    }
+
+    void Select(IrInstruction i)
+    {
+        switch (i)
+        {
+            case MoveInstruction m: SelectMove(m); break;
+            case BinaryInstruction b: SelectBinary(b); break;
+            case UnaryInstruction u: SelectUnary(u); break;
+            case SignedDivisionInstruction d: SelectSignedDivision(d); break;
+            case ExtendInstruction e: SelectExtend(e); break;
+            case CompareInstruction c: SelectCompare(c); break;
+            case ByteSwapInstruction s: SelectByteSwap(s); break;
+            case ContextLoadInstruction l: SelectContextLoad(l); break;
+            case ContextStoreInstruction s: SelectContextStore(s); break;
+            case StackLoadInstruction l: SelectStackLoad(l); break;
+            case StackStoreInstruction s: SelectStackStore(s); break;
+            case StackZeroInstruction z: Zero(z.Address.FrameOffset, z.Size, Register.R0); break;
+            case StackCopyInstruction c: Copy(Register.R10, c.Target.FrameOffset, Register.R10, c.Source.FrameOffset, c.Size, Register.R1); break;
+            case ConfigLoadInstruction c: SelectConfigLoad(c); break;
+            case PacketAccessInstruction p: SelectPacketAccess(p); break;
+            case HelperCallInstruction h: SelectHelperCall(h); break;
+            case MapHelperInstruction m: SelectMapHelper(m); break;
+            default: throw new InvalidOperationException($"no instruction selection for {i.GetType().Name}");
+        }
+    }
+
+    void SelectTerminator(Terminator terminator, BasicBlock? next)
+    {
+        switch (terminator)
+        {
+            case ReturnTerminator r:
+                MoveInto(Register.R0, r.Value, Width.W32);
+                Add(Instruction.Exit());
+                break;
+            case JumpTerminator j:
+                if (j.Target != next) Jump(j.Target.Id);
+                break;
+            case BranchTerminator b:
+                if (b.WhenTrue == next)
+                {
+                    CompareAndJump(b.Condition.Negate(), b.Width, b.Left, b.Right, b.WhenFalse.Id);
+                }
+                else
+                {
+                    CompareAndJump(b.Condition, b.Width, b.Left, b.Right, b.WhenTrue.Id);
+                    if (b.WhenFalse != next) Jump(b.WhenFalse.Id);
+                }
+                break;
+        }
+    }
+
+    // ---- Emission and labels -------------------------------------------------------------------------------
+
+    void Add(Instruction instruction, int? target = null) => _out.Add(new EmittedInstruction(instruction, _position, target));
+
+    int NewLabel() => _nextLabel++;
+
+    void Label(int label) => _labels[label] = _out.Count;
+
+    void Jump(int label) => Add(Instruction.Ja(0), label);
+
+    static byte JumpOp(Condition c) => c switch
+    {
+        Condition.Equal => Jeq,
+        Condition.NotEqual => Jne,
+        Condition.SignedLess => Jslt,
+        Condition.SignedLessOrEqual => Jsle,
+        Condition.SignedGreater => Jsgt,
+        Condition.SignedGreaterOrEqual => Jsge,
+        Condition.UnsignedLess => Jlt,
+        Condition.UnsignedLessOrEqual => Jle,
+        Condition.UnsignedGreater => Jgt,
+        _ => Jge,
+    };
+
+    /// <summary>A conditional jump: JMP32 for 32-bit operands, JMP for 64-bit, immediate form when the constant fits.</summary>
+    void CompareAndJump(Condition condition, Width width, Operand left, Operand right, int label)
+    {
+        if (left.IsConstant && !right.IsConstant)
+        {
+            (left, right) = (right, left);
+            condition = Swap(condition);
+        }
+        var l = Materialize(left, width, Register.R1);
+        byte cls = width == Width.W32 ? ClassJmp32 : ClassJmp;
+        if (Immediate(right, width) is { } imm)
+        {
+            Add(new Instruction((byte)(cls | JumpOp(condition) | SrcK), l, 0, 0, imm), label);
+        }
+        else
+        {
+            var r = Materialize(right, width, Register.R2);
+            Add(new Instruction((byte)(cls | JumpOp(condition) | SrcX), l, r, 0, 0), label);
+        }
+    }
+
+    static Condition Swap(Condition c) => c switch
+    {
+        Condition.SignedLess => Condition.SignedGreater,
+        Condition.SignedLessOrEqual => Condition.SignedGreaterOrEqual,
+        Condition.SignedGreater => Condition.SignedLess,
+        Condition.SignedGreaterOrEqual => Condition.SignedLessOrEqual,
+        Condition.UnsignedLess => Condition.UnsignedGreater,
+        Condition.UnsignedLessOrEqual => Condition.UnsignedGreaterOrEqual,
+        Condition.UnsignedGreater => Condition.UnsignedLess,
+        Condition.UnsignedGreaterOrEqual => Condition.UnsignedLessOrEqual,
+        _ => c,
+    };
+
+    MachineFunction Resolve(int stackBytes)
+    {
+        // Slot position of each emitted instruction (LD_IMM64 takes two).
+        var slots = new int[_out.Count + 1];
+        for (int k = 0; k < _out.Count; k++) slots[k + 1] = slots[k] + _out[k].Instruction.Slots;
+        var instructions = new List<Instruction>(_out.Count);
+        var positions = new List<SourcePosition?>(_out.Count);
+        for (int k = 0; k < _out.Count; k++)
+        {
+            var e = _out[k];
+            var insn = e.Instruction;
+            if (e.TargetLabel is { } label)
+            {
+                int target = slots[_labels[label]];
+                int delta = target - (slots[k] + 1);
+                if (delta is < short.MinValue or > short.MaxValue) throw new InvalidOperationException("jump offset does not fit 16 bits");
+                insn = insn with { Offset = (short)delta };
+            }
+            instructions.Add(insn);
+            positions.Add(e.Position);
+        }
+        return new MachineFunction(_function.Name, instructions, positions, stackBytes);
+    }
+
+    // ---- Operands ---------------------------------------------------------------------------------------------
+
+    Location LocationOf(VirtualRegister register) =>
+        _allocation.Locations.TryGetValue(register, out var l) ? l : throw new InvalidOperationException($"{register} has no location");
+
+    /// <summary>The immediate for a K-form instruction, when the constant fits its sign-extended 32 bits.</summary>
+    static int? Immediate(Operand operand, Width width)
+    {
+        if (!operand.IsConstant) return null;
+        long c = operand.Constant;
+        if (width == Width.W32) return unchecked((int)c);
+        return c is >= int.MinValue and <= int.MaxValue ? (int)c : null;
+    }
+
+    /// <summary>A register holding the operand: its own register, or <paramref name="scratch"/> loaded from a constant or spill.</summary>
+    Register Materialize(Operand operand, Width width, Register scratch)
+    {
+        if (operand.IsConstant)
+        {
+            LoadConstant(scratch, operand.Constant, width);
+            return scratch;
+        }
+        var location = LocationOf(operand.Register!);
+        if (location.Register is { } r) return r;
+        Add(Instruction.LoadMem(SizeDW, scratch, Register.R10, (short)location.SpillOffset));
+        return scratch;
+    }
+
+    /// <summary>Puts the operand into exactly <paramref name="target"/>.</summary>
+    void MoveInto(Register target, Operand operand, Width width)
+    {
+        var r = Materialize(operand, width, target);
+        if (r != target) Add(Instruction.Mov64(target, r));
+    }
+
+    void LoadConstant(Register target, long value, Width width)
+    {
+        if (width == Width.W32) Add(new Instruction((byte)(ClassAlu | Mov | SrcK), target, 0, 0, unchecked((int)value)));
+        else if (value is >= int.MinValue and <= int.MaxValue) Add(Instruction.Mov64(target, (int)value));
+        else Add(Instruction.LoadImm64(target, value));
+    }
+
+    /// <summary>The register an instruction computes <paramref name="destination"/> in: its own, or r0 for a spilled one.</summary>
+    Register Target(VirtualRegister destination) => LocationOf(destination).Register ?? Register.R0;
+
+    /// <summary>Moves a computed value from <paramref name="source"/> to the destination's location.</summary>
+    void Commit(VirtualRegister destination, Register source)
+    {
+        var location = LocationOf(destination);
+        if (location.Register is { } r)
+        {
+            if (r != source) Add(Instruction.Mov64(r, source));
+        }
+        else
+        {
+            Add(Instruction.StoreMem(SizeDW, Register.R10, source, (short)location.SpillOffset));
+        }
+    }
+}

@@ -1,0 +1,111 @@
+using Netfence.Bpf.Compiler.Backend;
+using Netfence.Bpf.Compiler.Diagnostics;
+using Netfence.Bpf.Compiler.Elf;
+using Netfence.Bpf.Compiler.Frontend;
+using Netfence.Bpf.Compiler.IR;
+using Netfence.Bpf.Compiler.Passes;
+using Netfence.Bpf.Diagnostics;
+
+namespace Netfence.Bpf.Compiler;
+
+/// <summary>Compiles the BPF programs of a C# assembly into one relocatable eBPF ELF object.</summary>
+public static class BpfCompiler
+{
+    /// <summary>
+    /// Reads <paramref name="assemblyPath"/> (and its portable PDB), compiles every [Program] method with the code it
+    /// reaches, and returns the object or the NF diagnostics, each at its C# location. Never throws for a problem in
+    /// the input: unreadable assemblies and unsupported constructs are diagnostics.
+    /// </summary>
+    public static CompilationResult Compile(string assemblyPath, CompilerOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(assemblyPath);
+        options ??= new CompilerOptions();
+        var diagnostics = new DiagnosticBag();
+        Mono.Cecil.ModuleDefinition module;
+        try
+        {
+            module = AssemblyLoader.Load(assemblyPath, out _);
+        }
+        catch (Exception e) when (e is IOException or BadImageFormatException or UnauthorizedAccessException)
+        {
+            diagnostics.Report(DiagnosticCatalogue.UnsupportedConstruct, new SourcePosition(assemblyPath, 0, 0), $"the assembly cannot be read ({e.Message})");
+            return new CompilationResult(null, diagnostics.Items, []);
+        }
+        using (module)
+        {
+            try
+            {
+                return CompileModule(module, options, diagnostics);
+            }
+            catch (Mono.Cecil.AssemblyResolutionException e)
+            {
+                diagnostics.Report(DiagnosticCatalogue.UnsupportedConstruct, new SourcePosition(assemblyPath, 0, 0),
+                    $"a referenced assembly cannot be found next to the program assembly ({e.AssemblyReference.Name})");
+                return new CompilationResult(null, diagnostics.Items, []);
+            }
+        }
+    }
+
+    static CompilationResult CompileModule(Mono.Cecil.ModuleDefinition module, CompilerOptions options, DiagnosticBag diagnostics)
+    {
+        {
+            var discovery = new ProgramDiscovery(module, diagnostics);
+            discovery.Run();
+            var compiled = new List<(ProgramDeclaration, MachineFunction)>();
+            foreach (var program in discovery.Programs)
+            {
+                if (CompileProgram(program, discovery, diagnostics) is { } machine) compiled.Add((program, machine));
+            }
+            if (diagnostics.HasErrors) return new CompilationResult(null, diagnostics.Items, []);
+
+            var maps = discovery.Maps.Values.OrderBy(m => m.Name, StringComparer.Ordinal).ToList();
+            var config = discovery.Config.Values.OrderBy(c => c.Name, StringComparer.Ordinal).ToList();
+            var elf = new ObjectBuilder(new SourceText(options.SourceRoot)).Build(compiled, maps, config, discovery.License);
+            var programs = compiled.Select(c => new CompiledProgram(c.Item1.Name, c.Item1.Section,
+                Asm.InstructionStream.CountSlots(c.Item2.Instructions), c.Item2.StackBytes)).ToList();
+            return new CompilationResult(elf, diagnostics.Items, programs);
+        }
+    }
+
+    internal static MachineFunction? CompileProgram(ProgramDeclaration program, ProgramDiscovery discovery, DiagnosticBag diagnostics)
+    {
+        int before = diagnostics.Items.Count;
+        try
+        {
+            var function = Lower(program, discovery, diagnostics);
+            if (diagnostics.Items.Count > before) return null;
+            var allocation = new RegisterAllocator(function);
+            int stack = FrameLayout.Run(function, allocation);
+            if (stack > FrameLayout.MaxStackBytes)
+            {
+                diagnostics.Report(DiagnosticCatalogue.StackFrameTooLarge, function.EntryPosition, program.Name, stack);
+                return null;
+            }
+            return InstructionSelector.Select(function, allocation, stack);
+        }
+        catch (CompilationAbortedException e)
+        {
+            diagnostics.Report(e.Entry, e.Position, e.Arguments);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // A compiler bug must still surface as a diagnostic at the program, never as a crash of the build.
+            diagnostics.Report(DiagnosticCatalogue.UnsupportedConstruct, SequencePoints.Of(program.Method),
+                $"internal compiler error in '{program.Name}': {e.GetType().Name}: {e.Message}");
+        }
+        return null;
+    }
+
+    /// <summary>Frontend and IR passes of one program.</summary>
+    internal static IrFunction Lower(ProgramDeclaration program, ProgramDiscovery discovery, DiagnosticBag diagnostics)
+    {
+        var function = new IRBuilder(program, discovery).Build();
+        var packetChecks = new VerifyPacketChecks(function);
+        DeadCodeElimination.Run(function);
+        ConstantFolding.Run(function);
+        DeadCodeElimination.Run(function);
+        packetChecks.Check(function);
+        ProveDivisors.Run(function, diagnostics);
+        return function;
+    }
+}

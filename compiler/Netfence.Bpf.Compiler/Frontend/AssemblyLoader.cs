@@ -1,0 +1,34 @@
+using Mono.Cecil;
+using Mono.Cecil.Cil;
+
+namespace Netfence.Bpf.Compiler.Frontend;
+
+/// <summary>Opens a programs assembly with Cecil, with its portable PDB when there is one (for C# locations).</summary>
+internal static class AssemblyLoader
+{
+    public static ModuleDefinition Load(string path, out bool hasSymbols)
+    {
+        var resolver = new DefaultAssemblyResolver();
+        resolver.AddSearchDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        // The BCL, for resolving calls into it (which are then rejected with a precise name).
+        resolver.AddSearchDirectory(Path.GetDirectoryName(typeof(object).Assembly.Location)!);
+        var parameters = new ReaderParameters { AssemblyResolver = resolver, ReadingMode = ReadingMode.Immediate, InMemory = true };
+        try
+        {
+            hasSymbols = true;
+            return ModuleDefinition.ReadModule(path, new ReaderParameters
+            {
+                AssemblyResolver = resolver,
+                ReadingMode = ReadingMode.Immediate,
+                InMemory = true,
+                ReadSymbols = true,
+                SymbolReaderProvider = new PortablePdbReaderProvider(),
+            });
+        }
+        catch (Exception e) when (e is SymbolsNotFoundException or SymbolsNotMatchingException or FileNotFoundException && File.Exists(path))
+        {
+            hasSymbols = false;
+            return ModuleDefinition.ReadModule(path, parameters);
+        }
+    }
+}

@@ -1,0 +1,32 @@
+using Mono.Cecil;
+using Netfence.Bpf.Compiler.IR;
+
+namespace Netfence.Bpf.Compiler.Frontend;
+
+/// <summary>
+/// An entry of the abstract IL evaluation stack. Only scalars exist at run time; contexts, frame addresses, struct
+/// values (kept in the frame) and maps are compile-time facts, which is what lets every C# reference become a fixed
+/// r10 offset after inlining.
+/// </summary>
+internal abstract record StackValue;
+
+/// <summary>An integer in a register or a constant.</summary>
+internal sealed record ScalarValue(Operand Operand, Width Width) : StackValue
+{
+    public bool IsConstant => Operand.IsConstant;
+}
+
+/// <summary>The program's context (and the address of a context argument, which is the same pointer).</summary>
+internal sealed record ContextValue : StackValue
+{
+    public static readonly ContextValue Instance = new();
+}
+
+/// <summary>A managed reference into the frame.</summary>
+internal sealed record AddressValue(StackAddress Address, TypeReference Type) : StackValue;
+
+/// <summary>A struct value held in the frame at <see cref="Address"/>; copying it is explicit.</summary>
+internal sealed record StructValue(StackAddress Address, TypeReference Type) : StackValue;
+
+/// <summary>A map field's value.</summary>
+internal sealed record MapValue(MapDeclaration Map) : StackValue;

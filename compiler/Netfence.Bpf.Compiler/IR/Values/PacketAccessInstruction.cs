@@ -1,0 +1,32 @@
+namespace Netfence.Bpf.Compiler.IR;
+
+/// <summary>
+/// SkBuff.TryRead/TryWrite: the bounds check <c>data + offset + size &gt; data_end</c> and the copy between packet and
+/// frame, as one indivisible instruction. Passes may neither hoist nor merge it (the verifier tracks each check on the
+/// pointer it guards), so it is opaque to them and the backend emits it in exactly the shape the verifier expects.
+/// <see cref="IrInstruction.Destination"/> receives 1 when the access fitted and 0 when it did not (the frame copy is then zeroed
+/// for a read, as .NET's TryRead returns default).
+/// </summary>
+internal sealed class PacketAccessInstruction(SourcePosition? position, bool write, VirtualRegister destination, VirtualRegister context, Operand offset, StackAddress buffer, int size, int dataOffset, int dataEndOffset)
+    : IrInstruction(position, destination, Operand.Of(context), offset)
+{
+    public bool IsWrite { get; } = write;
+
+    public VirtualRegister Context => Operands[0].Register!;
+
+    public Operand PacketOffset => Operands[1];
+
+    public StackAddress Buffer { get; } = buffer;
+
+    public int Size { get; } = size;
+
+    /// <summary>Context offset of the u32 data pointer (from [ContextLayout]).</summary>
+    public int DataOffset { get; } = dataOffset;
+
+    /// <summary>Context offset of the u32 data_end pointer.</summary>
+    public int DataEndOffset { get; } = dataEndOffset;
+
+    public override bool HasSideEffects => true;
+
+    public override string ToString() => $"{Dest}packet.{(IsWrite ? "write" : "read")} [{PacketOffset}:{Size}] {(IsWrite ? "<-" : "->")} {Buffer}";
+}
