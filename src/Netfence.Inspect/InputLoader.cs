@@ -57,6 +57,8 @@ public static class InputLoader
                 ? $"{assembly}: the compiler produced no object and no diagnostic"
                 : $"{assembly}: the compiler could not compile it:\n  " + string.Join("\n  ", errors));
         }
+        if (result.Programs.Count == 0)
+            throw new InspectException($"{assembly}: the assembly has no eBPF programs (methods marked [Program]) to compile");
         try
         {
             return BpfObjectReader.Read(result.ElfObject, Path.GetFileNameWithoutExtension(assembly) + ".o");
