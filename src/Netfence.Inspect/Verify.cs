@@ -29,8 +29,11 @@ public static partial class Verify
                 new ProgramVerdict(p.Name, true, ParseStatistics(p.VerifierLog ?? ""), Lines(p.VerifierLog ?? ""), [], null)).ToList();
             return new VerifyReport(input.Source, true, verdicts, null);
         }
-        catch (VerifierException e)
+        catch (VerifierException first)
         {
+            // A statistics-only log says nothing about why; the branch log walks the path that failed,
+            // with the source lines the verifier takes from line_info.
+            var e = LoadForLog(spec, pins) ?? first;
             var log = Lines(e.Log);
             var verdict = new ProgramVerdict(e.ProgramName, false, ParseStatistics(e.Log), log, e.DecisiveLines, LastSourceLine(log));
             return new VerifyReport(input.Source, false, [verdict], null);
@@ -42,6 +45,19 @@ public static partial class Verify
         finally
         {
             if (pins is not null && Directory.Exists(pins)) Directory.Delete(pins, recursive: true);
+        }
+    }
+
+    static VerifierException? LoadForLog(CollectionSpec spec, string? pins)
+    {
+        try
+        {
+            using var again = CollectionLoader.Load(spec, new CollectionOptions { LogLevel = VerifierLogLevel.Branch | VerifierLogLevel.Statistics, PinDirectory = pins });
+            return null;
+        }
+        catch (VerifierException e)
+        {
+            return e;
         }
     }
 
