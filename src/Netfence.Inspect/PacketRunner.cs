@@ -12,15 +12,10 @@ public static class PacketRunner
         var spec = input.Spec ?? throw new InspectException($"{input.Source}: --run needs an object or assembly");
         if (packets.Count == 0) throw new InspectException("--run needs a packet: --packet HEX or --pcap FILE");
         var target = Views.Select(input, program ?? input.Programs.FirstOrDefault()?.Name ?? throw new InspectException($"{input.Source}: no programs"))[0];
-        string? pins = null;
+        using var scratch = ScratchPins.For(spec);
         try
         {
-            if (spec.Maps.Values.Any(m => m.Pinning == MapPinning.ByName))
-            {
-                pins = Path.Combine(Bpf.Pinning.BpfFs.Find() ?? Bpf.Pinning.BpfFs.DefaultPath, $"bytecode-inspect-{Environment.ProcessId}");
-                Directory.CreateDirectory(pins);
-            }
-            using var collection = CollectionLoader.Load(spec, new CollectionOptions { PinDirectory = pins });
+            using var collection = CollectionLoader.Load(spec, new CollectionOptions { PinDirectory = scratch.Path });
             var loaded = collection.Programs[target.Name];
             var runs = packets.Select((p, i) =>
             {
@@ -32,10 +27,6 @@ public static class PacketRunner
         catch (VerifierException e)
         {
             throw new InspectException($"{input.Source}: the verifier rejected '{e.ProgramName}' (see --verify): {string.Join(" | ", e.DecisiveLines)}");
-        }
-        finally
-        {
-            if (pins is not null && Directory.Exists(pins)) Directory.Delete(pins, recursive: true);
         }
     }
 

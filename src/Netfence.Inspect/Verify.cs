@@ -1,6 +1,5 @@
 using System.Text.RegularExpressions;
 using Netfence.Bpf.Elf;
-using Netfence.Bpf.Pinning;
 using Netfence.Bpf.Programs;
 using Netfence.Bpf.Syscalls;
 
@@ -15,15 +14,10 @@ public static partial class Verify
     public static VerifyReport Run(InspectedInput input)
     {
         var spec = input.Spec ?? throw new InspectException($"{input.Source}: --verify needs an object or assembly (a live program is already verified)");
-        string? pins = null;
+        using var scratch = ScratchPins.For(spec);
+        var pins = scratch.Path;
         try
         {
-            if (spec.Maps.Values.Any(m => m.Pinning == MapPinning.ByName))
-            {
-                // Pinned-by-name maps need a pin directory; a private one keeps the check from touching real pins.
-                pins = Path.Combine(BpfFs.Find() ?? BpfFs.DefaultPath, $"bytecode-inspect-{Environment.ProcessId}");
-                Directory.CreateDirectory(pins);
-            }
             using var collection = CollectionLoader.Load(spec, new CollectionOptions { LogLevel = VerifierLogLevel.Statistics, PinDirectory = pins });
             var verdicts = input.Programs.Select(p => collection.Programs[p.Name]).Select(p =>
                 new ProgramVerdict(p.Name, true, ParseStatistics(p.VerifierLog ?? ""), Lines(p.VerifierLog ?? ""), [], null)).ToList();
@@ -41,10 +35,6 @@ public static partial class Verify
         catch (BpfException e)
         {
             return new VerifyReport(input.Source, false, [], e.Message);
-        }
-        finally
-        {
-            if (pins is not null && Directory.Exists(pins)) Directory.Delete(pins, recursive: true);
         }
     }
 

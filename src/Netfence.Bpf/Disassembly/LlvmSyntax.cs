@@ -11,9 +11,7 @@ namespace Netfence.Bpf.Disassembly;
 /// </summary>
 public static class LlvmSyntax
 {
-    static readonly string[] Alu = ["+=", "-=", "*=", "/=", "|=", "&=", "<<=", ">>=", "neg", "%=", "^=", "=", "s>>=", "endian", "?", "?"];
     static readonly string[] Jump = ["goto", "==", ">", ">=", "&", "!=", "s>", "s>=", "call", "exit", "<", "<=", "s<", "s<=", "?", "?"];
-    static readonly string[] Size = ["u32", "u16", "u8", "u64"];
 
     /// <summary>Formats one instruction.</summary>
     public static string Format(Instruction i)
@@ -27,25 +25,10 @@ public static class LlvmSyntax
         switch (cls)
         {
             case OpCodes.ClassAlu or OpCodes.ClassAlu64:
-            {
-                char r = cls == OpCodes.ClassAlu ? 'w' : 'r';
-                int aluOp = op & 0xf0;
-                if (aluOp == OpCodes.End)
-                    return cls == OpCodes.ClassAlu64
-                        ? $"r{dst} = bswap{imm} r{dst}"
-                        : $"r{dst} = {((op & OpCodes.SrcX) != 0 ? "be" : "le")}{imm} r{dst}";
-                if (aluOp == OpCodes.Neg) return $"{r}{dst} = -{r}{dst}";
-                string opText = (aluOp is OpCodes.Div or OpCodes.Mod) && i.Offset == 1 ? "s" + Alu[aluOp >> 4] : Alu[aluOp >> 4];
-                if ((op & OpCodes.SrcX) != 0)
-                {
-                    string sx = aluOp == OpCodes.Mov && i.Offset is 8 or 16 or 32 ? $"(s{i.Offset})" : "";
-                    return $"{r}{dst} {opText} {sx}{r}{src}";
-                }
-                return $"{r}{dst} {opText} {imm}";
-            }
+                return SyntaxTables.Alu(i);
             case OpCodes.ClassStx:
             {
-                string size = Size[(op >> 3) & 3];
+                string size = SyntaxTables.Size[(op >> 3) & 3];
                 int mode = op & 0xe0;
                 if (mode == OpCodes.ModeMem) return $"{Mem(size, dst)} = r{src}";
                 bool dw = (op & 0x18) == OpCodes.SizeDW;
@@ -53,26 +36,26 @@ public static class LlvmSyntax
                 return imm switch
                 {
                     OpCodes.Add => $"lock {Mem(size, dst)} += r{src}",
-                    OpCodes.And or OpCodes.Or or OpCodes.Xor => $"lock {Mem(size, dst)} {Alu[imm >> 4]} {v}{src}",
-                    0x01 or 0x41 or 0x51 or 0xa1 => $"{v}{src} = atomic_fetch_{AtomicName(imm & ~1)}(({size} *)(r{dst} {(i.Offset < 0 ? "-" : "+")} {Math.Abs((int)i.Offset)}), {v}{src})",
+                    OpCodes.And or OpCodes.Or or OpCodes.Xor => $"lock {Mem(size, dst)} {SyntaxTables.AluOperators[imm >> 4]} {v}{src}",
+                    0x01 or 0x41 or 0x51 or 0xa1 => $"{v}{src} = atomic_fetch_{SyntaxTables.AtomicName(imm & ~1)}(({size} *)(r{dst} {(i.Offset < 0 ? "-" : "+")} {Math.Abs((int)i.Offset)}), {v}{src})",
                     0xe1 => $"{v}{src} = xchg{(dw ? "_64" : "32_32")}(r{dst} {(i.Offset < 0 ? "-" : "+")} {Math.Abs((int)i.Offset)}, {v}{src})",
                     0xf1 => $"{v}0 = cmpxchg{(dw ? "_64" : "32_32")}(r{dst} {(i.Offset < 0 ? "-" : "+")} {Math.Abs((int)i.Offset)}, {v}0, {v}{src})",
                     _ => "<unknown>",
                 };
             }
             case OpCodes.ClassSt:
-                return (op & 0xe0) == OpCodes.ModeMem ? $"{Mem(Size[(op >> 3) & 3], dst)} = {imm}" : "<unknown>";
+                return (op & 0xe0) == OpCodes.ModeMem ? $"{Mem(SyntaxTables.Size[(op >> 3) & 3], dst)} = {imm}" : "<unknown>";
             case OpCodes.ClassLdx:
             {
                 int mode = op & 0xe0;
-                if (mode == OpCodes.ModeMem) return $"r{dst} = {Mem(Size[(op >> 3) & 3], src)}";
-                if (mode == OpCodes.ModeMemSx) return $"r{dst} = {Mem(Size[(op >> 3) & 3].Replace('u', 's'), src)}";
+                if (mode == OpCodes.ModeMem) return $"r{dst} = {Mem(SyntaxTables.Size[(op >> 3) & 3], src)}";
+                if (mode == OpCodes.ModeMemSx) return $"r{dst} = {Mem(SyntaxTables.Size[(op >> 3) & 3].Replace('u', 's'), src)}";
                 return "<unknown>";
             }
             case OpCodes.ClassLd:
             {
                 int mode = op & 0xe0;
-                string size = Size[(op >> 3) & 3];
+                string size = SyntaxTables.Size[(op >> 3) & 3];
                 if (mode == OpCodes.ModeAbs) return $"r0 = *({size} *)skb[{imm}]";
                 if (mode == OpCodes.ModeInd) return $"r0 = *({size} *)skb[r{src}]";
                 if (op != OpCodes.LdImm64) return "<unknown>";
@@ -98,12 +81,4 @@ public static class LlvmSyntax
             }
         }
     }
-
-    static string AtomicName(int aluOp) => aluOp switch
-    {
-        OpCodes.Add => "add",
-        OpCodes.And => "and",
-        OpCodes.Or => "or",
-        _ => "xor",
-    };
 }

@@ -46,14 +46,16 @@ public sealed class ProgramListing
         IReadOnlyList<Instruction> instructions, IReadOnlyList<BtfLineInfo> lineInfo)
     {
         var bySlot = new Dictionary<int, SourceLine>();
-        foreach (var li in lineInfo)
+        // Line 0 marks compiler-made code with no source; its instructions stay with the line before.
+        foreach (var li in lineInfo.Where(l => l.Line != 0))
             bySlot[(int)li.InstructionOffset] = new SourceLine(li.FileName, (int)li.Line, (int)li.Column, li.LineText);
         var entries = new List<ListingEntry>(instructions.Count);
         SourceLine? current = null;
         int slot = 0;
         foreach (var insn in instructions)
         {
-            bool starts = bySlot.TryGetValue(slot, out var line);
+            // A record that repeats the current line (another column of it) does not start a new one.
+            bool starts = bySlot.TryGetValue(slot, out var line) && (current is null || current.File != line!.File || current.Line != line.Line);
             if (starts) current = line;
             entries.Add(new ListingEntry(slot, insn, current, starts));
             slot += insn.Slots;

@@ -10,9 +10,7 @@ namespace Netfence.Bpf.Disassembly;
 /// </summary>
 public static class VerifierSyntax
 {
-    static readonly string[] Alu = ["+=", "-=", "*=", "/=", "|=", "&=", "<<=", ">>=", "neg", "%=", "^=", "=", "s>>=", "endian", "?", "?"];
     static readonly string[] Jump = ["jmp", "==", ">", ">=", "&", "!=", "s>", "s>=", "call", "exit", "<", "<=", "s<", "s<=", "?", "?"];
-    static readonly string[] Size = ["u32", "u16", "u8", "u64"];
     static readonly string[] SignedSize = ["s32", "s16", "s8", "s64"];
     static readonly string[] Class = ["ld", "ldx", "st", "stx", "alu", "jmp", "jmp32", "alu64"];
 
@@ -37,34 +35,19 @@ public static class VerifierSyntax
         switch (cls)
         {
             case OpCodes.ClassAlu or OpCodes.ClassAlu64:
-            {
-                char r = cls == OpCodes.ClassAlu ? 'w' : 'r';
-                int aluOp = op & 0xf0;
-                if (aluOp == OpCodes.End)
-                    return cls == OpCodes.ClassAlu64
-                        ? $"r{dst} = bswap{imm} r{dst}"
-                        : $"r{dst} = {((op & OpCodes.SrcX) != 0 ? "be" : "le")}{imm} r{dst}";
-                if (aluOp == OpCodes.Neg) return $"{r}{dst} = -{r}{dst}";
-                string opText = (aluOp is OpCodes.Div or OpCodes.Mod) && off == 1 ? "s" + Alu[aluOp >> 4] : Alu[aluOp >> 4];
-                if ((op & OpCodes.SrcX) != 0)
-                {
-                    string sx = aluOp == OpCodes.Mov && off is 8 or 16 or 32 ? $"(s{off})" : "";
-                    return $"{r}{dst} {opText} {sx}{r}{src}";
-                }
-                return $"{r}{dst} {opText} {imm}";
-            }
+                return SyntaxTables.Alu(i);
             case OpCodes.ClassStx:
             {
-                string size = Size[(op >> 3) & 3];
+                string size = SyntaxTables.Size[(op >> 3) & 3];
                 int mode = op & 0xe0;
                 if (mode == OpCodes.ModeMem) return $"*({size} *)(r{dst} {Off()}) = r{src}";
                 if (mode != OpCodes.ModeAtomic) return $"BUG_{op:x2}";
                 string w = (op & 0x18) == OpCodes.SizeDW ? "64" : "";
                 return imm switch
                 {
-                    OpCodes.Add or OpCodes.And or OpCodes.Or or OpCodes.Xor => $"lock *({size} *)(r{dst} {Off()}) {Alu[imm >> 4]} r{src}",
+                    OpCodes.Add or OpCodes.And or OpCodes.Or or OpCodes.Xor => $"lock *({size} *)(r{dst} {Off()}) {SyntaxTables.AluOperators[imm >> 4]} r{src}",
                     OpCodes.Add + AtomicFetch or OpCodes.And + AtomicFetch or OpCodes.Or + AtomicFetch or OpCodes.Xor + AtomicFetch =>
-                        $"r{src} = atomic{w}_fetch_{AtomicName(imm & ~AtomicFetch)}(({size} *)(r{dst} {Off()}), r{src})",
+                        $"r{src} = atomic{w}_fetch_{SyntaxTables.AtomicName(imm & ~AtomicFetch)}(({size} *)(r{dst} {Off()}), r{src})",
                     AtomicCmpXchg => $"r0 = atomic{w}_cmpxchg(({size} *)(r{dst} {Off()}), r0, r{src})",
                     AtomicXchg => $"r{src} = atomic{w}_xchg(({size} *)(r{dst} {Off()}), r{src})",
                     LoadAcquire => $"r{dst} = load_acquire(({size} *)(r{src} {Off()}))",
@@ -73,19 +56,19 @@ public static class VerifierSyntax
                 };
             }
             case OpCodes.ClassSt:
-                if ((op & 0xe0) == OpCodes.ModeMem) return $"*({Size[(op >> 3) & 3]} *)(r{dst} {Off()}) = {imm}";
+                if ((op & 0xe0) == OpCodes.ModeMem) return $"*({SyntaxTables.Size[(op >> 3) & 3]} *)(r{dst} {Off()}) = {imm}";
                 return (op & 0xe0) == 0xc0 ? "nospec" : $"BUG_st_{op:x2}";
             case OpCodes.ClassLdx:
             {
                 int mode = op & 0xe0;
                 if (mode is not (OpCodes.ModeMem or OpCodes.ModeMemSx)) return $"BUG_ldx_{op:x2}";
-                var size = mode == OpCodes.ModeMem ? Size[(op >> 3) & 3] : SignedSize[(op >> 3) & 3];
+                var size = mode == OpCodes.ModeMem ? SyntaxTables.Size[(op >> 3) & 3] : SignedSize[(op >> 3) & 3];
                 return $"r{dst} = *({size} *)(r{src} {Off()})";
             }
             case OpCodes.ClassLd:
             {
                 int mode = op & 0xe0;
-                string size = Size[(op >> 3) & 3];
+                string size = SyntaxTables.Size[(op >> 3) & 3];
                 if (mode == OpCodes.ModeAbs) return $"r0 = *({size} *)skb[{imm}]";
                 if (mode == OpCodes.ModeInd) return $"r0 = *({size} *)skb[r{src} + {imm}]";
                 if (op == OpCodes.LdImm64)
@@ -113,12 +96,4 @@ public static class VerifierSyntax
             }
         }
     }
-
-    static string AtomicName(int aluOp) => aluOp switch
-    {
-        OpCodes.Add => "add",
-        OpCodes.And => "and",
-        OpCodes.Or => "or",
-        _ => "xor",
-    };
 }
