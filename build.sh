@@ -113,7 +113,7 @@ demo() {
 }
 
 inspect() {
-  build
+  build >&2 # keep stdout for the tool's output (--json pipes cleanly)
   "$ARTIFACTS/bin/bytecode-inspect" "$@"
 }
 
