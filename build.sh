@@ -3,6 +3,7 @@
 #   ./build.sh            build everything: executables to artifacts/bin, filter objects to artifacts/bpf
 #   ./build.sh test       build, then run every test suite (real-kernel suites need root)
 #   ./build.sh demo       build, then run the demo (needs root)
+#   ./build.sh inspect ARGS  build, then run bytecode-inspect (disassembly, summaries, --verify, --run, --diff)
 #   ./build.sh bench NAME run a benchmark; table to artifacts/bench/NAME.md, figures to NAME.json
 set -euo pipefail
 
@@ -15,6 +16,7 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 # Executable projects and the name each gets in artifacts/bin.
 EXECUTABLES=(
   "src/Netfence.Demo/Netfence.Demo.csproj"
+  "src/Netfence.Inspect/Netfence.Inspect.csproj"
 )
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
@@ -110,6 +112,11 @@ demo() {
   "$ARTIFACTS/bin/netfence-demo" "$@"
 }
 
+inspect() {
+  build >&2 # keep stdout for the tool's output (--json pipes cleanly)
+  "$ARTIFACTS/bin/bytecode-inspect" "$@"
+}
+
 bench() {
   [[ $# -ge 1 ]] || die "usage: ./build.sh bench NAME"
   die "no benchmark named '$1' yet"
@@ -119,6 +126,7 @@ case "${1:-build}" in
   build) build ;;
   test) test_ ;;
   demo) shift; demo "$@" ;;
+  inspect) shift; inspect "$@" ;;
   bench) shift; bench "$@" ;;
-  *) die "unknown command '$1' (use: build, test, demo, bench NAME)" ;;
+  *) die "unknown command '$1' (use: build, test, demo, inspect ARGS, bench NAME)" ;;
 esac

@@ -24,18 +24,23 @@ public static class ReferenceObjects
         }
     }
 
-    /// <summary>Compiles <paramref name="source"/> (e.g. <c>counter.c</c>) once per test run and returns the object's path.</summary>
-    public static string Compile(string source)
+    /// <summary>
+    /// Compiles <paramref name="source"/> (e.g. <c>counter.c</c>) once per test run and returns the object's path;
+    /// <paramref name="extraFlags"/> go to clang after the defaults (e.g. <c>-mcpu=v3</c>).
+    /// </summary>
+    public static string Compile(string source, params string[] extraFlags)
     {
         lock (Gate)
         {
-            if (Compiled.TryGetValue(source, out var existing)) return existing;
+            var key = string.Join(' ', [source, .. extraFlags]);
+            if (Compiled.TryGetValue(key, out var existing)) return existing;
             var input = Path.Combine(SourceDirectory, source);
-            var output = Path.Combine(Path.GetTempPath(), $"nft-{Environment.ProcessId}-{Path.GetFileNameWithoutExtension(source)}.o");
+            var variant = extraFlags.Length == 0 ? "" : "-" + Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(key)), 0, 4).ToLowerInvariant();
+            var output = Path.Combine(Path.GetTempPath(), $"nft-{Environment.ProcessId}-{Path.GetFileNameWithoutExtension(source)}{variant}.o");
             Command.Result result;
             try
             {
-                result = Command.Try("clang", "-O2", "-g", "-target", "bpf", "-c", input, "-o", output);
+                result = Command.Try("clang", ["-O2", "-g", "-target", "bpf", .. extraFlags, "-c", input, "-o", output]);
             }
             catch (System.ComponentModel.Win32Exception e)
             {
@@ -43,7 +48,7 @@ public static class ReferenceObjects
             }
             if (result.ExitCode != 0)
                 throw new InvalidOperationException($"clang failed to compile {input}:\n{result.StdErr}");
-            Compiled[source] = output;
+            Compiled[key] = output;
             return output;
         }
     }

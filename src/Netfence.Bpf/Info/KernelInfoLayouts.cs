@@ -23,6 +23,8 @@ internal unsafe struct BpfProgInfo
     [FieldOffset(128)] public uint BtfId;
     [FieldOffset(144)] public uint NrFuncInfo;
     [FieldOffset(148)] public uint NrLineInfo;
+    [FieldOffset(152)] public ulong LineInfo;
+    [FieldOffset(172)] public uint LineInfoRecSize;
     [FieldOffset(192)] public ulong RunTimeNs;
     [FieldOffset(200)] public ulong RunCnt;
     [FieldOffset(216)] public uint VerifiedInsns;
@@ -52,4 +54,13 @@ internal unsafe struct BpfLinkInfo
     [FieldOffset(4)] public uint Id;
     [FieldOffset(8)] public uint ProgId;
     [FieldOffset(16)] public fixed byte Union[48];
+}
+
+/// <summary><c>struct bpf_btf_info</c> up to <c>kernel_btf</c> (32 bytes).</summary>
+[StructLayout(LayoutKind.Explicit, Size = 32)]
+internal struct BpfBtfInfo
+{
+    [FieldOffset(0)] public ulong Btf;
+    [FieldOffset(8)] public uint BtfSize;
+    [FieldOffset(12)] public uint Id;
 }

@@ -1,0 +1,3 @@
+using Netfence.Inspect;
+
+return Inspector.Run(args, Console.Out, Console.Error, terminal: !Console.IsOutputRedirected);
