@@ -62,13 +62,13 @@ public sealed class TestRunTests
     public void Frames_truncated_at_any_header_boundary_never_pass_unless_disabled(PolicyMode mode, int expected)
     {
         using var f = WithRules(mode, ["0.0.0.0/0", "::/0"]);
-        // The shortest length a test run accepts: the kernel refuses untagged IPv4 frames shorter than the IPv4
-        // header (the managed tests cover those lengths); tagged and IPv6 frames from one byte past Ethernet.
+        // The shortest length a test run accepts: the kernel refuses untagged IP frames shorter than the IP header
+        // (the managed tests cover those lengths); VLAN-tagged frames from one byte past the Ethernet header.
         (byte[] Frame, int Shortest)[] frames =
         [
             (Frames.Ethernet(0x0800, Frames.Ipv4("10.1.2.3", 6, 443)), 14 + 20),
             (Frames.Ethernet(0x0800, Frames.Ipv4("10.1.2.3", 6, 443), 0x88A8, 0x8100), 15),
-            (Frames.Ethernet(0x86DD, Frames.Ipv6("fd00::5", 17, 53, 0, 44)), 15),
+            (Frames.Ethernet(0x86DD, Frames.Ipv6("fd00::5", 17, 53, 0, 44)), 14 + 40),
         ];
         foreach (var (frame, shortest) in frames)
         {
