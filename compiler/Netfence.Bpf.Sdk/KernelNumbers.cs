@@ -33,6 +33,8 @@ internal static class KernelNumbers
     public const int HelperGetSmpProcessorId = 8;
     public const int HelperGetCurrentPidTgid = 14;
     public const int HelperGetCurrentCgroupId = 80;
+    public const int HelperSkbAncestorCgroupId = 83;
+    public const int HelperGetCurrentAncestorCgroupId = 123;
     public const int HelperKtimeGetBootNs = 125;
     public const int HelperRingbufOutput = 130;
 }

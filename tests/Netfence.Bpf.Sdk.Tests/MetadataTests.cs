@@ -8,6 +8,8 @@ public sealed class MetadataTests
     [InlineData(nameof(Bpf.KtimeGetNs), 5)]
     [InlineData(nameof(Bpf.KtimeGetBootNs), 125)]
     [InlineData(nameof(Bpf.GetCurrentCgroupId), 80)]
+    [InlineData(nameof(Bpf.GetCurrentAncestorCgroupId), 123)]
+    [InlineData(nameof(Bpf.SkbAncestorCgroupId), 83)]
     [InlineData(nameof(Bpf.GetCurrentPidTgid), 14)]
     [InlineData(nameof(Bpf.GetPrandomU32), 7)]
     [InlineData(nameof(Bpf.GetSmpProcessorId), 8)]

@@ -28,6 +28,20 @@ public sealed class RuntimeTests
     }
 
     [Fact]
+    public void Ancestor_cgroup_ids_count_levels_from_the_root_and_answer_zero_below_the_task()
+    {
+        var runtime = new DeterministicBpfRuntime { CgroupAncestors = [1, 20, 300] };
+        using (BpfRuntime.Use(runtime))
+        {
+            Assert.Equal(1UL, Bpf.GetCurrentAncestorCgroupId(0));
+            Assert.Equal(300UL, Bpf.GetCurrentAncestorCgroupId(2));
+            Assert.Equal(0UL, Bpf.GetCurrentAncestorCgroupId(3));
+            Assert.Equal(0UL, Bpf.GetCurrentAncestorCgroupId(-1));
+            Assert.Equal(20UL, Bpf.SkbAncestorCgroupId(new SkBuff(new byte[1]), 1));
+        }
+    }
+
+    [Fact]
     public void Machine_runtime_answers_like_the_kernel_helpers()
     {
         var machine = BpfRuntime.Machine;

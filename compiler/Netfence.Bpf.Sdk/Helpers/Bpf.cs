@@ -20,6 +20,20 @@ public static class Bpf
     [Helper(HelperGetCurrentCgroupId)]
     public static ulong GetCurrentCgroupId() => BpfRuntime.Current.GetCurrentCgroupId();
 
+    /// <summary>
+    /// bpf_get_current_ancestor_cgroup_id: the cgroup v2 id of the current task's ancestor at
+    /// <paramref name="level"/> (0 is the root), or 0 when the task's cgroup is shallower than that.
+    /// </summary>
+    [Helper(HelperGetCurrentAncestorCgroupId)]
+    public static ulong GetCurrentAncestorCgroupId(int level) => BpfRuntime.Current.GetCurrentAncestorCgroupId(level);
+
+    /// <summary>
+    /// bpf_skb_ancestor_cgroup_id: the id of the ancestor at <paramref name="level"/> of the cgroup of the packet's
+    /// socket, or 0 when there is none. In .NET the packet's socket belongs to the current task.
+    /// </summary>
+    [Helper(HelperSkbAncestorCgroupId)]
+    public static ulong SkbAncestorCgroupId(SkBuff ctx, int level) => BpfRuntime.Current.GetCurrentAncestorCgroupId(level);
+
     /// <summary>bpf_get_current_pid_tgid: tgid (process id) in the high 32 bits, thread id in the low 32.</summary>
     [Helper(HelperGetCurrentPidTgid)]
     public static ulong GetCurrentPidTgid() => BpfRuntime.Current.GetCurrentPidTgid();

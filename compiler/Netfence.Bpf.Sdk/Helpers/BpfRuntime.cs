@@ -37,6 +37,9 @@ public abstract class BpfRuntime
     /// <summary>See <see cref="Bpf.GetCurrentCgroupId"/>.</summary>
     public abstract ulong GetCurrentCgroupId();
 
+    /// <summary>See <see cref="Bpf.GetCurrentAncestorCgroupId"/>: 0 when <paramref name="level"/> is deeper than the task's cgroup.</summary>
+    public abstract ulong GetCurrentAncestorCgroupId(int level);
+
     /// <summary>See <see cref="Bpf.GetCurrentPidTgid"/>.</summary>
     public abstract ulong GetCurrentPidTgid();
 

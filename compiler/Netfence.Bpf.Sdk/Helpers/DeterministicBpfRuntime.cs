@@ -25,6 +25,12 @@ public sealed class DeterministicBpfRuntime : BpfRuntime
     /// <summary>The cgroup id <see cref="GetCurrentCgroupId"/> returns.</summary>
     public ulong CgroupId { get; set; }
 
+    /// <summary>
+    /// The cgroup ids from the root (level 0) down to the task's own cgroup, answered by
+    /// <see cref="GetCurrentAncestorCgroupId"/>; empty means no cgroup hierarchy.
+    /// </summary>
+    public IReadOnlyList<ulong> CgroupAncestors { get; set; } = [];
+
     /// <summary>The process id (tgid, the high half of pid_tgid).</summary>
     public uint ProcessId { get; set; }
 
@@ -69,6 +75,10 @@ public sealed class DeterministicBpfRuntime : BpfRuntime
 
     /// <inheritdoc />
     public override ulong GetCurrentCgroupId() => CgroupId;
+
+    /// <inheritdoc />
+    public override ulong GetCurrentAncestorCgroupId(int level) =>
+        level >= 0 && level < CgroupAncestors.Count ? CgroupAncestors[level] : 0;
 
     /// <inheritdoc />
     public override ulong GetCurrentPidTgid() => ((ulong)ProcessId << 32) | ThreadId;

@@ -14,22 +14,37 @@ internal sealed partial class MachineBpfRuntime : BpfRuntime
 
     public override ulong KtimeGetBootNs() => ClockNs(ClockBoottime);
 
-    public override ulong GetCurrentCgroupId()
+    public override ulong GetCurrentCgroupId() => Inode("/sys/fs/cgroup" + CgroupPath());
+
+    public override ulong GetCurrentAncestorCgroupId(int level)
     {
-        // The helper answers the inode of the task's cgroup v2 directory: the "0::" line of /proc/self/cgroup.
+        // Level 0 is the root; each further level adds one component of the task's cgroup path.
+        var components = CgroupPath().Split('/', StringSplitOptions.RemoveEmptyEntries);
+        if (level < 0 || level > components.Length)
+            return 0;
+        return Inode("/sys/fs/cgroup/" + string.Join('/', components.Take(level)));
+    }
+
+    // The task's cgroup v2 path: the "0::" line of /proc/self/cgroup.
+    private static string CgroupPath()
+    {
         foreach (var line in File.ReadLines("/proc/self/cgroup"))
         {
-            if (!line.StartsWith("0::", StringComparison.Ordinal))
-                continue;
-            var path = "/sys/fs/cgroup" + line[3..].TrimEnd();
-            var stat = new byte[256];
-            if (Stat(path, stat) != 0)
-                throw new IOException($"stat {path} failed with errno {Marshal.GetLastPInvokeError()}");
-            // st_ino follows the 8-byte st_dev on x86-64 and the generic (arm64) struct stat layout.
-            return BitConverter.ToUInt64(stat, 8);
+            if (line.StartsWith("0::", StringComparison.Ordinal))
+                return line[3..].TrimEnd();
         }
 
         throw new IOException("/proc/self/cgroup has no cgroup v2 entry");
+    }
+
+    // The helpers answer the inode of the cgroup v2 directory.
+    private static ulong Inode(string path)
+    {
+        var stat = new byte[256];
+        if (Stat(path, stat) != 0)
+            throw new IOException($"stat {path} failed with errno {Marshal.GetLastPInvokeError()}");
+        // st_ino follows the 8-byte st_dev on x86-64 and the generic (arm64) struct stat layout.
+        return BitConverter.ToUInt64(stat, 8);
     }
 
     public override ulong GetCurrentPidTgid() => ((ulong)(uint)Environment.ProcessId << 32) | (uint)GetTid();

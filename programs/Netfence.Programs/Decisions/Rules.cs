@@ -1,0 +1,77 @@
+using Netfence.Bpf.Sdk;
+using Helpers = Netfence.Bpf.Sdk.Bpf;
+using Netfence.Programs.Layout;
+
+namespace Netfence.Programs.Decisions;
+
+/// <summary>
+/// Longest-prefix match within one rule set, honouring expiry in the kernel: when the most specific entry has
+/// expired entirely it counts as absent and the next shorter prefix is looked up, so an expired entry never shadows
+/// (or grants) anything before the daemon sweeps it (pitfall 11).
+/// </summary>
+[BpfCode]
+public static class Rules
+{
+    /// <summary>The active <see cref="RuleFlags"/> of the most specific live prefix covering the address; 0 for none.</summary>
+    public static uint Match4(uint ruleSet, uint address)
+    {
+        Rule4Key key = default;
+        key.PrefixLength = Rule4Key.HostPrefixLength;
+        key.RuleSet = ruleSet;
+        key.Address = address;
+        ulong now = Helpers.KtimeGetBootNs();
+        // One iteration per prefix length from /32 down to /0; each iteration strictly shortens the prefix.
+        for (int i = 0; i <= 32; i++)
+        {
+            if (!Maps.Rules4.TryLookup(key, out RuleValue value))
+                return 0;
+            uint active = Active(value, now);
+            if (active != 0)
+                return active;
+            uint next = value.PrefixLength < key.PrefixLength ? value.PrefixLength : key.PrefixLength;
+            if (next <= Rule4Key.RuleSetBits)
+                return 0;
+            key.PrefixLength = next - 1;
+        }
+
+        // Unreachable with a consistent trie; a corrupt one must not open anything.
+        return RuleFlags.Deny;
+    }
+
+    /// <summary>The IPv6 twin of <see cref="Match4"/>.</summary>
+    public static uint Match6(uint ruleSet, in Destination destination)
+    {
+        Rule6Key key = default;
+        key.PrefixLength = Rule6Key.HostPrefixLength;
+        key.RuleSet = ruleSet;
+        key.Address0 = destination.Ip6Word0;
+        key.Address1 = destination.Ip6Word1;
+        key.Address2 = destination.Ip6Word2;
+        key.Address3 = destination.Ip6Word3;
+        ulong now = Helpers.KtimeGetBootNs();
+        for (int i = 0; i <= 128; i++)
+        {
+            if (!Maps.Rules6.TryLookup(key, out RuleValue value))
+                return 0;
+            uint active = Active(value, now);
+            if (active != 0)
+                return active;
+            uint next = value.PrefixLength < key.PrefixLength ? value.PrefixLength : key.PrefixLength;
+            if (next <= Rule4Key.RuleSetBits)
+                return 0;
+            key.PrefixLength = next - 1;
+        }
+
+        return RuleFlags.Deny;
+    }
+
+    // The halves of an entry that have not expired; deny wins, so a live deny hides a live allow.
+    private static uint Active(in RuleValue value, ulong now)
+    {
+        bool deny = (value.Flags & RuleFlags.Deny) != 0 && (value.DenyExpiresNs == 0 || value.DenyExpiresNs > now);
+        if (deny)
+            return RuleFlags.Deny;
+        bool allow = (value.Flags & RuleFlags.Allow) != 0 && (value.AllowExpiresNs == 0 || value.AllowExpiresNs > now);
+        return allow ? RuleFlags.Allow : 0;
+    }
+}
