@@ -24,32 +24,50 @@ public sealed class LearnedIpIndex(int maxIpsPerName)
     public IReadOnlyCollection<string> Names => _byName.Keys;
 
     /// <summary>
-    /// Records that <paramref name="name"/> taught each address until its expiry (a fresh answer extends,
-    /// never shortens). Returns what the kernel must hold for them (each address with its longest expiry)
-    /// and the addresses that fell out because of the per-name cap and that no other name keeps.
+    /// What the kernel must hold if <paramref name="name"/> teaches <paramref name="learned"/>: each address
+    /// with the longest expiry any name gives it (a fresh answer extends, never shortens). Changes nothing,
+    /// so that a failed kernel write leaves the index as it was.
     /// </summary>
-    public (List<LearnedIp> Write, List<IPAddress> Remove) Learn(string name, IReadOnlyList<(IPAddress Address, DateTimeOffset ExpiresAt)> learned)
+    public List<LearnedIp> Plan(string name, IReadOnlyList<(IPAddress Address, DateTimeOffset ExpiresAt)> learned)
+    {
+        var write = new List<LearnedIp>(learned.Count);
+        foreach (var (address, expiresAt) in learned)
+        {
+            var at = expiresAt;
+            if (_byAddress.TryGetValue(address, out var names))
+            {
+                foreach (var other in names.Values) if (other > at) at = other;
+            }
+            write.Add(new LearnedIp(address, name, at));
+        }
+        return write;
+    }
+
+    /// <summary>
+    /// Records that <paramref name="name"/> taught each address until its expiry (never shortening a pair).
+    /// Returns the addresses that fell out because of the per-name cap and that no other name keeps.
+    /// </summary>
+    public List<IPAddress> Learn(string name, IReadOnlyList<(IPAddress Address, DateTimeOffset ExpiresAt)> learned)
     {
         if (!_byName.TryGetValue(name, out var addresses)) _byName[name] = addresses = [];
-        var write = new List<LearnedIp>(learned.Count);
         foreach (var (address, expiresAt) in learned)
         {
             var at = addresses.TryGetValue(address, out var old) && old > expiresAt ? old : expiresAt;
             addresses[address] = at;
             if (!_byAddress.TryGetValue(address, out var names)) _byAddress[address] = names = new(StringComparer.Ordinal);
             names[name] = at;
-            write.Add(new LearnedIp(address, name, names.Values.Max()));
         }
         var remove = new List<IPAddress>();
         if (addresses.Count > MaxIpsPerName)
         {
             var fresh = learned.Select(l => l.Address).ToHashSet();
-            foreach (var (address, _) in addresses.Where(p => !fresh.Contains(p.Key)).OrderBy(p => p.Value).Take(addresses.Count - MaxIpsPerName).ToList())
+            var victims = addresses.Where(p => !fresh.Contains(p.Key)).OrderBy(p => p.Value).Take(addresses.Count - MaxIpsPerName).ToList();
+            foreach (var (address, _) in victims)
             {
                 if (Forget(name, address)) remove.Add(address);
             }
         }
-        return (write, remove);
+        return remove;
     }
 
     /// <summary>
