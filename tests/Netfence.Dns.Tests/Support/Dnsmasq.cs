@@ -31,7 +31,7 @@ sealed class Dnsmasq : IDisposable
             "--address=/allowed.test/192.0.2.10", "--address=/denied.test/192.0.2.66", "--address=/other.test/192.0.2.77",
             "--host-record=target.test,192.0.2.20", "--cname=alias.test,target.test",
             "--address=/rebind.test/10.0.0.5", "--address=/meta.test/169.254.169.254",
-            "--host-record=v6.test,2001:db8::1",
+            "--host-record=v6.test,2001:db8::1", "--local-ttl=300",
         };
         for (int i = 0; i < 20; i++) args.Add($"--txt-record=big.test,{(char)('a' + i)}{BigTxt}");
         if (Environment.UserName == "root") args.AddRange(["--user=root", "--group=root"]);

@@ -42,6 +42,10 @@ static class Queries
         {
             return null;
         }
+        catch (SocketException e) when (e.SocketErrorCode == SocketError.ConnectionRefused)
+        {
+            return null; // nothing listens (yet): the port-unreachable error surfaces on the connected socket
+        }
     }
 
     /// <summary>One or more TCP exchanges on one connection.</summary>
