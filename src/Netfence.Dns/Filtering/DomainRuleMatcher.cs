@@ -65,8 +65,8 @@ public sealed class DomainRuleMatcher
         if (name.Length == 0) return null;
         if (_rules.TryGetValue(name, out var own))
         {
-            if ((own & (Kinds.AllowExact | Kinds.DenyExact)) != 0) return Pick(own, Kinds.AllowExact, Kinds.DenyExact);
-            if ((own & (Kinds.AllowSubtree | Kinds.DenySubtree)) != 0) return Pick(own, Kinds.AllowSubtree, Kinds.DenySubtree);
+            if ((own & (Kinds.AllowExact | Kinds.DenyExact)) != 0) return (own & Kinds.DenyExact) != 0 ? Verdict.Block : Verdict.Allow;
+            if ((own & (Kinds.AllowSubtree | Kinds.DenySubtree)) != 0) return (own & Kinds.DenySubtree) != 0 ? Verdict.Block : Verdict.Allow;
         }
         var lookup = _rules.GetAlternateLookup<ReadOnlySpan<char>>();
         int dot = name.IndexOf('.');
@@ -84,5 +84,4 @@ public sealed class DomainRuleMatcher
         return null;
     }
 
-    static Verdict Pick(Kinds kinds, Kinds allow, Kinds deny) => (kinds & deny) != 0 ? Verdict.Block : Verdict.Allow;
 }

@@ -38,7 +38,12 @@ sealed class Dnsmasq : IDisposable
         var start = new ProcessStartInfo("dnsmasq") { RedirectStandardError = true, RedirectStandardOutput = true };
         foreach (var arg in args) start.ArgumentList.Add(arg);
         _process = Process.Start(start) ?? throw new InvalidOperationException("dnsmasq did not start");
-        if (!WaitReady()) throw new InvalidOperationException($"dnsmasq on {Endpoint} did not answer: {_process.StandardError.ReadToEnd()}");
+        if (!WaitReady())
+        {
+            // The fixture is not disposed when its constructor throws: stop the process here.
+            Dispose();
+            throw new InvalidOperationException($"dnsmasq on {Endpoint} did not answer within 10 s");
+        }
     }
 
     bool WaitReady()
