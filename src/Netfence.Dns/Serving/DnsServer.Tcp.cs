@@ -1,7 +1,6 @@
 using System.Buffers.Binary;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
-using Netfence.Dns.Wire;
 
 namespace Netfence.Dns.Serving;
 
@@ -47,7 +46,6 @@ public sealed partial class DnsServer
         await Task.Yield();
         var attachment = listener.Attachment;
         var lengthBytes = new byte[2];
-        var buffer = new byte[DnsMessageWriter.MaxMessageSize];
         using var idle = CancellationTokenSource.CreateLinkedTokenSource(token);
         try
         {
@@ -56,13 +54,16 @@ public sealed partial class DnsServer
                 idle.CancelAfter(_options.TcpIdleTimeout);
                 if (!await ReadExactlyAsync(client, lengthBytes, idle.Token).ConfigureAwait(false)) return;
                 int length = BinaryPrimitives.ReadUInt16BigEndian(lengthBytes);
-                if (length == 0 || !await ReadExactlyAsync(client, buffer.AsMemory(0, length), idle.Token).ConfigureAwait(false))
+                if (length == 0)
                 {
-                    if (length == 0) attachment.Counters.CountMalformed();
+                    attachment.Counters.CountMalformed();
                     return;
                 }
+                // Sized per message, not per connection: idle connections hold no large buffer.
+                var buffer = new byte[length];
+                if (!await ReadExactlyAsync(client, buffer, idle.Token).ConfigureAwait(false)) return;
                 idle.CancelAfter(Timeout.InfiniteTimeSpan);
-                var response = await attachment.HandleAsync(buffer.AsMemory(0, length), Transport.Tcp, token).ConfigureAwait(false);
+                var response = await attachment.HandleAsync(buffer, Transport.Tcp, token).ConfigureAwait(false);
                 if (response is null) return; // not a query: nothing sensible to say on this connection
                 var framed = new byte[response.Length + 2];
                 BinaryPrimitives.WriteUInt16BigEndian(framed, (ushort)response.Length);

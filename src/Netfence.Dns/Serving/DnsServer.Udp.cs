@@ -1,19 +1,23 @@
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
-using Netfence.Dns.Wire;
 
 namespace Netfence.Dns.Serving;
 
 public sealed partial class DnsServer
 {
+    /// <summary>The longest UDP query read.</summary>
+    public const int MaxUdpQuery = 4096;
+
     // One receive at a time per attachment; each datagram is answered by its own continuation, at most
     // MaxInFlightPerAttachment at once. Above that, datagrams are dropped (the client retries), so a
     // flooding workload loses its own queries and nobody else's.
     async Task UdpLoopAsync(Listener listener)
     {
         var attachment = listener.Attachment;
-        var buffer = GC.AllocateUninitializedArray<byte>(DnsMessageWriter.MaxMessageSize, pinned: true);
+        // Queries are small; a 64 KiB buffer per attachment would cost 640 MiB at 10,000 attachments.
+        // A longer datagram arrives cut and is answered FORMERR.
+        var buffer = GC.AllocateUninitializedArray<byte>(MaxUdpQuery, pinned: true);
         var from = new SocketAddress(listener.Udp.AddressFamily);
         var token = listener.Stop.Token;
         while (!token.IsCancellationRequested)
