@@ -1,0 +1,238 @@
+using System.Buffers.Binary;
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
+using Netfence.Daemon.Configuration;
+using Netfence.Dns.Filtering;
+using Netfence.Dns.Wire;
+using Netfence.Protocol.V1;
+
+namespace Netfence.Dns.Serving;
+
+public sealed partial class DnsAttachment
+{
+    /// <summary>
+    /// Answers one message. Returns the response octets, or null when nothing should be sent (not a
+    /// query, too broken to answer, or over the rate limit on UDP). Never throws for any input; a bug
+    /// becomes SERVFAIL and <see cref="DnsCounters.InternalErrors"/>.
+    /// </summary>
+    public async ValueTask<byte[]?> HandleAsync(ReadOnlyMemory<byte> packet, Transport transport, CancellationToken cancellationToken)
+    {
+        Counters.CountReceived();
+        var error = DnsMessageReader.TryParse(packet.Span, out var query);
+        if (error != DnsParseError.None)
+        {
+            Counters.CountMalformed();
+            // Answer FORMERR to what looks like a query; stay silent on everything else (no reflection).
+            if (!DnsMessageReader.TryReadHeader(packet.Span, out var id, out var flags) || (flags & 0x8000) != 0) return null;
+            return HeaderOnly(id, flags, DnsRcode.FormErr);
+        }
+        if (query!.IsResponse)
+        {
+            Counters.CountMalformed();
+            return null;
+        }
+        if (query.Opcode != 0) return HeaderOnly(query.Id, query.Flags, DnsRcode.NotImp);
+        if (query.Questions.Count != 1)
+        {
+            Counters.CountMalformed();
+            return HeaderOnly(query.Id, query.Flags, DnsRcode.FormErr);
+        }
+        int maxSize = transport == Transport.Udp ? Math.Min(query.MaxUdpPayload, _options.MaxUdpResponse) : DnsMessageWriter.MaxMessageSize;
+        if (!_rate.TryTake())
+        {
+            Counters.CountRateLimited();
+            return transport == Transport.Udp ? null : Write(DnsMessage.ResponseTo(query, DnsRcode.Refused), maxSize);
+        }
+        try
+        {
+            var response = await AnswerAsync(query, transport, cancellationToken).ConfigureAwait(false);
+            return Write(response, maxSize);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return null;
+        }
+        catch (Exception e)
+        {
+            Counters.CountInternalError();
+            _logger.LogError(e, "attachment {Id}: answering a query failed unexpectedly", Id);
+            return Write(DnsMessage.ResponseTo(query, DnsRcode.ServFail), maxSize);
+        }
+    }
+
+    async ValueTask<DnsMessage> AnswerAsync(DnsMessage query, Transport transport, CancellationToken cancellationToken)
+    {
+        var config = _config;
+        var question = query.Questions[0];
+        if (config is null || question.Class != DnsQuestion.ClassIn || question.Name.TextLength > _options.MaxNameLength
+            || question.Name.TextLength == 0)
+            return Blocked(query, unconfigured: config is null);
+        var name = question.Name.Text;
+        switch (config.Matcher.Decide(name))
+        {
+            case Verdict.Block:
+                return Blocked(query, unconfigured: false);
+            case Verdict.Forward:
+                return await ResolveAsync(config, query, transport, learn: false, ttlOverride: null, cancellationToken).ConfigureAwait(false);
+            case Verdict.Allow:
+                return await ResolveAsync(config, query, transport, learn: true, ttlOverride: null, cancellationToken).ConfigureAwait(false);
+            default:
+                return await AskControlPlaneAsync(config, query, transport, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    DnsMessage Blocked(DnsMessage query, bool unconfigured)
+    {
+        Counters.CountBlocked();
+        // Before configuration the answer is always REFUSED: "this name does not exist" would be a lie.
+        var rcode = !unconfigured && _options.BlockedRcode == BlockedRcode.NxDomain ? DnsRcode.NxDomain : DnsRcode.Refused;
+        return DnsMessage.ResponseTo(query, rcode, _options.MaxUdpResponse);
+    }
+
+    DnsMessage ServFail(DnsMessage query) => DnsMessage.ResponseTo(query, DnsRcode.ServFail, _options.MaxUdpResponse);
+
+    async ValueTask<DnsMessage> ResolveAsync(AttachmentDnsConfig config, DnsMessage query, Transport transport, bool learn, uint? ttlOverride, CancellationToken cancellationToken)
+    {
+        var question = query.Questions[0];
+        var name = question.Name.Text;
+        if (_cache.TryGet(query, out var cached))
+        {
+            if (learn)
+            {
+                // A cached answer refreshes the kernel entries it hands out, with the TTLs the client now sees.
+                var refreshed = AnswerFilter.Apply(cached!, question, _options.RebindingProtection, config.ExplicitlyAllowed);
+                var outcome = await LearnAsync(config, name, refreshed.Learnable, ttlOverride, cancellationToken).ConfigureAwait(false);
+                if (outcome == LearnOutcome.Failed) return ServFail(query);
+                if (outcome == LearnOutcome.Revoked) return Blocked(query, unconfigured: false);
+            }
+            Counters.CountCacheHit();
+            Counters.CountAllowed();
+            return cached!;
+        }
+
+        var upstreamQuery = new DnsMessage
+        {
+            Flags = (ushort)(query.Flags & 0x0110), // RD and CD
+            Questions = [question],
+            Opt = query.Opt,
+        };
+        var result = await _upstreams.QueryAsync(config.Upstreams, upstreamQuery, transport == Transport.Tcp, cancellationToken).ConfigureAwait(false);
+        if (!result.Succeeded)
+        {
+            Counters.CountUpstreamFailure();
+            _logger.LogWarning("attachment {Id}: no upstream answered {Name}: {Failure}", Id, question.Name, result.Failure);
+            return ServFail(query);
+        }
+        var answer = result.Answer!;
+        var response = new DnsMessage
+        {
+            Id = query.Id,
+            Flags = (ushort)(answer.Flags | 0x0080),
+            Questions = [.. query.Questions],
+            Answers = answer.Answers,
+            Authorities = answer.Authorities,
+            Additionals = answer.Additionals,
+            Opt = query.Opt is null ? null : answer.Opt ?? DnsMessageWriter.MakeOpt(_options.MaxUdpResponse),
+        };
+        if (learn)
+        {
+            var filtered = AnswerFilter.Apply(response, question, _options.RebindingProtection, config.ExplicitlyAllowed);
+            if (filtered.Stripped > 0)
+            {
+                Counters.CountRebindingStripped(filtered.Stripped);
+                _logger.LogInformation("attachment {Id}: removed {Count} internal addresses from the answer for {Name}", Id, filtered.Stripped, question.Name);
+            }
+            if (ttlOverride is { } ttl) CapTtls(response, ttl);
+            // A truncated answer is incomplete: the client retries over TCP and that answer teaches.
+            if (!response.Truncated)
+            {
+                var outcome = await LearnAsync(config, name, filtered.Learnable, ttlOverride, cancellationToken).ConfigureAwait(false);
+                if (outcome == LearnOutcome.Failed) return ServFail(query);
+                if (outcome == LearnOutcome.Revoked) return Blocked(query, unconfigured: false);
+            }
+        }
+        _cache.Store(query, response);
+        Counters.CountAllowed();
+        return response;
+    }
+
+    static void CapTtls(DnsMessage response, uint ttl)
+    {
+        for (int i = 0; i < response.Answers.Count; i++)
+        {
+            if (response.Answers[i].Ttl > ttl) response.Answers[i] = response.Answers[i].WithTtl(ttl);
+        }
+    }
+
+    async ValueTask<DnsMessage> AskControlPlaneAsync(AttachmentDnsConfig config, DnsMessage query, Transport transport, CancellationToken cancellationToken)
+    {
+        var question = query.Questions[0];
+        if (_controlPlane is null)
+        {
+            Counters.CountControlPlaneFailure();
+            return ServFail(query);
+        }
+        DnsQueryResponse decision;
+        try
+        {
+            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            deadline.CancelAfter(_options.ControlPlaneTimeout);
+            var request = new DnsQueryRequest { Id = Id, Domain = question.Name.ToString(), QueryType = TypeName(question.Type) };
+            decision = await _controlPlane.QueryDnsAsync(request, deadline.Token).WaitAsync(deadline.Token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+        {
+            Counters.CountControlPlaneFailure();
+            _logger.LogWarning("attachment {Id}: the control plane did not decide {Name}: {Error}; answering SERVFAIL", Id, question.Name, e.Message);
+            return ServFail(query);
+        }
+        if (!decision.Allow) return Blocked(query, unconfigured: false);
+        uint? ttlOverride = decision.TtlSeconds > 0 ? decision.TtlSeconds : null;
+        if (decision.Ips.Count == 0)
+            return await ResolveAsync(config, query, transport, decision.AddToFilter, ttlOverride, cancellationToken).ConfigureAwait(false);
+
+        var addresses = new List<IPAddress>(decision.Ips.Count);
+        foreach (var text in decision.Ips)
+        {
+            if (!IPAddress.TryParse(text, out var address) || text.Contains('%'))
+            {
+                Counters.CountControlPlaneFailure();
+                _logger.LogWarning("attachment {Id}: the control plane answered {Name} with '{Ip}', which is not an IP address; answering SERVFAIL", Id, question.Name, text);
+                return ServFail(query);
+            }
+            addresses.Add(address);
+        }
+        var family = question.Type switch
+        {
+            DnsType.A => AddressFamily.InterNetwork,
+            DnsType.AAAA => AddressFamily.InterNetworkV6,
+            _ => AddressFamily.Unknown,
+        };
+        uint ttl = decision.TtlSeconds;
+        var records = addresses.Where(a => a.AddressFamily == family).Select(a => DnsRecord.ForAddress(question.Name, a, ttl)).ToList();
+        if (decision.AddToFilter)
+        {
+            var outcome = await LearnAsync(config, question.Name.Text, [.. records.Select(r => (r.Address!, ttl))], ttl, cancellationToken).ConfigureAwait(false);
+            if (outcome == LearnOutcome.Failed) return ServFail(query);
+            if (outcome == LearnOutcome.Revoked) return Blocked(query, unconfigured: false);
+        }
+        var response = DnsMessage.ResponseTo(query, DnsRcode.NoError, _options.MaxUdpResponse);
+        response.Answers.AddRange(records);
+        Counters.CountAllowed();
+        return response;
+    }
+
+    static string TypeName(DnsType type) => Enum.IsDefined(type) ? type.ToString() : $"TYPE{(ushort)type}";
+
+    static byte[] Write(DnsMessage message, int maxSize) => DnsMessageWriter.Write(message, maxSize);
+
+    static byte[] HeaderOnly(ushort id, ushort flags, DnsRcode rcode)
+    {
+        var bytes = new byte[12];
+        BinaryPrimitives.WriteUInt16BigEndian(bytes, id);
+        // QR, the query's opcode and RD, and the rcode; no sections echoed from a message we could not read.
+        BinaryPrimitives.WriteUInt16BigEndian(bytes.AsSpan(2), (ushort)(0x8000 | (flags & 0x7900) | (int)rcode));
+        return bytes;
+    }
+}

@@ -1,0 +1,129 @@
+using System.Buffers;
+using System.Buffers.Binary;
+
+namespace Netfence.Dns.Wire;
+
+/// <summary>
+/// Writes <see cref="DnsMessage"/>s. Owner and question names are compressed against names already
+/// written; names inside RDATA are written in full (always legal). A message that does not fit
+/// <c>maxSize</c> is cut to its header, question and OPT record with TC set, which tells the client
+/// to retry over TCP (RFC 1035 4.2.1, RFC 7766).
+/// </summary>
+public static class DnsMessageWriter
+{
+    /// <summary>The largest message TCP framing can carry.</summary>
+    public const int MaxMessageSize = ushort.MaxValue;
+
+    /// <summary>An OPT record advertising <paramref name="udpPayload"/> with no options and no flags.</summary>
+    public static DnsRecord MakeOpt(int udpPayload, uint extendedFlags = 0) =>
+        new(DnsName.Root, DnsType.OPT, (ushort)Math.Clamp(udpPayload, DnsMessage.ClassicUdpSize, ushort.MaxValue), extendedFlags, []);
+
+    /// <summary>Serialises <paramref name="message"/>, truncating (TC) if it exceeds <paramref name="maxSize"/>.</summary>
+    public static byte[] Write(DnsMessage message, int maxSize = MaxMessageSize)
+    {
+        maxSize = Math.Clamp(maxSize, DnsMessage.ClassicUdpSize, MaxMessageSize);
+        var buffer = ArrayPool<byte>.Shared.Rent(MaxMessageSize);
+        try
+        {
+            int length = TryWrite(message, buffer.AsSpan(0, maxSize), truncate: false);
+            if (length < 0)
+            {
+                length = TryWrite(message, buffer.AsSpan(0, maxSize), truncate: true);
+                // Header, one question of at most 255 + 4 octets and an empty OPT always fit 512.
+                if (length < 0) throw new InvalidOperationException("a truncated message did not fit 512 octets");
+            }
+            return buffer.AsSpan(0, length).ToArray();
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    static int TryWrite(DnsMessage message, Span<byte> buffer, bool truncate)
+    {
+        var writer = new Writer(buffer);
+        ushort flags = truncate ? (ushort)(message.Flags | 0x0200) : message.Flags;
+        int additional = (truncate ? 0 : message.Additionals.Count) + (message.Opt is null ? 0 : 1);
+        if (!writer.U16(message.Id) || !writer.U16(flags) || !writer.U16((ushort)message.Questions.Count)
+            || !writer.U16((ushort)(truncate ? 0 : message.Answers.Count))
+            || !writer.U16((ushort)(truncate ? 0 : message.Authorities.Count))
+            || !writer.U16((ushort)additional))
+            return -1;
+        foreach (var question in message.Questions)
+        {
+            if (!writer.Name(question.Name) || !writer.U16((ushort)question.Type) || !writer.U16(question.Class)) return -1;
+        }
+        if (!truncate)
+        {
+            foreach (var list in (ReadOnlySpan<List<DnsRecord>>)[message.Answers, message.Authorities, message.Additionals])
+            {
+                foreach (var record in list)
+                {
+                    if (!writer.Record(record)) return -1;
+                }
+            }
+        }
+        if (message.Opt is { } opt && !writer.Record(opt)) return -1;
+        return writer.Position;
+    }
+
+    ref struct Writer(Span<byte> buffer)
+    {
+        readonly Span<byte> _buffer = buffer;
+        Dictionary<DnsName, int>? _written;
+
+        public int Position { get; private set; }
+
+        public bool U16(ushort value)
+        {
+            if (Position + 2 > _buffer.Length) return false;
+            BinaryPrimitives.WriteUInt16BigEndian(_buffer[Position..], value);
+            Position += 2;
+            return true;
+        }
+
+        public bool U32(uint value)
+        {
+            if (Position + 4 > _buffer.Length) return false;
+            BinaryPrimitives.WriteUInt32BigEndian(_buffer[Position..], value);
+            Position += 4;
+            return true;
+        }
+
+        public bool Bytes(ReadOnlySpan<byte> bytes)
+        {
+            if (Position + bytes.Length > _buffer.Length) return false;
+            bytes.CopyTo(_buffer[Position..]);
+            Position += bytes.Length;
+            return true;
+        }
+
+        /// <summary>Writes a name, pointing at the longest suffix written before.</summary>
+        public bool Name(DnsName name)
+        {
+            _written ??= [];
+            var wire = name.Wire;
+            int at = 0;
+            while (wire[at] != 0)
+            {
+                var suffix = at == 0 ? name : DnsName.FromValidatedWire(wire[at..]);
+                if (_written.TryGetValue(suffix, out var pointer))
+                    return U16((ushort)(0xC000 | pointer));
+                if (Position < 0x3FFF) _written[suffix] = Position;
+                if (!Bytes(wire.Slice(at, 1 + wire[at]))) return false;
+                at += 1 + wire[at];
+            }
+            if (Position >= _buffer.Length) return false;
+            _buffer[Position++] = 0;
+            return true;
+        }
+
+        public bool Record(DnsRecord record)
+        {
+            if (!Name(record.Name) || !U16((ushort)record.Type) || !U16(record.Class) || !U32(record.Ttl)) return false;
+            if (record.Data.Length > ushort.MaxValue) return false;
+            return U16((ushort)record.Data.Length) && Bytes(record.Data);
+        }
+    }
+}

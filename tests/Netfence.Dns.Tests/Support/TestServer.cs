@@ -1,0 +1,37 @@
+using System.Collections.Immutable;
+using System.Net;
+using Netfence.Dns.Proxy;
+using Netfence.Dns.Serving;
+using Netfence.Policy.Modes;
+using Netfence.Policy.Rules;
+
+namespace Netfence.Dns.Tests.Support;
+
+/// <summary>A <see cref="DnsServer"/> on 127.0.0.1 with one attachment and a fake allowlist.</summary>
+sealed class TestServer : IAsyncDisposable
+{
+    public FakeAllowlistWriter Writer { get; } = new();
+    public DnsServer Server { get; }
+    public DnsAttachment Attachment { get; private set; } = null!;
+    public IPEndPoint Endpoint => Attachment.Endpoint!;
+
+    TestServer(DnsServerOptions options, IDnsControlPlane? controlPlane) => Server = new DnsServer(options, Writer, controlPlane);
+
+    public static async Task<TestServer> StartAsync(DnsServerOptions? options = null, IDnsControlPlane? controlPlane = null, IPEndPoint? upstream = null)
+    {
+        options ??= new DnsServerOptions();
+        if (upstream is not null) options = options with { DefaultUpstreams = [upstream] };
+        var server = new TestServer(options with { UpstreamTimeout = TimeSpan.FromMilliseconds(500) }, controlPlane);
+        server.Attachment = await server.Server.OpenAsync("att-1", new IPEndPoint(IPAddress.Loopback, 0));
+        return server;
+    }
+
+    public static DnsPolicy Policy(DnsMode mode, IEnumerable<string>? allow = null, IEnumerable<string>? deny = null, IEnumerable<IPEndPoint>? upstreams = null) =>
+        new(mode, (allow ?? []).Select(Rule), (deny ?? []).Select(Rule), upstreams ?? ImmutableArray<IPEndPoint>.Empty);
+
+    /// <summary>"name" exact, "name+" with subdomains, "*.name" subdomains only.</summary>
+    public static DomainRule Rule(string pattern) =>
+        pattern.EndsWith('+') ? DomainRule.Parse(pattern[..^1], true, "test") : DomainRule.Parse(pattern, false, "test");
+
+    public ValueTask DisposeAsync() => Server.DisposeAsync();
+}
