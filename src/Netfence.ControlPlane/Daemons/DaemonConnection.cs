@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Grpc.Core;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -94,16 +95,17 @@ sealed class DaemonConnection(
 
     async Task ResyncAsync(DaemonState state, List<AttachmentState> attachments)
     {
-        int pushed = 0;
+        var pushed = new ConcurrentBag<PushedUpdate>();
         await Parallel.ForEachAsync(attachments,
             new ParallelOptions { MaxDegreeOfParallelism = options.Value.ResolveParallelism, CancellationToken = session.Ended },
             async (attachment, ct) =>
             {
-                if (await reconciler.ReconcileAsync(state, attachment, ct).ConfigureAwait(false) is not null)
-                    Interlocked.Increment(ref pushed);
+                if (await reconciler.ReconcileAsync(state, attachment, ct).ConfigureAwait(false) is { } update) pushed.Add(update);
             }).ConfigureAwait(false);
         logger.LogInformation("Resync of daemon {DaemonId}: {Pushed} of {Count} attachments needed an update",
-            state.DaemonId, pushed, attachments.Count);
+            state.DaemonId, pushed.Count, attachments.Count);
+        status.OnResynced(new DaemonResyncedEventArgs(state.DaemonId, attachments.Count,
+            pushed.OrderBy(p => p.AttachmentId, StringComparer.Ordinal).ToList()));
     }
 
     void OnSubscribed(DaemonState state, Proto.Subscribed subscribed)

@@ -39,3 +39,14 @@ public sealed class PolicyChangeEventArgs(string reason, int resolved, IReadOnly
     /// <summary>The attachments that got a command (exactly those whose desired state changed).</summary>
     public IReadOnlyList<PushedUpdate> Pushed { get; } = pushed;
 }
+
+/// <summary>A daemon's resync finished: every attachment it reported was compared with its policy.</summary>
+public sealed class DaemonResyncedEventArgs(string daemonId, int resolved, IReadOnlyList<PushedUpdate> pushed) : EventArgs
+{
+    /// <summary>The daemon.</summary>
+    public string DaemonId { get; } = daemonId;
+    /// <summary>How many attachments it reported (and were resolved).</summary>
+    public int Resolved { get; } = resolved;
+    /// <summary>The attachments that needed a command (exactly those whose reported version differed).</summary>
+    public IReadOnlyList<PushedUpdate> Pushed { get; } = pushed;
+}

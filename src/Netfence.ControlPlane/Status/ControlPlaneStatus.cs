@@ -25,6 +25,9 @@ public sealed class ControlPlaneStatus
     /// <summary>A daemon synced or its stream ended.</summary>
     public event EventHandler<DaemonConnectionEventArgs>? DaemonConnectionChanged;
 
+    /// <summary>A daemon's resync finished; its commands are queued on its stream.</summary>
+    public event EventHandler<DaemonResyncedEventArgs>? DaemonResynced;
+
     /// <summary>A policy change was processed: its commands are queued on their streams.</summary>
     public event EventHandler<PolicyChangeEventArgs>? PolicyChangeProcessed;
 
@@ -54,6 +57,8 @@ public sealed class ControlPlaneStatus
     internal void OnCommandResult(CommandResultEventArgs args) => Raise(CommandResultReceived, args);
 
     internal void OnConnectionChanged(DaemonConnectionEventArgs args) => Raise(DaemonConnectionChanged, args);
+
+    internal void OnResynced(DaemonResyncedEventArgs args) => Raise(DaemonResynced, args);
 
     internal void OnPolicyChangeProcessed(PolicyChangeEventArgs args) => Raise(PolicyChangeProcessed, args);
 
