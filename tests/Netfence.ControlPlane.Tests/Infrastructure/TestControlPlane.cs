@@ -59,38 +59,13 @@ sealed class TestControlPlane : IAsyncDisposable
         new(Client, daemonId, reportsResults, metadata);
 
     /// <summary>Runs <paramref name="change"/> and waits until the SDK has processed the policy change it causes.</summary>
-    public async Task<PolicyChangeEventArgs> ChangeAsync(Action change)
-    {
-        var processed = new TaskCompletionSource<PolicyChangeEventArgs>(TaskCreationOptions.RunContinuationsAsynchronously);
-        EventHandler<PolicyChangeEventArgs> handler = (_, e) => processed.TrySetResult(e);
-        Status.PolicyChangeProcessed += handler;
-        try
-        {
-            change();
-            return await processed.Task.WaitAsync(Wait.Timeout);
-        }
-        finally
-        {
-            Status.PolicyChangeProcessed -= handler;
-        }
-    }
+    public Task<PolicyChangeEventArgs> ChangeAsync(Action change) =>
+        Wait.ForEventAsync<PolicyChangeEventArgs>(h => Status.PolicyChangeProcessed += h, h => Status.PolicyChangeProcessed -= h,
+            () => { change(); return Task.CompletedTask; });
 
     /// <summary>Runs <paramref name="connect"/> and waits until the SDK has finished the resync it starts.</summary>
-    public async Task<DaemonResyncedEventArgs> ResyncAsync(string daemonId, Func<Task> connect)
-    {
-        var done = new TaskCompletionSource<DaemonResyncedEventArgs>(TaskCreationOptions.RunContinuationsAsynchronously);
-        EventHandler<DaemonResyncedEventArgs> handler = (_, e) => { if (e.DaemonId == daemonId) done.TrySetResult(e); };
-        Status.DaemonResynced += handler;
-        try
-        {
-            await connect();
-            return await done.Task.WaitAsync(Wait.Timeout);
-        }
-        finally
-        {
-            Status.DaemonResynced -= handler;
-        }
-    }
+    public Task<DaemonResyncedEventArgs> ResyncAsync(string daemonId, Func<Task> connect) =>
+        Wait.ForEventAsync<DaemonResyncedEventArgs>(h => Status.DaemonResynced += h, h => Status.DaemonResynced -= h, connect, e => e.DaemonId == daemonId);
 
     public async ValueTask DisposeAsync()
     {

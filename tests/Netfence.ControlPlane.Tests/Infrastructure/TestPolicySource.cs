@@ -16,6 +16,9 @@ sealed class TestPolicySource : IPolicySource
     /// <summary>Runs before each resolution; throw or delay to simulate a failing or slow source.</summary>
     public Func<AttachmentContext, CancellationToken, Task>? BeforeResolve { get; set; }
 
+    /// <summary>Attachment metadata naming a VM.</summary>
+    public static Dictionary<string, string> Vm(string id) => new() { ["vm_id"] = id };
+
     public void Set(string vmId, DesiredState state)
     {
         byVm[vmId] = state;

@@ -18,4 +18,24 @@ static class Wait
 
     public static async Task UntilAsync(Func<bool> probe, string what, TimeSpan? timeout = null) =>
         await UntilAsync(() => probe() ? "" : null, what, timeout);
+
+    /// <summary>Runs <paramref name="trigger"/> and returns the first event it causes (that <paramref name="filter"/> accepts).</summary>
+    public static async Task<T> ForEventAsync<T>(Action<EventHandler<T>> subscribe, Action<EventHandler<T>> unsubscribe, Func<Task> trigger, Func<T, bool>? filter = null)
+    {
+        var raised = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
+        EventHandler<T> handler = (_, e) =>
+        {
+            if (filter?.Invoke(e) ?? true) raised.TrySetResult(e);
+        };
+        subscribe(handler);
+        try
+        {
+            await trigger();
+            return await raised.Task.WaitAsync(Timeout);
+        }
+        finally
+        {
+            unsubscribe(handler);
+        }
+    }
 }

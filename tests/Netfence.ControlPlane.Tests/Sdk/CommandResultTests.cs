@@ -6,8 +6,6 @@ namespace Netfence.ControlPlane.Tests.Sdk;
 
 public sealed class CommandResultTests
 {
-    static Dictionary<string, string> Vm(string id) => new() { ["vm_id"] = id };
-
     [Fact]
     public async Task A_NACK_is_recorded_with_its_field_and_error_and_raised_as_an_event()
     {
@@ -17,7 +15,7 @@ public sealed class CommandResultTests
         await using var cp = await TestControlPlane.StartAsync(source);
         await using var daemon = cp.Daemon("host-a");
         await daemon.ConnectAsync();
-        await daemon.SubscribeAsync("att-1", Vm("abc"));
+        await daemon.SubscribeAsync("att-1", TestPolicySource.Vm("abc"));
         await Wait.UntilAsync(() => cp.Status.IsEnforcing("host-a", "att-1", first.Version), "the first ACK");
         daemon.Reject = c => c.CommandCase == Proto.ControlCommand.CommandOneofCase.AllowCidr ? ("allow_cidr.cidr", "the LPM map is full") : null;
         var results = new List<CommandResultEventArgs>();
@@ -53,7 +51,7 @@ public sealed class CommandResultTests
         await using var cp = await TestControlPlane.StartAsync(source);
         await using var daemon = cp.Daemon("host-v1", reportsResults: false);
         await daemon.ConnectAsync();
-        await daemon.SubscribeAsync("att-1", Vm("abc"));
+        await daemon.SubscribeAsync("att-1", TestPolicySource.Vm("abc"));
         var next = TestPolicySource.Allow(["10.0.0.0/8", "192.0.2.0/24"]);
 
         var report = await cp.ChangeAsync(() => source.Set("abc", next));

@@ -7,15 +7,13 @@ namespace Netfence.ControlPlane.Tests.Sdk;
 
 public sealed class PolicyChangeTests
 {
-    static Dictionary<string, string> Vm(string id) => new() { ["vm_id"] = id };
-
     /// <summary>
     /// Proves that nothing else is queued for <paramref name="daemon"/>: a fresh subscription's ack travels
     /// the same ordered stream, so any earlier command would arrive before it.
     /// </summary>
     static async Task AssertNothingElseQueued(FakeDaemon daemon, string probeId)
     {
-        await daemon.SubscribeAsync(probeId, Vm("probe"));
+        await daemon.SubscribeAsync(probeId, TestPolicySource.Vm("probe"));
         Assert.Equal(0, daemon.Pending);
     }
 
@@ -30,9 +28,9 @@ public sealed class PolicyChangeTests
         await using var hostB = cp.Daemon("host-b");
         await hostA.ConnectAsync();
         await hostB.ConnectAsync();
-        await hostA.SubscribeAsync("a-abc", Vm("abc"));
-        await hostA.SubscribeAsync("a-def", Vm("def"));
-        await hostB.SubscribeAsync("b-def", Vm("def"));
+        await hostA.SubscribeAsync("a-abc", TestPolicySource.Vm("abc"));
+        await hostA.SubscribeAsync("a-def", TestPolicySource.Vm("def"));
+        await hostB.SubscribeAsync("b-def", TestPolicySource.Vm("def"));
         var next = TestPolicySource.Allow(["10.0.0.0/8", "192.0.2.0/24"], "example.com");
         await Wait.UntilAsync(() => cp.Status.FindAttachment("host-a", "a-abc")!.AppliedVersion is not null ? "" : null, "the first ACK");
 
@@ -59,9 +57,9 @@ public sealed class PolicyChangeTests
         await using var hostB = cp.Daemon("host-b");
         await hostA.ConnectAsync();
         await hostB.ConnectAsync();
-        await hostA.SubscribeAsync("a-web", Vm("web"));
-        await hostB.SubscribeAsync("b-web", Vm("web"));
-        await hostB.SubscribeAsync("b-db", Vm("db"));
+        await hostA.SubscribeAsync("a-web", TestPolicySource.Vm("web"));
+        await hostB.SubscribeAsync("b-web", TestPolicySource.Vm("web"));
+        await hostB.SubscribeAsync("b-db", TestPolicySource.Vm("db"));
         var next = new DesiredState(PolicyMode.Denylist, [], [CidrGrant.Parse("203.0.113.0/24")],
             new Policy.Rules.DnsPolicy(DnsMode.Denylist, [], [Policy.Rules.DomainRule.Parse("evil.example", true, "d")], []));
 
@@ -87,7 +85,7 @@ public sealed class PolicyChangeTests
         await using var cp = await TestControlPlane.StartAsync(source);
         await using var daemon = cp.Daemon("host-a");
         await daemon.ConnectAsync();
-        await daemon.SubscribeAsync("att-1", Vm("abc"));
+        await daemon.SubscribeAsync("att-1", TestPolicySource.Vm("abc"));
 
         var report = await cp.ChangeAsync(() => source.Touch("nothing really changed"));
 
@@ -105,7 +103,7 @@ public sealed class PolicyChangeTests
         await using var cp = await TestControlPlane.StartAsync(source);
         await using var daemon = cp.Daemon("host-a");
         await daemon.ConnectAsync();
-        await daemon.SubscribeAsync("att-1", Vm("abc"));
+        await daemon.SubscribeAsync("att-1", TestPolicySource.Vm("abc"));
         source.BeforeResolve = (_, _) => throw new InvalidOperationException("backend down");
 
         var report = await cp.ChangeAsync(() => source.Set("abc", TestPolicySource.Allow(["192.0.2.0/24"])));

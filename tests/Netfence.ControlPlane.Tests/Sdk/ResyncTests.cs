@@ -6,14 +6,12 @@ namespace Netfence.ControlPlane.Tests.Sdk;
 
 public sealed class ResyncTests
 {
-    static Dictionary<string, string> Vm(string id) => new() { ["vm_id"] = id };
-
     static async Task<FakeDaemon> DaemonWithThreeAttachmentsAsync(TestControlPlane cp, TestPolicySource source)
     {
         foreach (var vm in new[] { "one", "two", "three" }) source.SetQuietly(vm, TestPolicySource.Allow(["10.0.0.0/8"], vm + ".example.com"));
         var daemon = cp.Daemon("host-a");
         await daemon.ConnectAsync();
-        foreach (var vm in new[] { "one", "two", "three" }) await daemon.SubscribeAsync("att-" + vm, Vm(vm));
+        foreach (var vm in new[] { "one", "two", "three" }) await daemon.SubscribeAsync("att-" + vm, TestPolicySource.Vm(vm));
         await Wait.UntilAsync(() => cp.Status.FindDaemon("host-a")!.Attachments.All(a => a.Delivery == Delivery.Applied), "every ACK");
         return daemon;
     }
@@ -38,7 +36,7 @@ public sealed class ResyncTests
         var command = await daemon.NextAsync();
         Assert.Equal(("att-two", changed.Version), (command.Id, command.Version));
         Assert.Equal("new.example.com", command.AllowDomain.Domain);
-        await daemon.SubscribeAsync("probe", Vm("probe"));
+        await daemon.SubscribeAsync("probe", TestPolicySource.Vm("probe"));
         Assert.Equal(0, daemon.Pending);
         await Wait.UntilAsync(() => cp.Status.IsEnforcing("host-a", "att-two", changed.Version), "the ACK");
     }
@@ -66,7 +64,7 @@ public sealed class ResyncTests
         // "one" and "two" are current. "three" differs from a state it cannot reconstruct: bulk update.
         var command = await daemon.NextAsync();
         Assert.Equal(("att-three", Proto.ControlCommand.CommandOneofCase.BulkUpdate, changed.Version), (command.Id, command.CommandCase, command.Version));
-        await daemon.SubscribeAsync("probe", Vm("probe"));
+        await daemon.SubscribeAsync("probe", TestPolicySource.Vm("probe"));
         Assert.Equal(0, daemon.Pending);
         var status = cp.Status.FindDaemon("host-a")!;
         Assert.Equal(Delivery.Applied, status.Attachments.Single(a => a.Id == "att-one").Delivery);
@@ -81,7 +79,7 @@ public sealed class ResyncTests
         await using var cp = await TestControlPlane.StartAsync(source);
         await using var daemon = cp.Daemon("host-v1", reportsResults: false);
         await daemon.ConnectAsync();
-        await daemon.SubscribeAsync("att-one", Vm("one"));
+        await daemon.SubscribeAsync("att-one", TestPolicySource.Vm("one"));
         await daemon.DropAsync();
 
         await daemon.ConnectAsync();
@@ -97,8 +95,8 @@ public sealed class ResyncTests
         await using var cp = await TestControlPlane.StartAsync(source);
         await using var daemon = cp.Daemon("host-a");
         await daemon.ConnectAsync();
-        await daemon.SubscribeAsync("att-1", Vm("one"));
-        await daemon.SubscribeAsync("att-2", Vm("two"));
+        await daemon.SubscribeAsync("att-1", TestPolicySource.Vm("one"));
+        await daemon.SubscribeAsync("att-2", TestPolicySource.Vm("two"));
         await daemon.DropAsync();
         await Wait.UntilAsync(() => cp.Status.FindDaemon("host-a")!.State == DaemonConnectionState.Disconnected, "the disconnect");
         await daemon.UnsubscribeLocallyAsync("att-2");

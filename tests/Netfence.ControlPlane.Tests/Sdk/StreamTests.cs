@@ -11,8 +11,6 @@ namespace Netfence.ControlPlane.Tests.Sdk;
 
 public sealed class StreamTests
 {
-    static Dictionary<string, string> Vm(string id) => new() { ["vm_id"] = id };
-
     [Fact]
     public async Task Sync_is_answered_with_SyncAck_and_the_daemon_is_visible_as_connected()
     {
@@ -42,7 +40,7 @@ public sealed class StreamTests
         await using var daemon = cp.Daemon("host-a");
         await daemon.ConnectAsync();
 
-        var ack = await daemon.SubscribeAsync("att-1", Vm("abc"));
+        var ack = await daemon.SubscribeAsync("att-1", TestPolicySource.Vm("abc"));
 
         Assert.Equal(web.Version, ack.Version);
         Assert.Equal(Proto.PolicyMode.Allowlist, ack.SubscribedAck.Mode);
@@ -59,7 +57,7 @@ public sealed class StreamTests
         Assert.True(cp.Status.IsEnforcing("host-a", "att-1", web.Version));
         Assert.Equal("abc", applied.Metadata["vm_id"]);
         Assert.Equal("127.0.0.1:5353", applied.DnsAddress);
-        Assert.Single(cp.Status.FindAttachments(Vm("abc")));
+        Assert.Single(cp.Status.FindAttachments(TestPolicySource.Vm("abc")));
     }
 
     [Fact]
@@ -74,7 +72,7 @@ public sealed class StreamTests
 
         await daemon.SendAsync(new Proto.DaemonEvent { Subscribed = new Proto.Subscribed { Id = "slow-1", Target = "/sys/fs/cgroup/slow", Type = Proto.AttachmentType.Cgroup, Metadata = { ["vm_id"] = "slow" } } });
         // The fast one is answered although the slow one is still resolving.
-        var fast = await daemon.SubscribeAsync("fast-1", Vm("fast"));
+        var fast = await daemon.SubscribeAsync("fast-1", TestPolicySource.Vm("fast"));
         Assert.Equal(DesiredState.BlockAll.Version, fast.Version);
         release.SetResult();
         var slow = await daemon.NextAsync();
@@ -89,7 +87,7 @@ public sealed class StreamTests
         await using var daemon = cp.Daemon("host-a");
         await daemon.ConnectAsync();
 
-        var ack = await daemon.SubscribeAsync("att-1", Vm("abc"));
+        var ack = await daemon.SubscribeAsync("att-1", TestPolicySource.Vm("abc"));
 
         Assert.Equal(Proto.PolicyMode.BlockAll, ack.SubscribedAck.Mode);
         Assert.Equal(Proto.DnsMode.Allowlist, ack.SubscribedAck.Dns.Mode);
@@ -107,7 +105,7 @@ public sealed class StreamTests
         await using var daemon = cp.Daemon("host-a");
         await daemon.ConnectAsync();
 
-        var ack = await daemon.SubscribeAsync("att-1", Vm("abc"));
+        var ack = await daemon.SubscribeAsync("att-1", TestPolicySource.Vm("abc"));
 
         Assert.Equal(Proto.PolicyMode.BlockAll, ack.SubscribedAck.Mode);
         Assert.Contains("did not answer within", cp.Status.FindAttachment("host-a", "att-1")!.ResolveError);
@@ -119,7 +117,7 @@ public sealed class StreamTests
         await using var cp = await TestControlPlane.StartAsync(new TestPolicySource());
         await using var daemon = cp.Daemon("host-a");
         await daemon.ConnectAsync();
-        await daemon.SubscribeAsync("att-1", Vm("abc"));
+        await daemon.SubscribeAsync("att-1", TestPolicySource.Vm("abc"));
         var before = cp.Status.FindDaemon("host-a")!.LastSeen;
 
         await daemon.HeartbeatAsync(new Proto.AttachmentStats { Id = "att-1", PacketsAllowed = 10, PacketsBlocked = 3, DnsQueriesAllowed = 7, DnsQueriesBlocked = 2 },
@@ -136,7 +134,7 @@ public sealed class StreamTests
         await using var cp = await TestControlPlane.StartAsync(new TestPolicySource());
         await using var daemon = cp.Daemon("host-a");
         await daemon.ConnectAsync();
-        await daemon.SubscribeAsync("att-1", Vm("abc"));
+        await daemon.SubscribeAsync("att-1", TestPolicySource.Vm("abc"));
 
         await daemon.UnsubscribeAsync("att-1");
         await daemon.UnsubscribeAsync("att-1");
@@ -151,7 +149,7 @@ public sealed class StreamTests
         await using var cp = await TestControlPlane.StartAsync(new TestPolicySource());
         await using var daemon = cp.Daemon("host-a");
         await daemon.ConnectAsync();
-        await daemon.SubscribeAsync("att-1", Vm("abc"));
+        await daemon.SubscribeAsync("att-1", TestPolicySource.Vm("abc"));
 
         await daemon.DropAsync();
 
@@ -172,7 +170,7 @@ public sealed class StreamTests
         var status = await first.EndedAsync();
         Assert.Equal(StatusCode.Aborted, status.StatusCode);
         Assert.Equal(DaemonConnectionState.Connected, cp.Status.FindDaemon("host-a")!.State);
-        await second.SubscribeAsync("att-1", Vm("abc"));
+        await second.SubscribeAsync("att-1", TestPolicySource.Vm("abc"));
     }
 
     [Fact]
@@ -190,7 +188,7 @@ public sealed class StreamTests
         Assert.Equal(StatusCode.FailedPrecondition, status.StatusCode);
         Assert.Contains("first event on a stream must be sync", status.Detail);
         Assert.True(cp.Log.Contains(LogLevel.Error, "first event on a stream must be sync"));
-        await good.SubscribeAsync("att-1", Vm("abc"));
+        await good.SubscribeAsync("att-1", TestPolicySource.Vm("abc"));
     }
 
     [Theory]
@@ -213,7 +211,7 @@ public sealed class StreamTests
         Assert.StartsWith(expected, status.Detail);
         Assert.True(cp.Log.Contains(LogLevel.Error, expected));
         Assert.Null(cp.Status.FindDaemon("host-bad"));
-        await good.SubscribeAsync("att-1", Vm("abc"));
+        await good.SubscribeAsync("att-1", TestPolicySource.Vm("abc"));
     }
 
     [Fact]

@@ -45,21 +45,8 @@ public sealed class YamlReloadTests : IDisposable
         return new YamlPolicySource(path, new YamlPolicyOptions { PollInterval = TimeSpan.FromSeconds(30) }, logger);
     }
 
-    static async Task<PolicyReloadedEventArgs> ReloadAsync(YamlPolicySource source, Action edit)
-    {
-        var done = new TaskCompletionSource<PolicyReloadedEventArgs>(TaskCreationOptions.RunContinuationsAsynchronously);
-        EventHandler<PolicyReloadedEventArgs> handler = (_, e) => done.TrySetResult(e);
-        source.Reloaded += handler;
-        try
-        {
-            edit();
-            return await done.Task.WaitAsync(Wait.Timeout);
-        }
-        finally
-        {
-            source.Reloaded -= handler;
-        }
-    }
+    static Task<PolicyReloadedEventArgs> ReloadAsync(YamlPolicySource source, Action edit) =>
+        Wait.ForEventAsync<PolicyReloadedEventArgs>(h => source.Reloaded += h, h => source.Reloaded -= h, () => { edit(); return Task.CompletedTask; });
 
     [Fact]
     public async Task An_edit_reaches_exactly_the_affected_attachments_within_a_second()
