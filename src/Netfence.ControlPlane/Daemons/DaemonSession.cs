@@ -43,6 +43,12 @@ sealed class DaemonSession : IDisposable
         {
             // The stream ended; queued commands are for a daemon that will resync.
         }
+        catch (Exception e) when (e is IOException or InvalidOperationException or OperationCanceledException)
+        {
+            // The daemon went away mid-write. Ending the session stops the read loop too; the daemon
+            // resyncs when it comes back, so nothing queued here is needed any more.
+            Close();
+        }
     }
 
     public void Dispose()

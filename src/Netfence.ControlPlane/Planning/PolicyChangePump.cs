@@ -49,7 +49,16 @@ sealed class PolicyChangePump(
             new ParallelOptions { MaxDegreeOfParallelism = options.Value.ResolveParallelism, CancellationToken = cancellationToken },
             async (t, ct) =>
             {
-                if (await reconciler.ReconcileAsync(t.Daemon, t.Attachment, ct).ConfigureAwait(false) is { } update) pushed.Add(update);
+                try
+                {
+                    if (await reconciler.ReconcileAsync(t.Daemon, t.Attachment, ct).ConfigureAwait(false) is { } update) pushed.Add(update);
+                }
+                catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+                {
+                    // One attachment's failure must not stop the change for the others, nor the feed.
+                    logger.LogError(e, "Pushing policy change ({Reason}) to attachment {AttachmentId} on daemon {DaemonId} failed",
+                        change.Reason, t.Attachment.Context.AttachmentId, t.Daemon.DaemonId);
+                }
             }).ConfigureAwait(false);
         var list = pushed.OrderBy(p => p.DaemonId, StringComparer.Ordinal).ThenBy(p => p.AttachmentId, StringComparer.Ordinal).ToList();
         logger.LogInformation("Policy change ({Reason}): re-resolved {Resolved} attachments, updated {Pushed}", change.Reason, targets.Count, list.Count);
