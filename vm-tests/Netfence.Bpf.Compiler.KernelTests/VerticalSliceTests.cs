@@ -8,7 +8,6 @@ using Netfence.Bpf.Maps;
 using Netfence.Bpf.Programs;
 using Netfence.Bpf.TestRun;
 using Netfence.KernelTesting;
-using Netfence.Sandbox;
 
 namespace Netfence.Bpf.Compiler.KernelTests;
 
