@@ -93,7 +93,7 @@ check_leftovers() {
 test_() {
   # clang/llvm compile and cross-check reference objects; iproute2 builds namespaces and veths;
   # dnsmasq is the DNS tests' upstream and dig (bind9-dnsutils) their reference client.
-  ensure_packages clang llvm iproute2 dnsmasq bind9-dnsutils
+  ensure_packages clang llvm bpftool iproute2 dnsmasq bind9-dnsutils
   build
   local results="$ARTIFACTS/test-results"
   rm -rf "$results"
