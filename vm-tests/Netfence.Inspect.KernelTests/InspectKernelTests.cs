@@ -41,6 +41,18 @@ public class InspectKernelTests
     }
 
     [KernelFact]
+    public void Verify_on_a_broken_CSharp_program_shows_the_CSharp_line_the_verifier_rejected()
+    {
+        // The assembly is compiled by our compiler first; its BTF line info carries the C# text and line.
+        var assembly = Path.Combine(AppContext.BaseDirectory, "Netfence.Bpf.Compiler.InvalidSamples.dll");
+        var (code, output, error) = Run("--verify", assembly);
+        Assert.True(code == Inspector.Rejected, error + output);
+        Assert.Contains("program ReadsFamily: REJECTED", output);
+        Assert.Contains("invalid bpf_context access", output);
+        Assert.Contains("rejected at: uint family = ctx.Family; @ SocketFieldInTc.cs:14", output);
+    }
+
+    [KernelFact]
     public void Run_with_a_hex_packet_prints_the_programs_verdict()
     {
         // classify returns the .rodata verdict (2, TC_ACT_SHOT) for any packet.
