@@ -14,7 +14,7 @@ internal sealed partial class MachineBpfRuntime : BpfRuntime
 
     public override ulong KtimeGetBootNs() => ClockNs(ClockBoottime);
 
-    public override ulong GetCurrentCgroupId() => Inode("/sys/fs/cgroup" + CgroupPath());
+    public override ulong GetCurrentCgroupId() => Inode(CgroupMount.Value + CgroupPath());
 
     public override ulong GetCurrentAncestorCgroupId(int level)
     {
@@ -22,8 +22,22 @@ internal sealed partial class MachineBpfRuntime : BpfRuntime
         var components = CgroupPath().Split('/', StringSplitOptions.RemoveEmptyEntries);
         if (level < 0 || level > components.Length)
             return 0;
-        return Inode("/sys/fs/cgroup/" + string.Join('/', components.Take(level)));
+        return Inode(CgroupMount.Value + "/" + string.Join('/', components.Take(level)));
     }
+
+    // Where cgroup v2 is mounted: hosts use /sys/fs/cgroup, /sys/fs/cgroup/unified (beside v1) or elsewhere.
+    // The SDK depends on nothing, so it reads /proc/mounts itself (mount points with spaces are not supported).
+    private static readonly Lazy<string> CgroupMount = new(() =>
+    {
+        foreach (var line in File.ReadLines("/proc/mounts"))
+        {
+            var fields = line.Split(' ');
+            if (fields.Length >= 3 && fields[2] == "cgroup2")
+                return fields[1].TrimEnd('/');
+        }
+
+        throw new IOException("no cgroup v2 filesystem is mounted (none in /proc/mounts)");
+    });
 
     // The task's cgroup v2 path: the "0::" line of /proc/self/cgroup.
     private static string CgroupPath()
