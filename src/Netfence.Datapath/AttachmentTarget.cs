@@ -1,3 +1,4 @@
+using Netfence.Bpf.Links;
 using Netfence.Programs.Layout;
 
 namespace Netfence.Datapath;
@@ -10,7 +11,7 @@ public readonly record struct AttachmentTarget(uint Kind, ulong Id)
         ifindex > 0 ? new(AttachmentKinds.Interface, (ulong)ifindex) : throw new ArgumentOutOfRangeException(nameof(ifindex), ifindex, "an ifindex is positive");
 
     /// <summary>A cgroup v2 directory, identified by its cgroup id (the directory's inode number).</summary>
-    public static AttachmentTarget Cgroup(string cgroupPath) => new(AttachmentKinds.Cgroup, CgroupIds.Of(cgroupPath));
+    public static AttachmentTarget Cgroup(string cgroupPath) => new(AttachmentKinds.Cgroup, CgroupV2.Id(cgroupPath));
 
     /// <summary>The attachment table key.</summary>
     public AttachmentKey Key => new() { Kind = Kind, Id = Id };

@@ -35,6 +35,19 @@ public static class CgroupV2
         return full;
     }
 
+    /// <summary>
+    /// The id the kernel's helpers (bpf_get_current_cgroup_id and its ancestor variants) report for the cgroup at
+    /// <paramref name="path"/>: the cgroup v2 directory's inode number.
+    /// </summary>
+    public static ulong Id(string path)
+    {
+        var full = Validate(path);
+        var stat = new byte[256];
+        if (Libc.Stat(full, stat) != 0) throw new BpfException($"stat cgroup '{full}'", Libc.LastErrno);
+        // st_ino follows the 8-byte st_dev in the x86-64 and generic (arm64) struct stat.
+        return BitConverter.ToUInt64(stat, 8);
+    }
+
     /// <summary>Opens a cgroup directory (O_RDONLY | O_DIRECTORY) after validating its path.</summary>
     public static BpfFd Open(string path)
     {

@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
 using Netfence.ControlPlane.Policies;
-using Netfence.Daemon.Configuration;
 using Netfence.Policy.Addresses;
 using Netfence.Policy.Commands;
 using Netfence.Policy.Metadata;

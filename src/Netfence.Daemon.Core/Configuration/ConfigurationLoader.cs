@@ -1,3 +1,4 @@
+using Netfence.Policy.Validation;
 using System.Collections;
 using System.Globalization;
 using System.Net;

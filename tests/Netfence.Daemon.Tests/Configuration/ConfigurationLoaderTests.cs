@@ -1,3 +1,4 @@
+using Netfence.Policy.Validation;
 using System.Net;
 using Netfence.Daemon.Configuration;
 using Netfence.Daemon.Tests.Store;

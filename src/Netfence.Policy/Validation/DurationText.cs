@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Netfence.Daemon.Configuration;
+namespace Netfence.Policy.Validation;
 
 /// <summary>Durations written as whole numbers with units, e.g. <c>500ms</c>, <c>5s</c>, <c>1m30s</c>, <c>1h</c>.</summary>
 public static class DurationText
