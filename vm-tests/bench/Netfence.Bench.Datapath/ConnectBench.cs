@@ -1,0 +1,148 @@
+using System.Diagnostics;
+using System.Net;
+using Netfence.Bpf.Links;
+using Netfence.Datapath;
+using Netfence.Sandbox;
+
+namespace Netfence.Bench.Datapath;
+
+/// <summary>connect() latency on one path: unfiltered, under the C# filter, under the clang filter.</summary>
+internal sealed record ConnectRow(string Path, Summary None, Summary CSharp, Summary Reference)
+{
+    public double CSharpOverheadPercent => Ratios.OverheadPercent(CSharp.Median, None.Median);
+    public double ReferenceOverheadPercent => Ratios.OverheadPercent(Reference.Median, None.Median);
+    public double CSharpVsReference => Ratios.Of(CSharp.Median, Reference.Median);
+}
+
+/// <summary>
+/// connect() from this very process in three sibling cgroups: one with no program, one with the C# object's cgroup
+/// programs attached (connect4/6, sendmsg4/6, cgroup_skb egress), one with the clang object's. Both filtered cgroups
+/// are allowlist attachments with the same rules: 127.0.0.1/32 plus random hosts, and no loopback exemption, so
+/// the allowed connect is decided by a real trie lookup. The allowed path connects to a listener on 127.0.0.1
+/// (completing the handshake, whose client-side packets also pass cgroup_skb egress); the blocked path connects to
+/// 127.0.0.2, which a filter refuses with EPERM and which, unfiltered, reaches a second listener. The process moves
+/// between the cgroups round by round in rotating order; only the connect() call is timed.
+/// </summary>
+internal sealed class ConnectBench(DatapathPrograms csharp, DatapathPrograms reference, RuleSetWriter writer)
+{
+    public const string AllowedPath = "warm allowed (connects)";
+    public const string BlockedPath = "blocked (EPERM; unfiltered it connects)";
+
+    public int Rules { get; init; } = 10_000;
+    public int Rounds { get; init; } = 300;
+    public int PerRound { get; init; } = 30;
+    public int Warmup { get; init; } = 10;
+
+    private sealed record Variant(string Name, string Cgroup, bool Filtered)
+    {
+        public readonly List<double> Allowed = [];
+        public readonly List<double> Blocked = [];
+    }
+
+    public List<ConnectRow> Run(CancellationToken cancel)
+    {
+        var origin = CgroupMembership.Current();
+        using var allowedListener = new LoopbackListener(IPAddress.Parse("127.0.0.1"));
+        using var blockedListener = new LoopbackListener(IPAddress.Parse("127.0.0.2"));
+        var allowed = SocketCalls.Address(allowedListener.Endpoint);
+        var blocked = SocketCalls.Address(blockedListener.Endpoint);
+
+        var cleanup = new Stack<Action>();
+        try
+        {
+            var none = Cgroup(cleanup);
+            var csCgroup = Cgroup(cleanup);
+            var clangCgroup = Cgroup(cleanup);
+            var settings = new AttachmentSettings { LoopbackAllowed = false };
+            var loopbackHost = new IPNetwork(IPAddress.Parse("127.0.0.1"), 32);
+            var csFill = RuleFill.Write(writer, AttachmentTarget.Cgroup(csCgroup), Rules, seed: 21, settings, loopbackHost);
+            cleanup.Push(csFill.Remove);
+            var clangFill = RuleFill.Write(writer, AttachmentTarget.Cgroup(clangCgroup), Rules, seed: 21, settings, loopbackHost);
+            cleanup.Push(clangFill.Remove);
+            Attach(csharp, csCgroup, cleanup);
+            Attach(reference, clangCgroup, cleanup);
+            // Whatever happens below, the process leaves the benchmark's cgroups before they are removed.
+            cleanup.Push(() => CgroupMembership.MoveSelfTo(origin));
+
+            Variant[] variants = [new("none", none, false), new("C#", csCgroup, true), new("clang", clangCgroup, true)];
+            for (int round = 0; round < Rounds; round++)
+            {
+                cancel.ThrowIfCancellationRequested();
+                for (int k = 0; k < variants.Length; k++)
+                {
+                    var v = variants[(round + k) % variants.Length];
+                    CgroupMembership.MoveSelfTo(v.Cgroup);
+                    for (int i = 0; i < Warmup; i++)
+                    {
+                        Connect(v, allowed, blocked: false);
+                        Connect(v, blocked, blocked: true);
+                    }
+                    for (int i = 0; i < PerRound; i++)
+                    {
+                        if (i % 2 == 0)
+                        {
+                            v.Allowed.Add(Connect(v, allowed, blocked: false));
+                            v.Blocked.Add(Connect(v, blocked, blocked: true));
+                        }
+                        else
+                        {
+                            v.Blocked.Add(Connect(v, blocked, blocked: true));
+                            v.Allowed.Add(Connect(v, allowed, blocked: false));
+                        }
+                    }
+                }
+            }
+            CgroupMembership.MoveSelfTo(origin);
+            return
+            [
+                new(AllowedPath, Summary.Of(variants[0].Allowed), Summary.Of(variants[1].Allowed), Summary.Of(variants[2].Allowed)),
+                new(BlockedPath, Summary.Of(variants[0].Blocked), Summary.Of(variants[1].Blocked), Summary.Of(variants[2].Blocked)),
+            ];
+        }
+        finally
+        {
+            var errors = new List<Exception>();
+            while (cleanup.TryPop(out var undo))
+            {
+                try { undo(); }
+                catch (Exception e) { errors.Add(e); }
+            }
+            if (errors.Count > 0) throw new AggregateException("cleaning up the connect benchmark failed", errors);
+        }
+    }
+
+    /// <summary>One timed connect() in nanoseconds; an outcome other than the expected one stops the benchmark.</summary>
+    private static double Connect(Variant v, in SocketCalls.SockaddrIn address, bool blocked)
+    {
+        int fd = SocketCalls.TcpSocket();
+        long start = Stopwatch.GetTimestamp();
+        int errno = SocketCalls.Connect(fd, address);
+        long end = Stopwatch.GetTimestamp();
+        int expected = blocked && v.Filtered ? SocketCalls.Eperm : 0;
+        if (errno == 0) SocketCalls.Abort(fd);
+        else SocketCalls.Close(fd);
+        if (errno != expected)
+            throw new InvalidOperationException(
+                $"connect() to {(blocked ? "the blocked" : "the allowed")} address from the '{v.Name}' cgroup returned errno {errno}, expected {expected}");
+        return (end - start) * 1e9 / Stopwatch.Frequency;
+    }
+
+    private static string Cgroup(Stack<Action> cleanup)
+    {
+        var cgroup = new SandboxCgroup();
+        cleanup.Push(cgroup.Dispose);
+        return cgroup.Path;
+    }
+
+    private static void Attach(DatapathPrograms programs, string cgroup, Stack<Action> cleanup)
+    {
+        foreach (var attachment in programs.AttachCgroup(cgroup))
+        {
+            cleanup.Push(() =>
+            {
+                attachment.Detach();
+                attachment.Dispose();
+            });
+        }
+    }
+}

@@ -1,0 +1,136 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Spectre.Console;
+
+namespace Netfence.Bench.Datapath;
+
+/// <summary>A table as headers and text cells, rendered to Markdown (files, README) and to the console.</summary>
+internal sealed record TextTable(string Title, string Caption, IReadOnlyList<string> Headers, IReadOnlyList<IReadOnlyList<string>> Rows)
+{
+    public string ToMarkdown()
+    {
+        var md = new StringBuilder();
+        md.AppendLine(CultureInfo.InvariantCulture, $"**{Title}** — {Caption}").AppendLine();
+        md.AppendLine("| " + string.Join(" | ", Headers) + " |");
+        md.AppendLine("|" + string.Concat(Headers.Select((_, i) => i == 0 ? "---|" : "---:|")));
+        foreach (var row in Rows) md.AppendLine("| " + string.Join(" | ", row) + " |");
+        return md.ToString();
+    }
+
+    public Table ToConsole()
+    {
+        var table = new Table { Title = new TableTitle(Markup.Escape(Title)) };
+        for (int i = 0; i < Headers.Count; i++)
+            table.AddColumn(new TableColumn(Markup.Escape(Headers[i])) { Alignment = i == 0 ? Justify.Left : Justify.Right });
+        foreach (var row in Rows) table.AddRow(row.Select(Markup.Escape).ToArray());
+        table.Caption = new TableTitle(Markup.Escape(Caption));
+        return table;
+    }
+}
+
+/// <summary>Everything one run measured, as written to datapath.json.</summary>
+internal sealed record BenchReport(
+    string Command, DateTimeOffset Started, string Kernel, int Cpus, bool ValidComparison, string? Invalidity,
+    BenchObject CSharp, BenchObject Reference,
+    IReadOnlyList<InstructionRow> Instructions,
+    TestRunSettings TestRun, IReadOnlyList<TestRunRow> TestRuns, IReadOnlyList<FillTiming> Fills,
+    ConnectSettings Connect, IReadOnlyList<ConnectRow> Connects,
+    TimeSpan Duration)
+{
+    private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
+
+    public IReadOnlyList<TextTable> Tables()
+    {
+        return
+        [
+            new TextTable("Instructions per program",
+                $"as loaded: xlated = instructions after the verifier's rewrites, verified = instructions the verifier processed; ratio = C# / clang, goal ≤ 1.00",
+                ["program", "xlated C#", "xlated clang", "ratio", "verified C#", "verified clang", "ratio", "JIT bytes C#", "JIT bytes clang", "ratio"],
+                Instructions.Select(r => (IReadOnlyList<string>)
+                [
+                    r.Program, N(r.CSharp.XlatedInstructions), N(r.Reference.XlatedInstructions), R(r.XlatedRatio),
+                    N(r.CSharp.VerifiedInstructions), N(r.Reference.VerifiedInstructions), R(r.VerifiedRatio),
+                    N(r.CSharp.JitedBytes), N(r.Reference.JitedBytes), R(r.JitedRatio),
+                ]).ToList()),
+            new TextTable("TC ingress, ns per packet",
+                $"BPF_PROG_TEST_RUN repeat {TestRun.Repeat:N0}, median of {TestRun.Rounds} rounds alternating C# and clang; " +
+                $"rules = /32 entries in the IPv4 trie, the tested attachment holding up to {TestRun.RulesPerAttachment:N0} of them; ratio = C# / clang, goal ≤ 1.00",
+                ["rules", "case", "verdict (both)", "C# ns", "clang ns", "ratio"],
+                TestRuns.Select(r => (IReadOnlyList<string>)
+                [
+                    N(r.Rules), r.Case, r.Verdict, r.CSharp.Median.ToString("0.#", Inv), r.Reference.Median.ToString("0.#", Inv), R(r.Ratio),
+                ]).ToList()),
+            new TextTable("connect() latency, µs (median / p99)",
+                $"{Connect.Rounds} rounds rotating the process through 3 sibling cgroups, {Connect.PerRound} timed calls per path per round " +
+                $"({Connect.Rounds * Connect.PerRound:N0} per cell); filtered cgroups: allowlist of {Connect.Rules:N0} hosts + 127.0.0.1/32; " +
+                "overhead = filtered median vs no program, goal < 2 % on the warm allowed path",
+                ["path", "no program", "C# filter", "overhead", "clang filter", "overhead", "C# / clang"],
+                Connects.Select(r => (IReadOnlyList<string>)
+                [
+                    r.Path, Us(r.None), Us(r.CSharp), Pct(r.CSharpOverheadPercent),
+                    Us(r.Reference), Pct(r.ReferenceOverheadPercent), R(r.CSharpVsReference),
+                ]).ToList()),
+        ];
+
+        static string Us(Summary s) => $"{s.Median / 1000:0.00} / {s.P99 / 1000:0.00}";
+    }
+
+    /// <summary>The Markdown body: how it was made, then the tables (the README block and datapath.md).</summary>
+    public string ToMarkdown()
+    {
+        var md = new StringBuilder();
+        if (!ValidComparison) md.AppendLine(CultureInfo.InvariantCulture, $"> **{Invalidity}**").AppendLine();
+        md.AppendLine(CultureInfo.InvariantCulture,
+            $"`{Command}` on {Started:yyyy-MM-dd HH:mm} UTC, Linux {Kernel}, {Cpus} CPUs shared with other work (compare ratios, not absolute numbers); " +
+            $"C# object `{Display(CSharp.Path)}` (sha256 {CSharp.Sha256[..12]}) against clang -O2 `{Display(Reference.Path)}` (sha256 {Reference.Sha256[..12]}); " +
+            $"run took {Duration.TotalSeconds:0} s.");
+        md.AppendLine();
+        foreach (var table in Tables()) md.AppendLine(table.ToMarkdown());
+        return md.ToString().TrimEnd() + "\n";
+    }
+
+    public string ToJson() => JsonSerializer.Serialize(this, JsonOptions);
+
+    private static readonly JsonSerializerOptions JsonOptions = new()
+    {
+        WriteIndented = true,
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+    };
+
+    private static string Display(string path)
+    {
+        var relative = Path.GetRelativePath(Environment.CurrentDirectory, path);
+        return relative.StartsWith("..", StringComparison.Ordinal) ? path : relative;
+    }
+
+    private static string N(long n) => n.ToString("N0", Inv);
+    private static string R(double r) => double.IsNaN(r) ? "n/a" : r.ToString("0.00", Inv);
+    private static string Pct(double p) => p.ToString("+0.0;-0.0;0.0", Inv) + " %";
+}
+
+internal sealed record TestRunSettings(uint Repeat, int Rounds, int RulesPerAttachment);
+
+internal sealed record FillTiming(int Rules, TimeSpan Fill, TimeSpan Remove);
+
+internal sealed record ConnectSettings(int Rounds, int PerRound, int Warmup, int Rules);
+
+/// <summary>Keeps the README's latest table: replaces what lies between the benchmark's markers.</summary>
+internal static class ReadmeTable
+{
+    public const string Start = "<!-- bench:datapath:start -->";
+    public const string End = "<!-- bench:datapath:end -->";
+
+    public static void Replace(string readmePath, string markdown)
+    {
+        var text = File.ReadAllText(readmePath);
+        int start = text.IndexOf(Start, StringComparison.Ordinal);
+        int end = text.IndexOf(End, StringComparison.Ordinal);
+        if (start < 0 || end < start)
+            throw new InvalidOperationException($"{readmePath} has no '{Start}' … '{End}' block for the datapath benchmark's table");
+        var updated = text[..(start + Start.Length)] + "\n" + markdown + text[end..];
+        File.WriteAllText(readmePath, updated);
+    }
+}
