@@ -5,6 +5,7 @@
 #   ./build.sh demo       build, then run the demo (needs root)
 #   ./build.sh inspect ARGS  build, then run bytecode-inspect (disassembly, summaries, --verify, --run, --diff)
 #   ./build.sh bench NAME run a benchmark; table to artifacts/bench/NAME.md, figures to NAME.json
+#                         (datapath: C#-compiled vs clang -O2 datapath object; needs root; updates README's table)
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -17,6 +18,7 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 EXECUTABLES=(
   "src/Netfence.Demo/Netfence.Demo.csproj"
   "src/Netfence.Inspect/Netfence.Inspect.csproj"
+  "vm-tests/bench/Netfence.Bench.Datapath/Netfence.Bench.Datapath.csproj"
 )
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
@@ -52,6 +54,16 @@ build() {
     [[ -f $proj ]] || continue
     dotnet publish "$proj" -c "$CONFIG" --no-build -nologo -v:quiet -o "$ARTIFACTS/bin" >/dev/null
   done
+}
+
+# Builds one executable project and what it references (a program project's eBPF compile step included), and
+# publishes it to artifacts/bin.
+build_one() {
+  ensure_dotnet
+  log "restoring and building $1 ($CONFIG)"
+  dotnet build "$1" -c "$CONFIG" -nologo -clp:ErrorsOnly -v:quiet
+  mkdir -p "$ARTIFACTS/bin"
+  dotnet publish "$1" -c "$CONFIG" --no-build -nologo -v:quiet -o "$ARTIFACTS/bin" >/dev/null
 }
 
 # Sums the counters of every TRX file and prints one closing line the way runners do.
@@ -119,8 +131,37 @@ inspect() {
 }
 
 bench() {
-  [[ $# -ge 1 ]] || die "usage: ./build.sh bench NAME"
-  die "no benchmark named '$1' yet"
+  [[ $# -ge 1 ]] || die "usage: ./build.sh bench NAME [ARGS] (benchmarks: datapath)"
+  local name=$1
+  shift
+  case $name in
+    datapath) bench_datapath "$@" ;;
+    *) die "no benchmark named '$name' (benchmarks: datapath)" ;;
+  esac
+}
+
+# Issue 5: our compiler's datapath object against the same logic compiled by clang -O2, side by side in one run.
+# ARGS go to the tool; --dev-reference-on-both-sides exercises the harness with clang's object on both sides (a run
+# that says loudly it is not a valid comparison and never touches the README).
+bench_datapath() {
+  ensure_packages clang
+  [[ $(id -u) -eq 0 ]] || die "the datapath benchmark loads eBPF programs and makes cgroups: run it as root"
+  local csharp="$ARTIFACTS/bpf/Netfence.Programs.o" reference="$ARTIFACTS/bpf/reference/netfence_datapath.o" arg
+  # Only this build's compiler output may be benchmarked: an object left by an earlier build must not pass for it.
+  rm -f "$csharp"
+  # The benchmark references Netfence.Datapath and through it programs/Netfence.Programs, whose build writes the
+  # C# object; nothing else needs building.
+  build_one vm-tests/bench/Netfence.Bench.Datapath/Netfence.Bench.Datapath.csproj
+  log "compiling the C reference (clang -O2 -target bpf -g)"
+  mkdir -p "$(dirname "$reference")" "$ARTIFACTS/bench"
+  clang -O2 -g -target bpf -c vm-tests/bench/reference/netfence_datapath.c -o "$reference"
+  local inputs=(--csharp-object "$csharp")
+  for arg in "$@"; do
+    if [[ $arg == --dev-reference-on-both-sides ]]; then inputs=(); fi
+  done
+  log "running the datapath benchmark"
+  "$ARTIFACTS/bin/netfence-bench-datapath" "${inputs[@]}" --reference-object "$reference" \
+    --out "$ARTIFACTS/bench" --readme "$ROOT/README.md" "$@"
 }
 
 case "${1:-build}" in
