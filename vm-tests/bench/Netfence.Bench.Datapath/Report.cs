@@ -85,7 +85,8 @@ internal sealed record BenchReport(
         md.AppendLine(CultureInfo.InvariantCulture,
             $"`{Command}` on {Started:yyyy-MM-dd HH:mm} UTC, Linux {Kernel}, {Cpus} CPUs shared with other work (compare ratios, not absolute numbers); " +
             $"C# object `{Display(CSharp.Path)}` (sha256 {CSharp.Sha256[..12]}) against clang -O2 `{Display(Reference.Path)}` (sha256 {Reference.Sha256[..12]}); " +
-            $"run took {Duration.TotalSeconds:0} s.");
+            $"run took {Duration.TotalSeconds:0} s. Rules written through RuleSetWriter in batches: " +
+            string.Join(", ", Fills.Select(f => $"{f.Rules:N0} in {f.Fill.TotalSeconds:0.0} s")) + ".");
         md.AppendLine();
         foreach (var table in Tables()) md.AppendLine(table.ToMarkdown());
         return md.ToString().TrimEnd() + "\n";
@@ -113,7 +114,7 @@ internal sealed record BenchReport(
 
 internal sealed record TestRunSettings(uint Repeat, int Rounds, int RulesPerAttachment);
 
-internal sealed record FillTiming(int Rules, TimeSpan Fill, TimeSpan Remove);
+internal sealed record FillTiming(int Rules, TimeSpan Fill);
 
 internal sealed record ConnectSettings(int Rounds, int PerRound, int Warmup, int Rules);
 
