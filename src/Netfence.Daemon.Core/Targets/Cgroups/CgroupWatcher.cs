@@ -28,28 +28,23 @@ internal sealed class CgroupWatcher : IDisposable
     readonly Lock _lock = new();
     readonly CgroupParents _watched = new();
     readonly Inotify _inotify;
-    readonly ReadinessWait _wait;
     readonly Action<TargetRemoved> _report;
-    readonly Action<Exception> _fail;
-    readonly Thread _reader;
+    readonly ReaderLoop _reader;
     long _resyncs;
 
     public CgroupWatcher(Action<TargetRemoved> report, Action<Exception> fail)
     {
         _report = report;
-        _fail = fail;
         _inotify = Inotify.Open();
         try
         {
-            _wait = new ReadinessWait();
+            _reader = new ReaderLoop("netfence cgroup watcher", _inotify.Fd, Drain, fail);
         }
         catch
         {
             _inotify.Dispose();
             throw;
         }
-        _reader = new Thread(Run) { IsBackground = true, Name = "netfence cgroup watcher" };
-        _reader.Start();
     }
 
     /// <summary>How many times a queue overflow made the watcher check every cgroup again.</summary>
@@ -122,23 +117,13 @@ internal sealed class CgroupWatcher : IDisposable
             _inotify.RemoveWatch(watch);
     }
 
-    void Run()
+    void Drain()
     {
-        try
-        {
-            while (_wait.WaitReadable(_inotify.Fd))
-            {
-                IReadOnlyList<InotifyEvent> events;
-                while ((events = _inotify.Read()).Count > 0)
-                    lock (_lock)
-                        foreach (var e in events)
-                            Handle(e);
-            }
-        }
-        catch (Exception e)
-        {
-            _fail(e);
-        }
+        IReadOnlyList<InotifyEvent> events;
+        while ((events = _inotify.Read()).Count > 0)
+            lock (_lock)
+                foreach (var e in events)
+                    Handle(e);
     }
 
     // Under _lock.
@@ -165,9 +150,7 @@ internal sealed class CgroupWatcher : IDisposable
 
     public void Dispose()
     {
-        _wait.Stop();
-        _reader.Join();
-        _wait.Dispose();
+        _reader.Dispose();
         _inotify.Dispose();
     }
 }

@@ -16,37 +16,25 @@ internal sealed class InterfaceWatcher : IDisposable
     // For existence checks and resynchronising dumps; used only under _lock (a NetlinkSocket is not thread-safe).
     readonly NetlinkSocket _requests;
     readonly Action<TargetRemoved> _report;
-    readonly Action<Exception> _fail;
-    readonly ReadinessWait _wait;
-    readonly Thread _reader;
+    readonly ReaderLoop _reader;
     long _resyncs;
 
     public InterfaceWatcher(string? namespacePath, int notificationBufferBytes, Action<TargetRemoved> report, Action<Exception> fail)
     {
         _report = report;
-        _fail = fail;
-        _wait = new ReadinessWait();
+        // Subscribed before any Watch checks that its device exists, so a deletion right after the check is heard.
+        _notifications = NetlinkSubscription.Open([RouteNetlinkGroup.Link], notificationBufferBytes, namespacePath);
         try
         {
-            // Subscribed before any Watch checks that its device exists, so a deletion right after the check is heard.
-            _notifications = NetlinkSubscription.Open([RouteNetlinkGroup.Link], notificationBufferBytes, namespacePath);
-            try
-            {
-                _requests = NetlinkSocket.Open(namespacePath);
-            }
-            catch
-            {
-                _notifications.Dispose();
-                throw;
-            }
+            _requests = NetlinkSocket.Open(namespacePath);
+            _reader = new ReaderLoop("netfence link watcher", _notifications.Fd, Drain, fail);
         }
         catch
         {
-            _wait.Dispose();
+            _requests?.Dispose();
+            _notifications.Dispose();
             throw;
         }
-        _reader = new Thread(Run) { IsBackground = true, Name = "netfence link watcher" };
-        _reader.Start();
     }
 
     /// <summary>How many times an overrun made the watcher resynchronise from a link dump.</summary>
@@ -77,19 +65,6 @@ internal sealed class InterfaceWatcher : IDisposable
     public void Unwatch(WatchedTarget.Interface target)
     {
         lock (_lock) _watched.Remove(target);
-    }
-
-    void Run()
-    {
-        try
-        {
-            while (_wait.WaitReadable(_notifications.Fd))
-                Drain();
-        }
-        catch (Exception e)
-        {
-            _fail(e);
-        }
     }
 
     void Drain()
@@ -132,9 +107,7 @@ internal sealed class InterfaceWatcher : IDisposable
 
     public void Dispose()
     {
-        _wait.Stop();
-        _reader.Join();
-        _wait.Dispose();
+        _reader.Dispose();
         _requests.Dispose();
         _notifications.Dispose();
     }
