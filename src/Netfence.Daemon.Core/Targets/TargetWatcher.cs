@@ -57,6 +57,9 @@ public sealed class TargetWatcher : ITargetWatcher
     /// <summary>The inotify watches in use: one per distinct parent directory of the watched cgroups.</summary>
     public int CgroupParentWatches => _cgroups.ParentWatches;
 
+    /// <summary>For tests: see <see cref="InterfaceWatcher.HoldReader"/>.</summary>
+    internal IDisposable HoldInterfaceReader() => _interfaces.HoldReader();
+
     /// <inheritdoc />
     public void Watch(WatchedTarget target)
     {

@@ -43,6 +43,21 @@ internal sealed class InterfaceWatcher : IDisposable
     /// <summary>The receive buffer the kernel granted the notification socket.</summary>
     public int NotificationBufferBytes => _notifications.ReceiveBufferBytes;
 
+    /// <summary>
+    /// For tests: keeps the reader from handling notifications (it waits for the lock) until the result is disposed,
+    /// on the same thread, so that a burst overruns the socket for certain instead of by a race with the reader.
+    /// </summary>
+    internal IDisposable HoldReader()
+    {
+        _lock.Enter();
+        return new Release(_lock);
+    }
+
+    sealed class Release(Lock held) : IDisposable
+    {
+        public void Dispose() => held.Exit();
+    }
+
     public void Watch(WatchedTarget.Interface target)
     {
         lock (_lock)
@@ -69,14 +84,22 @@ internal sealed class InterfaceWatcher : IDisposable
 
     void Drain()
     {
+        bool overrun = false;
         while (true)
         {
             switch (_notifications.TryReceive(out var messages))
             {
                 case NetlinkSubscriptionRead.Nothing:
-                    return;
-                case NetlinkSubscriptionRead.Overrun:
+                    if (!overrun) return;
+                    // Only now, with the queue empty, does the kernel clear the socket's congested state: until then
+                    // it drops every notification and signals none of those losses (ENOBUFS comes once per
+                    // congestion). A dump taken before the backlog is read would miss what was dropped meanwhile;
+                    // one taken now covers it, and any later loss raises a new ENOBUFS.
+                    overrun = false;
                     Resync();
+                    break;
+                case NetlinkSubscriptionRead.Overrun:
+                    overrun = true;
                     break;
                 case NetlinkSubscriptionRead.Messages:
                     lock (_lock)
