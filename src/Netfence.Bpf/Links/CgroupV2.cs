@@ -42,8 +42,23 @@ public static class CgroupV2
     public static ulong Id(string path)
     {
         var full = Validate(path);
+        return TryId(full) ?? throw new BpfException($"stat cgroup '{full}'", Errno.ENOENT, "the cgroup was removed");
+    }
+
+    /// <summary>
+    /// The id of the cgroup directory at <paramref name="fullPath"/>, or null when nothing is there any more. No
+    /// validation against the mount table: for re-checking many known cgroup paths quickly (a watcher's
+    /// resynchronisation). A cgroup v2 directory cannot be renamed, so a path holding another id holds another cgroup.
+    /// </summary>
+    public static ulong? TryId(string fullPath)
+    {
         var stat = new byte[256];
-        if (Libc.Stat(full, stat) != 0) throw new BpfException($"stat cgroup '{full}'", Libc.LastErrno);
+        if (Libc.Stat(fullPath, stat) != 0)
+        {
+            var errno = Libc.LastErrno;
+            if (errno is Errno.ENOENT or Errno.ENOTDIR) return null;
+            throw new BpfException($"stat cgroup '{fullPath}'", errno);
+        }
         // st_ino follows the 8-byte st_dev in the x86-64 and generic (arm64) struct stat.
         return BitConverter.ToUInt64(stat, 8);
     }

@@ -12,6 +12,11 @@ internal static unsafe partial class Libc
     internal const int NETLINK_ROUTE = 0;
     internal const int SOL_SOCKET = 1;
     internal const int SO_RCVTIMEO = 20;
+    internal const int SO_RCVBUF = 8;
+    internal const int SO_RCVBUFFORCE = 33;
+    internal const int SOCK_NONBLOCK = 0x800;
+    internal const int MSG_DONTWAIT = 0x40;
+    internal const int NETLINK_ADD_MEMBERSHIP = 1;
     internal const int SOL_NETLINK = 270;
     internal const int NETLINK_EXT_ACK = 11;
     internal const int MSG_TRUNC = 0x20;
@@ -35,6 +40,9 @@ internal static unsafe partial class Libc
 
     [LibraryImport(Lib, EntryPoint = "setsockopt", SetLastError = true)]
     internal static partial int SetSockOpt(int fd, int level, int name, void* value, int length);
+
+    [LibraryImport(Lib, EntryPoint = "getsockopt", SetLastError = true)]
+    internal static partial int GetSockOpt(int fd, int level, int name, void* value, int* length);
 
     [LibraryImport(Lib, EntryPoint = "setns", SetLastError = true)]
     internal static partial int SetNs(int fd, int nsType);

@@ -23,6 +23,34 @@ public static class RouteNetlink
         throw new NetlinkException(NetlinkMessageType.GetLink.Name(), Errno.EPROTO, $"the kernel acknowledged the request for '{name}' without describing the interface");
     }
 
+    /// <summary>The interface with ifindex <paramref name="ifindex"/> in the socket's namespace, or null when there is none.</summary>
+    public static LinkMessage? TryGetLink(this NetlinkSocket socket, int ifindex)
+    {
+        IReadOnlyList<NetlinkMessage> replies;
+        try
+        {
+            replies = socket.Request(LinkRequests.GetLinkByIndex(ifindex));
+        }
+        catch (NetlinkException e) when (e.Errno == Errno.ENODEV)
+        {
+            return null;
+        }
+        foreach (var reply in replies)
+            if (LinkMessage.TryRead(reply) is { Type: NetlinkMessageType.NewLink } link)
+                return link;
+        throw new NetlinkException(NetlinkMessageType.GetLink.Name(), Errno.EPROTO, $"the kernel acknowledged the request for ifindex {ifindex} without describing the interface");
+    }
+
+    /// <summary>Every interface in the socket's namespace (a consistent dump: an interrupted one is repeated).</summary>
+    public static IReadOnlyList<LinkMessage> ListLinks(this NetlinkSocket socket)
+    {
+        var list = new List<LinkMessage>();
+        foreach (var message in socket.Dump(LinkRequests.DumpLinks()))
+            if (LinkMessage.TryRead(message) is { Type: NetlinkMessageType.NewLink } link)
+                list.Add(link);
+        return list;
+    }
+
     /// <summary>The qdiscs on one interface.</summary>
     public static IReadOnlyList<QdiscInfo> ListQdiscs(this NetlinkSocket socket, int ifindex)
     {
