@@ -55,7 +55,20 @@ internal sealed class ValueFacts
     /// </summary>
     public bool Excludes(VirtualRegister value, long excluded, BasicBlock block, int index)
     {
-        var use = Trace(value, new Site(block, index, block.Instructions[index]));
+        var at = new Site(block, index, block.Instructions[index]);
+        // A 32-bit value widened to 64 bits (C#'s implicit int or uint to long) keeps its value: the test may be on
+        // the narrower variable.
+        switch (LastDefinitionBefore(value, at))
+        {
+            case { Instruction: ExtendInstruction { Kind: ExtendKind.SignExtend32To64, Value.Register: { } narrow } } site
+                when excluded is >= int.MinValue and <= int.MaxValue:
+                if (Excludes(narrow, excluded, block, site.Index)) return true;
+                break;
+            case { Instruction: ExtendInstruction { Kind: ExtendKind.ZeroExtend32To64, Value.Register: { } narrow } } site:
+                if (excluded is < 0 or > uint.MaxValue || Excludes(narrow, excluded, block, site.Index)) return true;
+                break;
+        }
+        var use = Trace(value, at).ToList();
         foreach (var b in _flow.ReversePostOrder)
         {
             if (b.Terminator is not BranchTerminator branch || branch.WhenTrue == branch.WhenFalse) continue;
@@ -65,7 +78,7 @@ internal sealed class ValueFacts
                 if (target == b || _flow.Predecessors[target].Count != 1 || !_dominators.Dominates(target, block)) continue;
                 foreach (var (tested, condition, width, constant) in Tested(holds, branch.Width, branch.Left, branch.Right, test))
                 {
-                    if (tested.SameValueAs(use) && !condition.Evaluate(width, excluded, constant) && WrittenOnlyBefore(tested))
+                    if (use.Any(tested.SameValueAs) && !condition.Evaluate(width, excluded, constant) && WrittenOnlyBefore(tested))
                         return true;
                 }
             }
@@ -85,14 +98,12 @@ internal sealed class ValueFacts
         return Narrow(register, width, new Site(block, index, block.Instructions[index]), []);
     }
 
-    /// <summary>The name of the variable <paramref name="value"/> was read from, for diagnostics.</summary>
-    public string NameOf(VirtualRegister value, BasicBlock block, int index) =>
-        Trace(value, new Site(block, index, block.Instructions[index])).Variable switch
-        {
-            FrameBytes f => f.Slot.Name,
-            VirtualRegister r => r.Name,
-            var other => other.ToString()!,
-        };
+    /// <summary>The name of the variable <paramref name="value"/> was read from, for diagnostics: a frame local's, else the register's.</summary>
+    public string NameOf(VirtualRegister value, BasicBlock block, int index)
+    {
+        var sources = Trace(value, new Site(block, index, block.Instructions[index])).ToList();
+        return sources.Select(s => s.Variable).OfType<FrameBytes>().FirstOrDefault()?.Slot.Name ?? value.Name;
+    }
 
     static bool IsMinValue(long value, Width width) => width == Width.W32 ? (int)value == int.MinValue : value == long.MinValue;
 
@@ -136,23 +147,27 @@ internal sealed class ValueFacts
             foreach (var fact in Tested(holds, compare.Width, compare.Left, compare.Right, site)) yield return fact;
             yield break;
         }
-        yield return (Trace(register, at), condition, width, right.Constant);
+        foreach (var source in Trace(register, at)) yield return (source, condition, width, right.Constant);
     }
 
-    /// <summary>The variable <paramref name="register"/> holds at <paramref name="at"/>, followed back within the block.</summary>
-    Source Trace(VirtualRegister register, Site at)
+    /// <summary>
+    /// The ways to name what <paramref name="register"/> holds at <paramref name="at"/>: the register itself, then
+    /// each variable it was copied, extended or loaded from within the block, outermost first.
+    /// </summary>
+    IEnumerable<Source> Trace(VirtualRegister register, Site at)
     {
+        yield return new Source(register, "", at);
         switch (LastDefinitionBefore(register, at))
         {
             case { Instruction: MoveInstruction { Source.Register: { } source } } move:
-                return Trace(source, move);
+                foreach (var s in Trace(source, move)) yield return s;
+                break;
             case { Instruction: ExtendInstruction { Value.Register: { } value } extend } site:
-                var inner = Trace(value, site);
-                return inner with { Conversions = inner.Conversions + "," + extend.Kind };
+                foreach (var s in Trace(value, site)) yield return s with { Conversions = s.Conversions + "," + extend.Kind };
+                break;
             case { Instruction: StackLoadInstruction load } site:
-                return new Source(new FrameBytes(load.Address.Slot, load.Address.Offset, load.Size), load.SignExtend ? "loads" : "load", site);
-            default:
-                return new Source(register, "", at);
+                yield return new Source(new FrameBytes(load.Address.Slot, load.Address.Offset, load.Size), load.SignExtend ? "loads" : "load", site);
+                break;
         }
     }
 
