@@ -1,8 +1,10 @@
+using Netfence.Bpf.Analyzers.Tests;
+
 namespace Netfence.Bpf.Compiler.Tests;
 
 /// <summary>
 /// The IL walker accepts the divisions the analyzer accepts (tests/Netfence.Bpf.Analyzers.Tests, NF0017 and NF0035):
-/// the same methods, inlined into a program, compile. The rejected forms are in <see cref="DiagnosticsTests"/>.
+/// the same methods (<see cref="DivisionForms"/>), inlined into a program, compile. The rejected forms are in <see cref="DiagnosticsTests"/>.
 /// </summary>
 public class DivisorProofTests
 {
@@ -13,37 +15,12 @@ public class DivisorProofTests
     }
 
     [Fact]
-    public void Every_form_of_guard_the_analyzer_accepts_compiles() => Compiles("""
-        static int F(int a, int b, uint c, sbyte e, sbyte g, long m, long n)
-        {
-            int q = 0;
-            if (b == 0 || b == -1) { } else q += a / b;
-            if (!(b <= 0)) q += a % b;
-            if (0 < b) q += a / b;
-            if (e > 0) q += g / e + g % e;
-            if (c > 0) q += (int)(c / c);
-            if (m < -1) q += (int)(n / m);
-            if (b == 0) return q;
-            q += (short)a / b;
-            if (n == 0 || n == -1) return q;
-            return (int)(m % n);
-        }
-        """, "return F((int)ctx.Mark, (int)ctx.Priority, ctx.Hash, (sbyte)ctx.Len, (sbyte)ctx.Protocol, (long)ctx.Ifindex << 33 | ctx.Mark, -(long)ctx.Hash);");
+    public void Every_form_of_guard_the_analyzer_accepts_compiles() => Compiles(DivisionForms.Guards,
+        "return F((int)ctx.Mark, (int)ctx.Priority, ctx.Hash, (sbyte)ctx.Len, (sbyte)ctx.Protocol, (long)ctx.Ifindex << 33 | ctx.Mark, -(long)ctx.Hash);");
 
     [Fact]
-    public void Divisions_that_cannot_be_min_value_by_minus_one_compile() => Compiles("""
-        static long F(int a, int b, uint c, short s, short t, long m, long n)
-        {
-            long q = a / -2 + a % int.MinValue + m / long.MinValue + m % -1_000_000_007L;
-            if (b != 0 && b != -1) q += a / b;
-            if (b > 0) q += a % b;
-            if (b != 0) q += s / b + int.MaxValue / b + (short)a % b;
-            if (n != 0) q += (long)a / n + c % n;
-            if (c != 0) q += a / c;
-            if (t != 0) s /= t;
-            return q + s;
-        }
-        """, "return (int)F((int)ctx.Mark, (int)ctx.Priority, ctx.Hash, (short)ctx.Len, (short)ctx.Protocol, (long)ctx.Ifindex << 33 | ctx.Mark, -(long)ctx.Hash);");
+    public void Divisions_that_cannot_be_min_value_by_minus_one_compile() => Compiles(DivisionForms.NoOverflow,
+        "return (int)F((int)ctx.Mark, (int)ctx.Priority, ctx.Hash, (short)ctx.Len, (short)ctx.Protocol, (long)ctx.Ifindex << 33 | ctx.Mark, -(long)ctx.Hash);");
 
     [Fact]
     public void Guards_on_out_variables_in_the_frame_compile() => Compiles("", """
