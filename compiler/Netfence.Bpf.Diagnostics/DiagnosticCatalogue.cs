@@ -247,6 +247,14 @@ namespace Netfence.Bpf.Diagnostics
             "Initialise static readonly configuration with a literal or const (e.g. static readonly ushort Port = 443;) and patch it at load time.",
             AnalyzerAndIlWalker);
 
+        // Apart from NF0017 because the divisor is proven non-zero here: the advice differs, and "may be zero" would be false.
+        public static readonly DiagnosticEntry SignedDivisionOverflow = new DiagnosticEntry(
+            DiagnosticIds.SignedDivisionOverflow, "Signed division that may overflow",
+            "The divisor '{0}' may be -1 while the dividend is MinValue: .NET throws OverflowException where the kernel wraps around",
+            DiagnosticCategory.Arithmetic,
+            "Guard the divisor with if (d > 0) or if (d != 0 && d != -1) on a local or parameter that is not reassigned, divide by a constant other than -1, or divide a value of a narrower type (sbyte, byte, short, ushort; int or uint for a long division).",
+            AnalyzerAndIlWalker);
+
         /// <summary>Every entry in id order.</summary>
         public static IReadOnlyList<DiagnosticEntry> All { get; } = new[]
         {
@@ -255,7 +263,7 @@ namespace Netfence.Bpf.Diagnostics
             CallToNonBpfUserCode, StackFrameTooLarge, DivisionByUnprovenDivisor, UncheckedMapLookup, ContextWriteWidth,
             MutableStaticField, UnsafeCode, ForeachOverNonSpan, Lock, AsyncAwait, Yield, Dynamic, ReferenceTypeVariable,
             GenericOverManagedType, MapFieldDeclaration, ProgramSignature, UnsupportedConstruct, ManagedOnlySdkMember,
-            ContextIndex, ConfigFieldInitializer,
+            ContextIndex, ConfigFieldInitializer, SignedDivisionOverflow,
         };
     }
 }

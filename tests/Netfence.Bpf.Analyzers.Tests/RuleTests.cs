@@ -127,9 +127,35 @@ public sealed class RuleTests
                 int q = a / 4;
                 if (b > 0) q += a / b;
                 if (c != 0 && a > 0) q += (int)((uint)a % c);
-                return b != 0 ? q / b : q;
+                return b > 0 ? q / b : q;
             }
             """);
+
+    [Fact] public Task NF0017_accepts_every_form_of_guard_the_compiler_proves() => Members(DivisionForms.Guards);
+
+    [Fact] public Task NF0017_rejects_a_guard_on_a_value_converted_explicitly() =>
+        Members("static int F(int a, int b) { if (b != 0) return a / {|NF0017:(byte)b|}; return 0; }");
+
+    [Fact] public Task NF0017_rejects_an_early_test_that_does_not_exit() =>
+        Members("static uint F(uint a, uint b) { uint q = 0; if (b == 0) { q = 1; } return q + a / {|NF0017:b|}; }");
+
+    [Fact] public Task NF0035_rejects_signed_division_guarded_only_against_zero() =>
+        Members("static int F(int a, int b) { if (b != 0) return a / {|NF0035:b|}; return 0; }");
+
+    [Fact] public Task NF0035_rejects_minus_one_constants_and_full_width_dividends() =>
+        Members("""
+            static long F(int a, int b, long m, long n)
+            {
+                long q = a / {|NF0035:-1|} + m % {|NF0035:-1L|};
+                if (n != 0) q += m / {|NF0035:n|};
+                if (b != 0) a /= {|NF0035:b|};
+                if (b != 0) q += (int)(uint)a / {|NF0035:b|};
+                return q + a;
+            }
+            """);
+
+    [Fact] public Task NF0035_accepts_divisors_that_are_not_minus_one_and_dividends_that_are_not_min_value() =>
+        Members(DivisionForms.NoOverflow);
 
     [Fact] public Task NF0018_rejects_discarded_lookup() =>
         Members("static readonly HashMap<uint, ulong> M = new(16); static int F(uint k) { {|NF0018:M.TryLookup(k, out _)|}; return 0; }");

@@ -18,12 +18,44 @@ public class DiagnosticsTests
         => Rejects("NF0017", "", "int a = (int)ctx.Mark;\nint d = (int)ctx.Priority;\nreturn a / d;", "return a / d;");
 
     [Fact]
-    public void Signed_division_guarded_only_by_not_zero_is_NF0017_because_of_minus_one()
-        => Rejects("NF0017", "", "int a = (int)ctx.Mark;\nint d = (int)ctx.Priority;\nif (d != 0)\nreturn a / d;\nreturn 0;", "return a / d;");
+    public void Signed_division_guarded_only_against_zero_is_NF0035_because_of_minus_one()
+        => Rejects("NF0035", "", "int a = (int)ctx.Mark;\nint d = (int)ctx.Priority;\nif (d != 0)\nreturn a / d;\nreturn 0;", "return a / d;");
 
     [Fact]
-    public void Division_by_a_constant_zero_or_minus_one_is_NF0017()
-        => Rejects("NF0017", "", "int a = (int)ctx.Mark;\nreturn a / -1;", "return a / -1;");
+    public void Division_by_a_constant_minus_one_is_NF0035()
+        => Rejects("NF0035", "", "int a = (int)ctx.Mark;\nreturn a / -1;", "return a / -1;");
+
+    [Fact]
+    public void A_long_remainder_by_minus_one_is_NF0035()
+        => Rejects("NF0035", "", "long m = (long)ctx.Hash << 32 | ctx.Mark;\nreturn (int)(m % -1L);", "return (int)(m % -1L);");
+
+    [Fact]
+    public void A_compound_division_of_a_full_width_int_guarded_against_zero_is_NF0035()
+        => Rejects("NF0035", "", "int a = (int)ctx.Mark;\nint b = (int)ctx.Priority;\nif (b != 0)\na /= b;\nreturn a;", "a /= b;");
+
+    [Fact]
+    public void A_value_through_uint_is_full_width_and_NF0035()
+        => Rejects("NF0035", "", "int a = (int)ctx.Mark;\nint b = (int)ctx.Priority;\nif (b != 0)\nreturn (int)(uint)a / b;\nreturn 0;", "return (int)(uint)a / b;");
+
+    [Fact]
+    public void Division_by_a_constant_zero_is_NF0017()
+        => Rejects("NF0017", "", "uint a = ctx.Mark;\nuint z = 0;\nreturn (int)(a / z);", "return (int)(a / z);");
+
+    [Fact]
+    public void A_guard_on_a_value_converted_explicitly_is_NF0017()
+        => Rejects("NF0017", "", "int a = (int)ctx.Mark;\nint b = (int)ctx.Priority;\nif (b != 0)\nreturn a / (byte)b;\nreturn 0;", "return a / (byte)b;");
+
+    [Fact]
+    public void An_early_test_that_does_not_exit_is_NF0017()
+        => Rejects("NF0017", "", "uint a = ctx.Mark;\nuint b = ctx.Priority;\nuint q = 0;\nif (b == 0) { q = 1; }\nreturn (int)(q + a / b);", "return (int)(q + a / b);");
+
+    [Fact]
+    public void A_guard_before_a_reassignment_is_NF0017()
+        => Rejects("NF0017", "", "uint a = ctx.Mark;\nuint b = ctx.Priority;\nif (b != 0)\n{\nb = b - 1;\nreturn (int)(a % b);\n}\nreturn 0;", "return (int)(a % b);");
+
+    [Fact]
+    public void A_guard_on_an_out_variable_read_into_again_is_NF0017()
+        => Rejects("NF0017", "", "if (!ctx.TryRead(0, out uint a) || !ctx.TryRead(4, out uint b)) return 0;\nif (b != 0)\n{\nctx.TryRead(8, out b);\nreturn (int)(a / b);\n}\nreturn 0;", "return (int)(a / b);");
 
     [Fact]
     public void Throw_is_NF0008()

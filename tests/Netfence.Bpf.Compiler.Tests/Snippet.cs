@@ -17,9 +17,25 @@ internal static class Snippet
 
     public const string Header = "using Netfence.Bpf.Sdk;\nnamespace T;\n";
 
-    public static CompilationResult Compile(string source) => Cache.GetOrAdd(source, CompileUncached);
+    public static CompilationResult Compile(string source) => Cache.GetOrAdd(source, s => BpfCompiler.Compile(Emit(s)));
 
-    static CompilationResult CompileUncached(string source)
+    /// <summary>
+    /// Every program of <paramref name="source"/> through the frontend and the IR passes, for tests of the backend's
+    /// stages; a program with diagnostics fails the test.
+    /// </summary>
+    internal static IReadOnlyList<IR.IrFunction> Lower(string source)
+    {
+        using var module = Frontend.AssemblyLoader.Load(Emit(source), out _);
+        var diagnostics = new Diagnostics.DiagnosticBag();
+        var discovery = new Frontend.ProgramDiscovery(module, diagnostics);
+        discovery.Run();
+        var functions = discovery.Programs.Select(p => BpfCompiler.Lower(p, discovery, diagnostics)).ToList();
+        Assert.Empty(diagnostics.Items);
+        return functions;
+    }
+
+    /// <summary>Writes the snippet's assembly, PDB and a copy of the SDK to a fresh directory; returns the assembly's path.</summary>
+    static string Emit(string source)
     {
         var dir = Path.Combine(Path.GetTempPath(), "nft-compiler-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(dir);
@@ -41,7 +57,7 @@ internal static class Snippet
             Assert.True(emitted.Success, string.Join(Environment.NewLine, emitted.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error)));
         }
         File.Copy(typeof(Sdk.Hook).Assembly.Location, Path.Combine(dir, Path.GetFileName(typeof(Sdk.Hook).Assembly.Location)));
-        return BpfCompiler.Compile(dll);
+        return dll;
     }
 
     /// <summary>The line of the first occurrence of <paramref name="marker"/> in the compiled file (header included).</summary>

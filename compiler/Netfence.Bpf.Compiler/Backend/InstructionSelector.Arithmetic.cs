@@ -63,26 +63,61 @@ internal sealed partial class InstructionSelector
     }
 
     /// <summary>
-    /// Signed division by a positive divisor without cpu v4's SDIV/SMOD: divide the dividend's magnitude and give the
-    /// quotient (or remainder) the dividend's sign, C#'s truncation toward zero. Negating int.MinValue leaves
-    /// 0x80000000, whose unsigned quotient is still right.
+    /// C#'s signed division without cpu v4's SDIV/SMOD (the programs must load on Linux 6.1): divide the magnitudes
+    /// with the unsigned BPF_DIV/BPF_MOD, then give the result its sign, truncating toward zero as C# does: a quotient
+    /// is negative when the operands' signs differ, a remainder has the dividend's sign. Negating MinValue leaves the
+    /// bit pattern 2^(n-1), which is its magnitude read unsigned, so every pair works but MinValue / -1, which the
+    /// ProveDivisors pass rejects. A constant divisor's sign is known here, so only the dividend's is tested.
     /// </summary>
     void SelectSignedDivision(SignedDivisionInstruction d)
     {
         byte op = d.IsRemainder ? Mod : Div;
+        byte jump = d.Width == Width.W32 ? ClassJmp32 : ClassJmp;
         MoveTo(Register.R0, d.Dividend, d.Width);
-        var divisor = Materialize(d.Divisor, d.Width, Register.R1);
-        int negative = NewLabel(), done = NewLabel();
-        byte cls = d.Width == Width.W32 ? ClassJmp32 : ClassJmp;
-        Add(new Instruction((byte)(cls | Jslt | SrcK), Register.R0, 0, 0, 0), negative);
-        AluReg(op, d.Width, Register.R0, divisor);
-        Jump(done);
-        Label(negative);
-        AluImm(Neg, d.Width, Register.R0, 0);
-        AluReg(op, d.Width, Register.R0, divisor);
-        AluImm(Neg, d.Width, Register.R0, 0);
-        Label(done);
+        if (d.Divisor.IsConstant)
+        {
+            long divisor = d.Width == Width.W32 ? (int)d.Divisor.Constant : d.Divisor.Constant;
+            var magnitude = Operand.Of(divisor < 0 ? unchecked(-divisor) : divisor);
+            bool negateWhenDividendPositive = !d.IsRemainder && divisor < 0;
+            int negative = NewLabel(), done = NewLabel();
+            Add(new Instruction((byte)(jump | Jslt | SrcK), Register.R0, 0, 0, 0), negative);
+            UnsignedDivide(op, d.Width, magnitude);
+            if (negateWhenDividendPositive) AluImm(Neg, d.Width, Register.R0, 0);
+            Jump(done);
+            Label(negative);
+            AluImm(Neg, d.Width, Register.R0, 0);
+            UnsignedDivide(op, d.Width, magnitude);
+            if (!negateWhenDividendPositive) AluImm(Neg, d.Width, Register.R0, 0);
+            Label(done);
+        }
+        else
+        {
+            // A copy of the divisor: negating it must leave the divisor's own register alone.
+            MoveTo(Register.R1, d.Divisor, d.Width);
+            // r2's sign bit says whether to negate the result: the dividend's for a remainder, the signs' difference
+            // for a quotient.
+            AluReg(Mov, d.Width, Register.R2, Register.R0);
+            if (!d.IsRemainder) AluReg(Xor, d.Width, Register.R2, Register.R1);
+            int dividendPositive = NewLabel(), divisorPositive = NewLabel(), done = NewLabel();
+            Add(new Instruction((byte)(jump | Jsge | SrcK), Register.R0, 0, 0, 0), dividendPositive);
+            AluImm(Neg, d.Width, Register.R0, 0);
+            Label(dividendPositive);
+            Add(new Instruction((byte)(jump | Jsge | SrcK), Register.R1, 0, 0, 0), divisorPositive);
+            AluImm(Neg, d.Width, Register.R1, 0);
+            Label(divisorPositive);
+            AluReg(op, d.Width, Register.R0, Register.R1);
+            Add(new Instruction((byte)(jump | Jsge | SrcK), Register.R2, 0, 0, 0), done);
+            AluImm(Neg, d.Width, Register.R0, 0);
+            Label(done);
+        }
         Commit(d.Destination!, Register.R0);
+    }
+
+    /// <summary>r0 = r0 op magnitude, unsigned; an immediate when it fits (ALU32 reads its immediate as u32, so 2^31 fits there).</summary>
+    void UnsignedDivide(byte op, Width width, Operand magnitude)
+    {
+        if (Immediate(magnitude, width) is { } imm) AluImm(op, width, Register.R0, imm);
+        else AluReg(op, width, Register.R0, Materialize(magnitude, width, Register.R1));
     }
 
     void SelectExtend(ExtendInstruction e)
@@ -132,7 +167,7 @@ internal sealed partial class InstructionSelector
         if (left.IsConstant && !right.IsConstant)
         {
             (left, right) = (right, left);
-            condition = Swap(condition);
+            condition = condition.Swap();
         }
         var l = Materialize(left, c.Width, Register.R1);
         int? imm = Immediate(right, c.Width);

@@ -133,7 +133,7 @@ internal sealed partial class InstructionSelector
         if (left.IsConstant && !right.IsConstant)
         {
             (left, right) = (right, left);
-            condition = Swap(condition);
+            condition = condition.Swap();
         }
         var l = Materialize(left, width, Register.R1);
         byte cls = width == Width.W32 ? ClassJmp32 : ClassJmp;
@@ -147,19 +147,6 @@ internal sealed partial class InstructionSelector
             Add(new Instruction((byte)(cls | JumpOp(condition) | SrcX), l, r, 0, 0), label);
         }
     }
-
-    static Condition Swap(Condition c) => c switch
-    {
-        Condition.SignedLess => Condition.SignedGreater,
-        Condition.SignedLessOrEqual => Condition.SignedGreaterOrEqual,
-        Condition.SignedGreater => Condition.SignedLess,
-        Condition.SignedGreaterOrEqual => Condition.SignedLessOrEqual,
-        Condition.UnsignedLess => Condition.UnsignedGreater,
-        Condition.UnsignedLessOrEqual => Condition.UnsignedGreaterOrEqual,
-        Condition.UnsignedGreater => Condition.UnsignedLess,
-        Condition.UnsignedGreaterOrEqual => Condition.UnsignedLessOrEqual,
-        _ => c,
-    };
 
     MachineFunction Resolve(int stackBytes)
     {

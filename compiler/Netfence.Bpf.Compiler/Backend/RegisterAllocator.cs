@@ -22,10 +22,9 @@ internal sealed class RegisterAllocator
     public RegisterAllocator(IrFunction function)
     {
         var intervals = Intervals(function);
-        var active = new List<(VirtualRegister Reg, int End, Register Phys)>();
+        var active = new List<(VirtualRegister Reg, int Start, int End, Register Phys)>();
         var free = new Stack<Register>(Pool.Reverse());
-        var freeSpills = new SortedSet<int>();
-        var spillEnds = new List<(int End, int Slot)>();
+        var spilled = new List<(VirtualRegister Reg, int Start, int End)>();
         foreach (var (reg, start, end) in intervals.OrderBy(x => x.Start).ThenBy(x => x.Reg.Id))
         {
             foreach (var a in active.Where(a => a.End < start).ToList())
@@ -33,15 +32,10 @@ internal sealed class RegisterAllocator
                 active.Remove(a);
                 free.Push(a.Phys);
             }
-            foreach (var s in spillEnds.Where(s => s.End < start).ToList())
-            {
-                spillEnds.Remove(s);
-                freeSpills.Add(s.Slot);
-            }
             if (free.Count > 0)
             {
                 var phys = free.Pop();
-                active.Add((reg, end, phys));
+                active.Add((reg, start, end, phys));
                 Locations[reg] = Location.In(phys);
                 continue;
             }
@@ -50,32 +44,43 @@ internal sealed class RegisterAllocator
             if (victim.End > end)
             {
                 active.Remove(victim);
-                active.Add((reg, end, victim.Phys));
+                active.Add((reg, start, end, victim.Phys));
                 Locations[reg] = Location.In(victim.Phys);
-                Spill(victim.Reg, victim.End, freeSpills, spillEnds);
+                spilled.Add((victim.Reg, victim.Start, victim.End));
             }
             else
             {
-                Spill(reg, end, freeSpills, spillEnds);
+                spilled.Add((reg, start, end));
             }
         }
+        AssignSpillSlots(spilled);
     }
 
-    void Spill(VirtualRegister reg, int end, SortedSet<int> freeSpills, List<(int End, int Slot)> spillEnds)
+    /// <summary>
+    /// Gives each spilled register a slot that no overlapping spilled interval uses. This runs once all spills are
+    /// known rather than during the scan: a victim is spilled for its whole interval, which began before the scan
+    /// position, so a slot freed by an interval that ended in between is still taken by the victim's early part.
+    /// Sorted by start, a slot whose last occupant ended before the next start is free for all of its interval.
+    /// </summary>
+    void AssignSpillSlots(List<(VirtualRegister Reg, int Start, int End)> spilled)
     {
-        int slot;
-        if (freeSpills.Count > 0)
+        var slotEnds = new List<int>();
+        foreach (var (reg, start, end) in spilled.OrderBy(x => x.Start).ThenBy(x => x.Reg.Id))
         {
-            slot = freeSpills.Min;
-            freeSpills.Remove(slot);
+            int slot = slotEnds.FindIndex(e => e < start);
+            if (slot < 0)
+            {
+                slot = slotEnds.Count;
+                slotEnds.Add(end);
+            }
+            else
+            {
+                slotEnds[slot] = end;
+            }
+            _spillIndex[reg] = slot;
+            Locations[reg] = Location.Spilled(slot);
         }
-        else
-        {
-            slot = SpillSlots++;
-        }
-        _spillIndex[reg] = slot;
-        spillEnds.Add((end, slot));
-        Locations[reg] = Location.Spilled(slot);
+        SpillSlots = slotEnds.Count;
     }
 
     /// <summary>Turns spill slot indices into r10 offsets once the frame layout placed the spill area.</summary>

@@ -77,33 +77,12 @@ internal sealed partial class IRBuilder
     }
 
     /// <summary>
-    /// Signed division and remainder. A constant divisor is checked here (zero and -1 would make .NET throw); any other
-    /// divisor must be proven positive by a dominating test, which the ProveDivisors pass checks.
+    /// Signed division and remainder, whatever the operands: the ProveDivisors pass decides after constant folding
+    /// whether .NET could throw (a zero divisor, MinValue / -1), and the backend handles every sign.
     /// </summary>
     void SignedDivide(Stack<StackValue> stack, bool remainder)
     {
         var (left, right, width) = PopPair(stack);
-        if (right.IsConstant)
-        {
-            long d = width == Width.W32 ? (int)right.Operand.Constant : right.Operand.Constant;
-            long min = width == Width.W32 ? int.MinValue : long.MinValue;
-            if (d == 0 || d == -1 || d == min)
-                throw Abort(DiagnosticCatalogue.DivisionByUnprovenDivisor, d.ToString(System.Globalization.CultureInfo.InvariantCulture));
-            if (d < 0)
-            {
-                // Truncating division: a / d == -(a / -d) and a % d == a % -d.
-                var magnitude = Operand.Of(-d);
-                var result = SignedDivision(remainder, width, left.Operand, magnitude);
-                if (!remainder)
-                {
-                    var negated = Temp(width);
-                    Emit(new UnaryInstruction(_position, UnaryOperation.Negate, width, negated, result.Operand));
-                    result = new ScalarValue(Operand.Of(negated), width);
-                }
-                stack.Push(result);
-                return;
-            }
-        }
         stack.Push(SignedDivision(remainder, width, left.Operand, right.Operand));
     }
 

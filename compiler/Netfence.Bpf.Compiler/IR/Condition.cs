@@ -32,6 +32,20 @@ internal static class ConditionExtensions
         _ => throw new ArgumentOutOfRangeException(nameof(c), c, null),
     };
 
+    /// <summary>The condition with its operands exchanged: a &lt; b is b &gt; a.</summary>
+    public static Condition Swap(this Condition c) => c switch
+    {
+        Condition.SignedLess => Condition.SignedGreater,
+        Condition.SignedLessOrEqual => Condition.SignedGreaterOrEqual,
+        Condition.SignedGreater => Condition.SignedLess,
+        Condition.SignedGreaterOrEqual => Condition.SignedLessOrEqual,
+        Condition.UnsignedLess => Condition.UnsignedGreater,
+        Condition.UnsignedLessOrEqual => Condition.UnsignedGreaterOrEqual,
+        Condition.UnsignedGreater => Condition.UnsignedLess,
+        Condition.UnsignedGreaterOrEqual => Condition.UnsignedLessOrEqual,
+        _ => c,
+    };
+
     /// <summary>Evaluates the condition on constants, at the given width, as the kernel would.</summary>
     public static bool Evaluate(this Condition c, Width width, long left, long right)
     {

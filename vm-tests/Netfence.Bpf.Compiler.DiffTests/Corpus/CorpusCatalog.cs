@@ -47,6 +47,7 @@ public static class CorpusCatalog
         Operands(typeof(Division), nameof(Division.DivConst32), At(0, 4), Sweep(4, 4, -40, 40)),
         Operands(typeof(Division), nameof(Division.DivConst64), At(0, 8), Sweep(8, 8, -140, 140)),
         Operands(typeof(Division), nameof(Division.DivNegativeConst), At(0, 4), At(8, 8)),
+        Operands(typeof(Division), nameof(Division.DivSignedVariable), At(0, 4), Sweep(4, 4, -20, 20), At(8, 8), Sweep(16, 8, -20, 20)),
         Operands(typeof(Division), nameof(Division.DivSmall), At(0, 1), At(1, 1), At(2, 1), At(3, 1), At(4, 2), At(6, 2)),
         Operands(typeof(Branches), nameof(Branches.IfChains), Sweep(0, 4, -1002, 1002), At(8, 8)),
         Operands(typeof(Branches), nameof(Branches.SwitchDense), Sweep(0, 4, -3, 12)),

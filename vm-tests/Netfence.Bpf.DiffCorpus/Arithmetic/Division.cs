@@ -133,6 +133,53 @@ public static class Division
         return n / -3;
     }
 
+    /// <summary>
+    /// Inputs: int n @0, int d @4, long m @8, long e @16: divisors of either sign in every guard form the compiler
+    /// proves (negative only, positive, either branch, an early return), narrow and constant dividends, and
+    /// constants the backend divides by magnitude.
+    /// </summary>
+    [Program(Hook.TcIngress)]
+    public static int DivSignedVariable(SkBuff skb)
+    {
+        if (!skb.TryRead(In, out int n) || !skb.TryRead(In + 4, out int d) || !skb.TryRead(In + 8, out long m) ||
+            !skb.TryRead(In + 16, out long e))
+            return -1;
+        int q = 0x5EED, r = 0x5EED;
+        long q64 = 0x5EED, r64 = 0x5EED;
+        if (d < -1)
+        {
+            q = n / d;
+            r = n % d;
+        }
+        if (!(d <= 0))
+        {
+            q ^= int.MinValue / d;
+            r ^= -7 % d;
+        }
+        if (e == 0 || e == -1)
+        {
+        }
+        else
+        {
+            q64 = m / e;
+            r64 = m % e;
+        }
+        if (d != 0)
+            r ^= (short)n % d;
+        if (d != 0 && d != -1)
+            q64 ^= m / d;
+        skb.TryWrite(Out, q);
+        skb.TryWrite(Out + 4, r);
+        skb.TryWrite(Out + 8, q64);
+        skb.TryWrite(Out + 16, r64);
+        skb.TryWrite(Out + 24, m / -3 + m % -3);
+        skb.TryWrite(Out + 32, m / int.MinValue + m % (long)int.MinValue);
+        skb.TryWrite(Out + 40, n / -1_000_000 + n % -1_000_000);
+        if (d == 0 || d == -1)
+            return q;
+        return n / d + n % d;
+    }
+
     /// <summary>Inputs: byte a @0, byte b @1, sbyte c @2, sbyte e @3, ushort f @4, short g @6: small types divide as int.</summary>
     [Program(Hook.TcIngress)]
     public static int DivSmall(SkBuff skb)

@@ -1,9 +1,9 @@
 namespace Netfence.Bpf.Compiler.IR;
 
 /// <summary>
-/// C#'s signed <c>/</c> or <c>%</c> by a divisor the frontend proved positive. The kernel's BPF_DIV is unsigned and
-/// SDIV/SMOD need cpu v4 (Linux 6.6), so the backend divides magnitudes and restores the sign of the dividend, which is
-/// C#'s truncating semantics when the divisor is positive.
+/// C#'s signed <c>/</c> or <c>%</c>, truncating toward zero. ProveDivisors checks that .NET would not throw (a zero
+/// divisor, MinValue / -1). The kernel's BPF_DIV is unsigned and SDIV/SMOD need cpu v4 (Linux 6.6), so the backend
+/// divides the magnitudes and gives the result its sign.
 /// </summary>
 internal sealed class SignedDivisionInstruction(SourcePosition? position, bool remainder, Width width, VirtualRegister destination, Operand dividend, Operand divisor)
     : IrInstruction(position, destination, dividend, divisor)
