@@ -141,9 +141,13 @@ internal static class Descriptors
         DiagnosticIds.ConfigFieldInitializer, DiagnosticCatalogue.ConfigFieldInitializer.Title, DiagnosticCatalogue.ConfigFieldInitializer.MessageFormat,
         DiagnosticCategory.Memory, DiagnosticSeverity.Error, true, DiagnosticCatalogue.ConfigFieldInitializer.Help);
 
+    private static readonly DiagnosticDescriptor UncheckedMapValueReference = new DiagnosticDescriptor(
+        DiagnosticIds.UncheckedMapValueReference, DiagnosticCatalogue.UncheckedMapValueReference.Title, DiagnosticCatalogue.UncheckedMapValueReference.MessageFormat,
+        DiagnosticCategory.Maps, DiagnosticSeverity.Error, true, DiagnosticCatalogue.UncheckedMapValueReference.Help);
+
     /// <summary>Every descriptor the analyzer can report, in id order.</summary>
     public static ImmutableArray<DiagnosticDescriptor> All { get; } = ImmutableArray.Create(
-        ReferenceTypeAllocation, ArrayAllocation, StringUse, Boxing, LambdaOrDelegate, Linq, VirtualCall, Throw, ExceptionHandling, CheckedArithmetic, FloatingPoint, Recursion, UnboundedLoop, CallOutsideSdk, CallToNonBpfUserCode, DivisionByUnprovenDivisor, UncheckedMapLookup, MutableStaticField, UnsafeCode, ForeachOverNonSpan, Lock, AsyncAwait, Yield, Dynamic, ReferenceTypeVariable, GenericOverManagedType, MapFieldDeclaration, ProgramSignature, UnsupportedConstruct, ManagedOnlySdkMember, ContextIndex, ConfigFieldInitializer);
+        ReferenceTypeAllocation, ArrayAllocation, StringUse, Boxing, LambdaOrDelegate, Linq, VirtualCall, Throw, ExceptionHandling, CheckedArithmetic, FloatingPoint, Recursion, UnboundedLoop, CallOutsideSdk, CallToNonBpfUserCode, DivisionByUnprovenDivisor, UncheckedMapLookup, MutableStaticField, UnsafeCode, ForeachOverNonSpan, Lock, AsyncAwait, Yield, Dynamic, ReferenceTypeVariable, GenericOverManagedType, MapFieldDeclaration, ProgramSignature, UnsupportedConstruct, ManagedOnlySdkMember, ContextIndex, ConfigFieldInitializer, UncheckedMapValueReference);
 
     private static readonly ImmutableDictionary<string, DiagnosticDescriptor> s_byId = All.ToImmutableDictionary(d => d.Id);
 

@@ -107,6 +107,7 @@ public static class BpfCompiler
         var packetChecks = new VerifyPacketChecks(function);
         DeadCodeElimination.Run(function);
         ConstantFolding.Run(function);
+        FuseCompareBranches.Run(function);
         DeadCodeElimination.Run(function);
         packetChecks.Check(function);
         ProveDivisors.Run(function, diagnostics);

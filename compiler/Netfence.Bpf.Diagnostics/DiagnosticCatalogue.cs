@@ -247,6 +247,13 @@ namespace Netfence.Bpf.Diagnostics
             "Initialise static readonly configuration with a literal or const (e.g. static readonly ushort Port = 443;) and patch it at load time.",
             AnalyzerAndIlWalker);
 
+        public static readonly DiagnosticEntry UncheckedMapValueReference = new DiagnosticEntry(
+            DiagnosticIds.UncheckedMapValueReference, "Map value reference used before its null test",
+            "The reference returned by '{0}' is used before BpfMap.IsMissing tested it: it is null when the key is absent",
+            DiagnosticCategory.Maps,
+            "Keep it in a ref local and test it first: ref readonly var v = ref map.Lookup(key); if (BpfMap.IsMissing(in v)) return ...;",
+            AnalyzerAndIlWalker);
+
         /// <summary>Every entry in id order.</summary>
         public static IReadOnlyList<DiagnosticEntry> All { get; } = new[]
         {
@@ -255,7 +262,7 @@ namespace Netfence.Bpf.Diagnostics
             CallToNonBpfUserCode, StackFrameTooLarge, DivisionByUnprovenDivisor, UncheckedMapLookup, ContextWriteWidth,
             MutableStaticField, UnsafeCode, ForeachOverNonSpan, Lock, AsyncAwait, Yield, Dynamic, ReferenceTypeVariable,
             GenericOverManagedType, MapFieldDeclaration, ProgramSignature, UnsupportedConstruct, ManagedOnlySdkMember,
-            ContextIndex, ConfigFieldInitializer,
+            ContextIndex, ConfigFieldInitializer, UncheckedMapValueReference,
         };
     }
 }

@@ -40,5 +40,6 @@ namespace Netfence.Bpf.Diagnostics
         public const string ManagedOnlySdkMember = "NF0032";
         public const string ContextIndex = "NF0033";
         public const string ConfigFieldInitializer = "NF0034";
+        public const string UncheckedMapValueReference = "NF0035";
     }
 }

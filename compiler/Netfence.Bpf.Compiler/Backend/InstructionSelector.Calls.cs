@@ -73,6 +73,7 @@ internal sealed partial class InstructionSelector
                 break;
             }
         }
+        // LookupPointer: r0 is the value pointer or null, kept whole (64 bits) for the program's null test.
         if (m.Destination is { } dst) Commit(dst, Register.R0);
     }
 }

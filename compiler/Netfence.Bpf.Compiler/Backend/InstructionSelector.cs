@@ -70,6 +70,9 @@ internal sealed partial class InstructionSelector
             case StackStoreInstruction s: SelectStackStore(s); break;
             case StackZeroInstruction z: Zero(z.Address.FrameOffset, z.Size, Register.R0); break;
             case StackCopyInstruction c: Copy(Register.R10, c.Target.FrameOffset, Register.R10, c.Source.FrameOffset, c.Size, Register.R1); break;
+            case PointerLoadInstruction l: SelectPointerLoad(l); break;
+            case PointerStoreInstruction s: SelectPointerStore(s); break;
+            case PointerCopyInstruction c: SelectPointerCopy(c); break;
             case ConfigLoadInstruction c: SelectConfigLoad(c); break;
             case PacketAccessInstruction p: SelectPacketAccess(p); break;
             case HelperCallInstruction h: SelectHelperCall(h); break;

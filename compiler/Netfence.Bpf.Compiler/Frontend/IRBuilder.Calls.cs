@@ -50,6 +50,9 @@ internal sealed partial class IRBuilder
         if (SdkMetadata.IsManagedOnly(method)) throw Abort(DiagnosticCatalogue.ManagedOnlySdkMember, name);
         if (i.OpCode.Code == Code.Callvirt && method.IsVirtual && !method.IsFinal) throw Abort(DiagnosticCatalogue.VirtualCall, name);
         var args = PopArguments(reference, stack);
+        // Passing a map value reference on is a use of it, except to the test that makes it usable.
+        if (SdkMetadata.Find(method, SdkMetadata.NullReferenceTestAttribute) is null)
+            foreach (var a in args) Checked(a);
         StackValue? result;
         if (IsSdk(method.DeclaringType))
         {
@@ -109,6 +112,7 @@ internal sealed partial class IRBuilder
     {
         var name = $"{method.DeclaringType.Name}.{method.Name}";
         if (SdkMetadata.ContextField(method) is { } field) return ContextAccess(method, field, args);
+        if (SdkMetadata.Has(method, SdkMetadata.NullReferenceTestAttribute)) return NullReferenceTest(args[0]);
         if (SdkMetadata.Find(method, SdkMetadata.EndianConversionAttribute) is { } endian) return ByteSwap(SdkMetadata.Argument<int>(endian, 0), args);
         if (SdkMetadata.Find(method, SdkMetadata.HelperAttribute) is { } helper) return HelperCall(reference, method, SdkMetadata.Argument<int>(helper, 0), args);
         if (SdkMetadata.Find(method.DeclaringType, SdkMetadata.ContextLayoutAttribute) is { } layout

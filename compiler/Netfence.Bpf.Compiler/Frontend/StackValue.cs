@@ -28,5 +28,12 @@ internal sealed record AddressValue(StackAddress Address, TypeReference Type) : 
 /// <summary>A struct value held in the frame at <see cref="Address"/>; copying it is explicit.</summary>
 internal sealed record StructValue(StackAddress Address, TypeReference Type) : StackValue;
 
+/// <summary>
+/// A reference into a map value: the pointer a <c>Lookup</c> returned (a run-time value in
+/// <see cref="Pointer"/>) plus a compile-time field offset. Accesses go through the pointer register, which is
+/// what the verifier tracks as PTR_TO_MAP_VALUE once the program compared it with zero.
+/// </summary>
+internal sealed record MapValueReference(VirtualRegister Pointer, int Offset, TypeReference Type) : StackValue;
+
 /// <summary>A map field's value.</summary>
 internal sealed record MapValue(MapDeclaration Map) : StackValue;

@@ -27,7 +27,8 @@ public static class Policy
             if (IsOwnDns(attachment, destination))
                 return true;
             DnsEndpointKey endpoint = EndpointKey(destination);
-            if (Maps.DnsEndpoints.TryLookup(endpoint, out uint owner) && owner != attachment.Index)
+            ref readonly uint owner = ref Maps.DnsEndpoints.Lookup(endpoint);
+            if (!BpfMap.IsMissing(in owner) && owner != attachment.Index)
                 return false;
         }
 

@@ -15,6 +15,12 @@ internal enum MapHelperShape
     /// </summary>
     LookupAdd,
 
+    /// <summary>
+    /// (in key) → ref value: the helper's value pointer itself, 64 bits, null when the key is absent. The frontend
+    /// tracks it as a map value reference that must be null-tested before any access.
+    /// </summary>
+    LookupPointer,
+
     /// <summary>Pointer and scalar arguments in order, the helper's long result returned (update, delete).</summary>
     Call,
 
