@@ -36,7 +36,7 @@ internal sealed partial class InstructionSelector
     void SelectAll()
     {
         _position = _function.EntryPosition;
-        Commit(_function.Context, Register.R1);
+        for (int k = 0; k < _function.EntryRegisters.Count; k++) Commit(_function.EntryRegisters[k], Arguments[k]);
         var blocks = _function.Blocks;
         for (int k = 0; k < blocks.Count; k++)
         {
@@ -77,6 +77,7 @@ internal sealed partial class InstructionSelector
             case PacketAccessInstruction p: SelectPacketAccess(p); break;
             case HelperCallInstruction h: SelectHelperCall(h); break;
             case MapHelperInstruction m: SelectMapHelper(m); break;
+            case FunctionCallInstruction f: SelectFunctionCall(f); break;
             default: throw new InvalidOperationException($"no instruction selection for {i.GetType().Name}");
         }
     }

@@ -58,14 +58,14 @@ internal sealed partial class IRBuilder
         {
             result = Intrinsic(reference, method, args);
         }
-        else if (method.Module == _program.Method.Module)
+        else if (method.Module == _root.Module)
         {
             if (method.IsVirtual || method.IsAbstract) throw Abort(DiagnosticCatalogue.VirtualCall, name);
             if (!_discovery.CodeTypes.Contains(method.DeclaringType) && !method.DeclaringType.IsValueType)
                 throw Abort(DiagnosticCatalogue.CallToNonBpfUserCode, name, method.DeclaringType.Name);
             if (reference is GenericInstanceMethod || method.HasGenericParameters || method.DeclaringType.HasGenericParameters)
                 throw Unsupported($"the generic method '{name}' (write it for a concrete type)");
-            result = InlineCall(method, args);
+            result = GlobalFunctions.IsGlobal(method) ? CallGlobal(method, args) : InlineCall(method, args);
         }
         else
         {
@@ -97,7 +97,7 @@ internal sealed partial class IRBuilder
             if (t.FullName == "System.Exception") throw Abort(DiagnosticCatalogue.Throw);
         if (!type.IsValueType) throw Abort(DiagnosticCatalogue.ReferenceTypeAllocation, type.Name);
         var method = SdkMetadata.Resolve(ctor) ?? throw Abort(DiagnosticCatalogue.CallOutsideSdk, ctor.FullName);
-        if (method.Module != _program.Method.Module) throw Abort(DiagnosticCatalogue.CallOutsideSdk, ctor.DeclaringType.FullName + "..ctor");
+        if (method.Module != _root.Module) throw Abort(DiagnosticCatalogue.CallOutsideSdk, ctor.DeclaringType.FullName + "..ctor");
         var args = new StackValue[ctor.Parameters.Count + 1];
         for (int k = args.Length - 1; k >= 1; k--) args[k] = stack.Pop();
         var slot = new StackAddress(_function.NewSlot(SizeOfStruct(ctor.DeclaringType), $"new {type.Name}"), 0);

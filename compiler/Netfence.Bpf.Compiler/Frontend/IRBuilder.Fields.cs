@@ -18,7 +18,7 @@ internal sealed partial class IRBuilder
             {
                 var field = (FieldReference)i.Operand;
                 var target = stack.Pop();
-                if (target is MapValueReference r)
+                if (target is PointerReference r)
                 {
                     stack.Push(LoadThrough(r, OffsetOf(field), field.FieldType));
                     return true;
@@ -31,9 +31,9 @@ internal sealed partial class IRBuilder
             {
                 var field = (FieldReference)i.Operand;
                 var target = stack.Pop();
-                if (target is MapValueReference r)
+                if (target is PointerReference r)
                 {
-                    stack.Push(new MapValueReference(((MapValueReference)Checked(r)).Pointer, r.Offset + OffsetOf(field), field.FieldType));
+                    stack.Push(new PointerReference(((PointerReference)Checked(r)).Pointer, r.Offset + OffsetOf(field), field.FieldType));
                     return true;
                 }
                 stack.Push(new AddressValue(FieldAddress(target, field), field.FieldType));
@@ -44,7 +44,7 @@ internal sealed partial class IRBuilder
                 var field = (FieldReference)i.Operand;
                 var value = stack.Pop();
                 var target = stack.Pop();
-                if (target is MapValueReference r)
+                if (target is PointerReference r)
                 {
                     StoreThrough(r, OffsetOf(field), field.FieldType, value);
                     return true;
@@ -74,14 +74,14 @@ internal sealed partial class IRBuilder
             case Code.Ldobj:
             {
                 var type = (TypeReference)i.Operand;
-                stack.Push(stack.Peek() is MapValueReference ? LoadThrough(PopReference(stack), 0, type) : LoadAt(PopAddress(stack), type));
+                stack.Push(stack.Peek() is PointerReference ? LoadThrough(PopReference(stack), 0, type) : LoadAt(PopAddress(stack), type));
                 return true;
             }
             case Code.Stobj:
             {
                 var type = (TypeReference)i.Operand;
                 var value = stack.Pop();
-                if (stack.Peek() is MapValueReference)
+                if (stack.Peek() is PointerReference)
                 {
                     StoreThrough(PopReference(stack), 0, type, value);
                     return true;
@@ -133,9 +133,9 @@ internal sealed partial class IRBuilder
     };
 
     StackValue LoadIndirect(Stack<StackValue> stack, TypeReference type) =>
-        stack.Peek() is MapValueReference ? LoadThrough(PopReference(stack), 0, type) : LoadAt(PopAddress(stack), type);
+        stack.Peek() is PointerReference ? LoadThrough(PopReference(stack), 0, type) : LoadAt(PopAddress(stack), type);
 
-    MapValueReference PopReference(Stack<StackValue> stack) => (MapValueReference)Checked(stack.Pop());
+    PointerReference PopReference(Stack<StackValue> stack) => (PointerReference)Checked(stack.Pop());
 
     int OffsetOf(FieldReference field)
     {
@@ -152,7 +152,7 @@ internal sealed partial class IRBuilder
     void StoreIndirect(Stack<StackValue> stack, int size)
     {
         var value = PopScalar(stack);
-        if (stack.Peek() is MapValueReference)
+        if (stack.Peek() is PointerReference)
         {
             var r = PopReference(stack);
             Emit(new PointerStoreInstruction(_position, r.Pointer, r.Offset, size, value.Operand));

@@ -16,6 +16,12 @@ public static class Policy
     private const uint MappedWord2 = 0xFFFF0000;
 
     /// <summary>True when the destination may be reached.</summary>
+    /// <remarks>
+    /// A global function: the cgroup programs call it once per ancestor level, and inlined there the verifier would
+    /// walk the rule lookups once per level and path (well over its 1M-instruction budget); as a global function it
+    /// is verified once. The C reference's policy_allows is global for the same reason.
+    /// </remarks>
+    [GlobalFunction]
     public static bool Allows(in AttachmentValue attachment, in Destination original)
     {
         Destination destination = original;

@@ -4,7 +4,7 @@ using Netfence.Bpf.Compiler.IR;
 namespace Netfence.Bpf.Compiler.Frontend;
 
 // Map members: the helper id comes from [Helper], the argument shape from the signature (out value → lookup and
-// copy; a ref return → the value pointer itself, see MapValueReferenceIntrinsics; an extension returning bool →
+// copy; a ref return → the value pointer itself, see PointerReferenceIntrinsics; an extension returning bool →
 // lookup and add; a method-generic record → pointer, size, flags; otherwise pointers for by-ref parameters and
 // scalars for the rest).
 internal sealed partial class IRBuilder

@@ -18,7 +18,7 @@ internal sealed partial class IRBuilder
         var pointer = _function.NewRegister(Width.W64, "value");
         Emit(new MapHelperInstruction(_position, MapHelperShape.LookupPointer, helperId, map.Name, pointer, arguments, null, 0));
         _uncheckedReferences[pointer] = member;
-        return new MapValueReference(pointer, 0, ValueType(reference));
+        return new PointerReference(pointer, 0, ValueType(reference));
     }
 
     // TValue of the map instance the member was called on: the return type is TValue& over the open generic.
@@ -35,11 +35,11 @@ internal sealed partial class IRBuilder
         var dst = Temp(Width.W32);
         switch (value)
         {
-            case MapValueReference { Offset: 0 } r:
+            case PointerReference { Offset: 0 } r:
                 _uncheckedReferences.Remove(r.Pointer);
                 Emit(new CompareInstruction(_position, Condition.Equal, Width.W64, dst, Operand.Of(r.Pointer), Operand.Of(0)));
                 break;
-            case MapValueReference r:
+            case PointerReference r:
                 // A field of a value: computing it was a use, so the value was tested and is not null.
                 Checked(r);
                 Emit(new MoveInstruction(_position, dst, Operand.Of(0)));
@@ -57,13 +57,13 @@ internal sealed partial class IRBuilder
     /// <summary>Reports a use of a map value reference before its null test; returns the value otherwise.</summary>
     StackValue Checked(StackValue value)
     {
-        if (value is MapValueReference r && _uncheckedReferences.TryGetValue(r.Pointer, out var member))
+        if (value is PointerReference r && _uncheckedReferences.TryGetValue(r.Pointer, out var member))
             throw Abort(DiagnosticCatalogue.UncheckedMapValueReference, member);
         return value;
     }
 
     /// <summary>A scalar loaded through the reference, or a struct copied out of the map value into the frame.</summary>
-    StackValue LoadThrough(MapValueReference r, int offset, TypeReference type)
+    StackValue LoadThrough(PointerReference r, int offset, TypeReference type)
     {
         Checked(r);
         if (TypeLayout.IsFloatingPoint(type)) throw Abort(DiagnosticCatalogue.FloatingPoint, type.Name);
@@ -89,7 +89,7 @@ internal sealed partial class IRBuilder
     }
 
     /// <summary>Stores a scalar or copies a frame struct into the map value through the reference.</summary>
-    void StoreThrough(MapValueReference r, int offset, TypeReference type, StackValue value)
+    void StoreThrough(PointerReference r, int offset, TypeReference type, StackValue value)
     {
         Checked(r);
         switch (value)

@@ -37,6 +37,12 @@ internal static class FrameAccesses
                 // A read fills the buffer whether it fits (the packet bytes) or not (zeroes).
                 yield return new FrameAccess(x.Buffer, x.Size, !x.IsWrite);
                 break;
+            case FunctionCallInstruction x:
+                // The callee reads what its by-ref parameters point to (and may write it: the caller reads it after).
+                foreach (var a in x.Arguments)
+                    if (a.Address is { } address)
+                        yield return new FrameAccess(address, address.Slot.Size - address.Offset, false);
+                break;
             case MapHelperInstruction x:
                 // Keys and values are read by the helper; a copying lookup then writes the value or zeroes.
                 foreach (var a in x.Arguments)
