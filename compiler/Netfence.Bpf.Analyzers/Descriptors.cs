@@ -145,9 +145,13 @@ internal static class Descriptors
         DiagnosticIds.SignedDivisionOverflow, DiagnosticCatalogue.SignedDivisionOverflow.Title, DiagnosticCatalogue.SignedDivisionOverflow.MessageFormat,
         DiagnosticCategory.Arithmetic, DiagnosticSeverity.Error, true, DiagnosticCatalogue.SignedDivisionOverflow.Help);
 
+    private static readonly DiagnosticDescriptor UncheckedMapValueReference = new DiagnosticDescriptor(
+        DiagnosticIds.UncheckedMapValueReference, DiagnosticCatalogue.UncheckedMapValueReference.Title, DiagnosticCatalogue.UncheckedMapValueReference.MessageFormat,
+        DiagnosticCategory.Maps, DiagnosticSeverity.Error, true, DiagnosticCatalogue.UncheckedMapValueReference.Help);
+
     /// <summary>Every descriptor the analyzer can report, in id order.</summary>
     public static ImmutableArray<DiagnosticDescriptor> All { get; } = ImmutableArray.Create(
-        ReferenceTypeAllocation, ArrayAllocation, StringUse, Boxing, LambdaOrDelegate, Linq, VirtualCall, Throw, ExceptionHandling, CheckedArithmetic, FloatingPoint, Recursion, UnboundedLoop, CallOutsideSdk, CallToNonBpfUserCode, DivisionByUnprovenDivisor, UncheckedMapLookup, MutableStaticField, UnsafeCode, ForeachOverNonSpan, Lock, AsyncAwait, Yield, Dynamic, ReferenceTypeVariable, GenericOverManagedType, MapFieldDeclaration, ProgramSignature, UnsupportedConstruct, ManagedOnlySdkMember, ContextIndex, ConfigFieldInitializer, SignedDivisionOverflow);
+        ReferenceTypeAllocation, ArrayAllocation, StringUse, Boxing, LambdaOrDelegate, Linq, VirtualCall, Throw, ExceptionHandling, CheckedArithmetic, FloatingPoint, Recursion, UnboundedLoop, CallOutsideSdk, CallToNonBpfUserCode, DivisionByUnprovenDivisor, UncheckedMapLookup, MutableStaticField, UnsafeCode, ForeachOverNonSpan, Lock, AsyncAwait, Yield, Dynamic, ReferenceTypeVariable, GenericOverManagedType, MapFieldDeclaration, ProgramSignature, UnsupportedConstruct, ManagedOnlySdkMember, ContextIndex, ConfigFieldInitializer, SignedDivisionOverflow, UncheckedMapValueReference);
 
     private static readonly ImmutableDictionary<string, DiagnosticDescriptor> s_byId = All.ToImmutableDictionary(d => d.Id);
 

@@ -48,37 +48,51 @@ public static class BpfCompiler
 
     static CompilationResult CompileModule(Mono.Cecil.ModuleDefinition module, CompilerOptions options, DiagnosticBag diagnostics)
     {
+        var discovery = new ProgramDiscovery(module, diagnostics);
+        discovery.Run();
+        var compiled = new List<(ProgramDeclaration, MachineFunction)>();
+        var called = new Dictionary<Mono.Cecil.MethodDefinition, GlobalFunctionDeclaration>();
+        foreach (var program in discovery.Programs)
         {
-            var discovery = new ProgramDiscovery(module, diagnostics);
-            discovery.Run();
-            var compiled = new List<(ProgramDeclaration, MachineFunction)>();
-            foreach (var program in discovery.Programs)
-            {
-                if (CompileProgram(program, discovery, diagnostics) is { } machine) compiled.Add((program, machine));
-            }
-            if (diagnostics.HasErrors) return new CompilationResult(null, diagnostics.Items, []);
-
-            var maps = discovery.Maps.Values.OrderBy(m => m.Name, StringComparer.Ordinal).ToList();
-            var config = discovery.Config.Values.OrderBy(c => c.Name, StringComparer.Ordinal).ToList();
-            var elf = new ObjectBuilder(new SourceText(options.SourceRoot)).Build(compiled, maps, config, discovery.License);
-            var programs = compiled.Select(c => new CompiledProgram(c.Item1.Name, c.Item1.Section,
-                Asm.InstructionStream.CountSlots(c.Item2.Instructions), c.Item2.StackBytes)).ToList();
-            return new CompilationResult(elf, diagnostics.Items, programs);
+            var builder = new IRBuilder(program, discovery);
+            if (Compile(builder, program.Method, program.Name, diagnostics) is { } machine) compiled.Add((program, machine));
+            foreach (var (method, declaration) in builder.CalledFunctions) called.TryAdd(method, declaration);
         }
+
+        // Each global function once, with the ones it calls in turn.
+        var functions = new List<(GlobalFunctionDeclaration, MachineFunction)>();
+        var done = new HashSet<Mono.Cecil.MethodDefinition>();
+        var pending = new Queue<GlobalFunctionDeclaration>(called.Values);
+        while (pending.TryDequeue(out var function))
+        {
+            if (!done.Add(function.Method)) continue;
+            var builder = new IRBuilder(function, discovery);
+            if (Compile(builder, function.Method, function.Name, diagnostics) is { } machine) functions.Add((function, machine));
+            foreach (var next in builder.CalledFunctions.Values) pending.Enqueue(next);
+        }
+        if (diagnostics.HasErrors) return new CompilationResult(null, diagnostics.Items, []);
+
+        var maps = discovery.Maps.Values.OrderBy(m => m.Name, StringComparer.Ordinal).ToList();
+        var config = discovery.Config.Values.OrderBy(c => c.Name, StringComparer.Ordinal).ToList();
+        var elf = new ObjectBuilder(new SourceText(options.SourceRoot)).Build(compiled, functions, maps, config, discovery.License);
+        var programs = compiled.Select(c => new CompiledProgram(c.Item1.Name, c.Item1.Section,
+            Asm.InstructionStream.CountSlots(c.Item2.Instructions), c.Item2.StackBytes)).ToList();
+        return new CompilationResult(elf, diagnostics.Items, programs);
     }
 
-    internal static MachineFunction? CompileProgram(ProgramDeclaration program, ProgramDiscovery discovery, DiagnosticBag diagnostics)
+    /// <summary>Compiles one program or global function; null (with diagnostics reported) when it cannot.</summary>
+    static MachineFunction? Compile(IRBuilder builder, Mono.Cecil.MethodDefinition method, string name, DiagnosticBag diagnostics)
     {
         int before = diagnostics.Items.Count;
         try
         {
-            var function = Lower(program, discovery, diagnostics);
+            var function = Lower(builder, diagnostics);
             if (diagnostics.Items.Count > before) return null;
             var allocation = new RegisterAllocator(function);
             int stack = FrameLayout.Run(function, allocation);
             if (stack > FrameLayout.MaxStackBytes)
             {
-                diagnostics.Report(DiagnosticCatalogue.StackFrameTooLarge, function.EntryPosition, program.Name, stack);
+                diagnostics.Report(DiagnosticCatalogue.StackFrameTooLarge, function.EntryPosition, name, stack);
                 return null;
             }
             return InstructionSelector.Select(function, allocation, stack);
@@ -94,19 +108,20 @@ public static class BpfCompiler
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             // A compiler bug must still surface as a diagnostic at the program, never as a crash of the build.
-            diagnostics.Report(DiagnosticCatalogue.UnsupportedConstruct, SequencePoints.Of(program.Method),
-                $"internal compiler error in '{program.Name}': {e.GetType().Name}: {e.Message}");
+            diagnostics.Report(DiagnosticCatalogue.UnsupportedConstruct, SequencePoints.Of(method),
+                $"internal compiler error in '{name}': {e.GetType().Name}: {e.Message}");
         }
         return null;
     }
 
-    /// <summary>Frontend and IR passes of one program.</summary>
-    internal static IrFunction Lower(ProgramDeclaration program, ProgramDiscovery discovery, DiagnosticBag diagnostics)
+    /// <summary>Frontend and IR passes of one program or global function.</summary>
+    internal static IrFunction Lower(IRBuilder builder, DiagnosticBag diagnostics)
     {
-        var function = new IRBuilder(program, discovery).Build();
+        var function = builder.Build();
         var packetChecks = new VerifyPacketChecks(function);
         DeadCodeElimination.Run(function);
         ConstantFolding.Run(function);
+        FuseCompareBranches.Run(function);
         DeadCodeElimination.Run(function);
         packetChecks.Check(function);
         ProveDivisors.Run(function, diagnostics);

@@ -255,6 +255,13 @@ namespace Netfence.Bpf.Diagnostics
             "Guard the divisor with if (d > 0) or if (d != 0 && d != -1) on a local or parameter that is not reassigned, divide by a constant other than -1, or divide a value of a narrower type (sbyte, byte, short, ushort; int or uint for a long division).",
             AnalyzerAndIlWalker);
 
+        public static readonly DiagnosticEntry UncheckedMapValueReference = new DiagnosticEntry(
+            DiagnosticIds.UncheckedMapValueReference, "Map value reference used before its null test",
+            "The reference returned by '{0}' is used before BpfMap.IsMissing tested it: it is null when the key is absent",
+            DiagnosticCategory.Maps,
+            "Keep it in a ref local and test it first: ref readonly var v = ref map.Lookup(key); if (BpfMap.IsMissing(in v)) return ...;",
+            AnalyzerAndIlWalker);
+
         /// <summary>Every entry in id order.</summary>
         public static IReadOnlyList<DiagnosticEntry> All { get; } = new[]
         {
@@ -263,7 +270,7 @@ namespace Netfence.Bpf.Diagnostics
             CallToNonBpfUserCode, StackFrameTooLarge, DivisionByUnprovenDivisor, UncheckedMapLookup, ContextWriteWidth,
             MutableStaticField, UnsafeCode, ForeachOverNonSpan, Lock, AsyncAwait, Yield, Dynamic, ReferenceTypeVariable,
             GenericOverManagedType, MapFieldDeclaration, ProgramSignature, UnsupportedConstruct, ManagedOnlySdkMember,
-            ContextIndex, ConfigFieldInitializer, SignedDivisionOverflow,
+            ContextIndex, ConfigFieldInitializer, SignedDivisionOverflow, UncheckedMapValueReference,
         };
     }
 }

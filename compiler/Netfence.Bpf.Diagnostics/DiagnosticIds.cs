@@ -41,5 +41,6 @@ namespace Netfence.Bpf.Diagnostics
         public const string ContextIndex = "NF0033";
         public const string ConfigFieldInitializer = "NF0034";
         public const string SignedDivisionOverflow = "NF0035";
+        public const string UncheckedMapValueReference = "NF0036";
     }
 }

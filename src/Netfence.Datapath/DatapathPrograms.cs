@@ -6,9 +6,10 @@ using Netfence.Programs.Layout;
 namespace Netfence.Datapath;
 
 /// <summary>
-/// The filter programs loaded from an ELF object (today the C reference, later the C# compiler's output: the path
-/// is a parameter) against the shared maps, which the loader adopts by name from <see cref="SharedMaps.PinDirectory"/>.
-/// One copy of each program serves every attachment.
+/// The filter programs loaded from an ELF object against the shared maps, which the loader adopts by name from
+/// <see cref="SharedMaps.PinDirectory"/>. One copy of each program serves every attachment. The object is the C#
+/// programs (programs/Netfence.Programs) as our compiler built them, embedded in this assembly; another object with
+/// the same programs and maps (the clang-compiled C reference the tests compare against) loads by path.
 /// </summary>
 public sealed class DatapathPrograms : IDisposable
 {
@@ -16,13 +17,39 @@ public sealed class DatapathPrograms : IDisposable
 
     private DatapathPrograms(Collection collection) => _collection = collection;
 
-    /// <summary>Loads every program of <paramref name="objectPath"/>, sharing <paramref name="maps"/>.</summary>
+    /// <summary>The name of the embedded compiled object, also what verifier messages and inspect call it.</summary>
+    public const string CompiledObjectName = "Netfence.Programs.o";
+
+    /// <summary>Loads every program of the compiled C# object embedded in this assembly, sharing <paramref name="maps"/>.</summary>
+    public static DatapathPrograms Load(SharedMaps maps) => Load(CompiledObject(), CompiledObjectName, maps);
+
+    /// <summary>Loads every program of the object at <paramref name="objectPath"/>, sharing <paramref name="maps"/>.</summary>
     public static DatapathPrograms Load(string objectPath, SharedMaps maps)
     {
+        ArgumentNullException.ThrowIfNull(objectPath);
+        return Load(BpfObjectReader.Read(objectPath), maps);
+    }
+
+    private static DatapathPrograms Load(byte[] elf, string name, SharedMaps maps) => Load(BpfObjectReader.Read(elf, name), maps);
+
+    private static DatapathPrograms Load(CollectionSpec spec, SharedMaps maps)
+    {
         ArgumentNullException.ThrowIfNull(maps);
-        var spec = BpfObjectReader.Read(objectPath);
         return new DatapathPrograms(CollectionLoader.Load(spec, new CollectionOptions { PinDirectory = maps.PinDirectory }));
     }
+
+    /// <summary>The bytes of the embedded compiled object (the C# programs as netfence-bpfc wrote them).</summary>
+    public static byte[] CompiledObject()
+    {
+        using var stream = typeof(DatapathPrograms).Assembly.GetManifestResourceStream(CompiledObjectName)
+                           ?? throw new InvalidOperationException($"{CompiledObjectName} is not embedded in {typeof(DatapathPrograms).Assembly.GetName().Name}: build programs/Netfence.Programs with its eBPF compile step on");
+        var bytes = new byte[stream.Length];
+        stream.ReadExactly(bytes);
+        return bytes;
+    }
+
+    /// <summary>The loaded programs by name.</summary>
+    public IReadOnlyDictionary<string, BpfProgram> Programs => _collection.Programs;
 
     /// <summary>A loaded program by name (see <see cref="ProgramNames"/>).</summary>
     public BpfProgram this[string name] =>

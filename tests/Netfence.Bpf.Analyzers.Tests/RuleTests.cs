@@ -163,6 +163,18 @@ public sealed class RuleTests
     [Fact] public Task NF0018_accepts_checked_lookup() =>
         Members("static readonly HashMap<uint, ulong> M = new(16); static int F(uint k) { if (M.TryLookup(k, out var v)) return (int)v; return 0; }");
 
+    [Fact] public Task NF0018_rejects_a_discarded_reference_lookup() =>
+        Members("static readonly HashMap<uint, ulong> M = new(16); static int F(uint k) { {|NF0018:M.Lookup(k)|}; return 0; }");
+
+    [Fact] public Task NF0036_accepts_a_reference_tested_before_its_first_use() =>
+        Members("static readonly HashMap<uint, ulong> M = new(16); static int F(uint k) { ref readonly ulong v = ref M.Lookup(k); if (BpfMap.IsMissing(in v)) return 0; return (int)v; }");
+
+    [Fact] public Task NF0036_rejects_a_reference_read_before_its_test() =>
+        Members("static readonly HashMap<uint, ulong> M = new(16); static int F(uint k) { ref readonly ulong v = ref M.Lookup(k); int x = (int){|NF0036:v|}; if (BpfMap.IsMissing(in v)) return 0; return x; }");
+
+    [Fact] public Task NF0036_rejects_a_reference_lookup_copied_without_a_test() =>
+        Members("static readonly HashMap<uint, ulong> M = new(16); static int F(uint k) { ulong v = {|NF0036:M.Lookup(k)|}; return (int)v; }");
+
     [Fact] public Task NF0020_rejects_mutable_static_fields() =>
         Members("static int {|NF0020:Counter|}; static int F() => Counter;");
 

@@ -58,6 +58,15 @@ public class DiagnosticsTests
         => Rejects("NF0017", "", "if (!ctx.TryRead(0, out uint a) || !ctx.TryRead(4, out uint b)) return 0;\nif (b != 0)\n{\nctx.TryRead(8, out b);\nreturn (int)(a / b);\n}\nreturn 0;", "return (int)(a / b);");
 
     [Fact]
+    public void A_map_value_reference_read_before_its_null_test_is_NF0036()
+        => Rejects("NF0036", "static readonly HashMap<uint, ulong> Flows = new(16);",
+            "uint k = ctx.Mark;\nref readonly ulong v = ref Flows.Lookup(k);\nint x = (int)v;\nif (BpfMap.IsMissing(in v)) return 0;\nreturn x;", "int x = (int)v;");
+
+    [Fact]
+    public void A_discarded_reference_lookup_is_NF0018()
+        => Rejects("NF0018", "static readonly HashMap<uint, ulong> Flows = new(16);", "uint k = ctx.Mark;\nFlows.Lookup(k);\nreturn 0;", "Flows.Lookup(k);");
+
+    [Fact]
     public void Throw_is_NF0008()
         => Rejects("NF0008", "", "if (ctx.Mark == 3)\nthrow new System.InvalidOperationException();\nreturn 0;", "throw new");
 

@@ -7,20 +7,20 @@ using Netfence.Programs.Layout;
 
 namespace Netfence.Datapath.KernelTests;
 
-/// <summary>Fresh shared maps in a scratch pin directory, a writer, and the C reference programs loaded against them.</summary>
+/// <summary>Fresh shared maps in a scratch pin directory, a writer, and one build of the programs loaded against them.</summary>
 internal sealed class DatapathFixture : IDisposable
 {
     public const int Loopback = 1;
 
     private readonly PinScratch _pins = new();
 
-    public DatapathFixture()
+    public DatapathFixture(DatapathObject build)
     {
         try
         {
             Maps = SharedMaps.OpenOrCreate(_pins.Path);
             Writer = new RuleSetWriter(Maps);
-            Programs = DatapathPrograms.Load(ObjectPath, Maps);
+            Programs = build == DatapathObject.CSharp ? DatapathPrograms.Load(Maps) : DatapathPrograms.Load(ReferencePath, Maps);
         }
         catch
         {
@@ -29,7 +29,8 @@ internal sealed class DatapathFixture : IDisposable
         }
     }
 
-    public static string ObjectPath => ReferenceObjects.Compile("../bench/reference/netfence_datapath.c");
+    /// <summary>The clang-compiled C reference.</summary>
+    public static string ReferencePath => ReferenceObjects.Compile("../bench/reference/netfence_datapath.c");
 
     public string PinDirectory => _pins.Path;
     public SharedMaps Maps { get; } = null!;

@@ -4,15 +4,15 @@ using Netfence.Programs.Layout;
 
 namespace Netfence.Datapath.KernelTests;
 
-/// <summary>A second process (a restarted daemon) adopts the pinned maps and what they enforce.</summary>
-public sealed class RestartTests
+/// <summary>A second process (a restarted daemon) adopts the pinned maps and what they enforce, for each build.</summary>
+public abstract class RestartTests(DatapathObject build)
 {
     private static readonly AttachmentTarget Lo = AttachmentTarget.Interface(DatapathFixture.Loopback);
 
     [KernelFact]
     public void Reopening_adopts_the_pinned_maps_and_the_first_apply_replaces_the_unknown_old_set()
     {
-        using var f = new DatapathFixture();
+        using var f = new DatapathFixture(build);
         Assert.False(f.Maps.Adopted);
         f.Writer.Apply(Lo, DatapathFixture.Rules(PolicyMode.Allowlist, ["10.1.0.0/16", "10.2.0.0/16"]), new AttachmentSettings());
         var frame = Frames.Ethernet(0x0800, Frames.Ipv4("10.2.3.4", 6, 443));
@@ -33,3 +33,9 @@ public sealed class RestartTests
         Assert.Equal(RuleSetIds.For(0, second: true), keys[0].RuleSet);
     }
 }
+
+/// <summary>The cases on the C# programs as our compiler built them.</summary>
+public sealed class CSharpRestartTests() : RestartTests(DatapathObject.CSharp);
+
+/// <summary>The same cases on the clang-compiled C reference.</summary>
+public sealed class ReferenceRestartTests() : RestartTests(DatapathObject.CReference);

@@ -6,16 +6,16 @@ using Netfence.Programs.Layout;
 
 namespace Netfence.Datapath.KernelTests;
 
-/// <summary>The C reference's TC program on crafted frames through BPF_PROG_TEST_RUN.</summary>
-public sealed class TestRunTests
+/// <summary>The TC program on crafted frames through BPF_PROG_TEST_RUN, for each build of the programs.</summary>
+public abstract class TestRunTests(DatapathObject build)
 {
     private const int Next = -1;
     private const int Drop = 2;
     private static readonly AttachmentTarget Lo = AttachmentTarget.Interface(DatapathFixture.Loopback);
 
-    private static DatapathFixture WithRules(PolicyMode mode, string[]? allow = null, string[]? deny = null)
+    private DatapathFixture WithRules(PolicyMode mode, string[]? allow = null, string[]? deny = null)
     {
-        var f = new DatapathFixture();
+        var f = new DatapathFixture(build);
         f.Writer.Apply(Lo, DatapathFixture.Rules(mode, allow, deny), new AttachmentSettings());
         return f;
     }
@@ -94,7 +94,7 @@ public sealed class TestRunTests
     [KernelFact]
     public void An_expired_entry_counts_as_absent_in_the_kernel_before_any_sweep()
     {
-        using var f = new DatapathFixture();
+        using var f = new DatapathFixture(build);
         var now = DateTimeOffset.UtcNow;
         var rules = new RuleSet(PolicyMode.Allowlist,
             [new CidrRule(IPNetwork.Parse("10.0.0.0/8"), null), new CidrRule(IPNetwork.Parse("10.1.0.0/16"), now.AddSeconds(2))],
@@ -114,7 +114,7 @@ public sealed class TestRunTests
     [KernelFact]
     public void The_own_dns_endpoint_passes_in_block_all_and_another_attachments_never_does()
     {
-        using var f = new DatapathFixture();
+        using var f = new DatapathFixture(build);
         var dns = new AttachmentSettings { DnsIpv4 = IPAddress.Parse("10.53.0.1"), DnsPort = 5353 };
         f.Writer.Apply(Lo, DatapathFixture.Rules(PolicyMode.BlockAll), dns);
         var other = AttachmentTarget.Interface(999_999);
@@ -133,7 +133,7 @@ public sealed class TestRunTests
     [KernelFact]
     public void An_atomic_swap_under_a_steady_stream_never_passes_a_denied_packet_nor_drops_an_allowed_one()
     {
-        using var f = new DatapathFixture();
+        using var f = new DatapathFixture(build);
         // Both versions allow 10.1.0.0/16 and deny 10.1.9.0/24; they differ in everything else.
         RuleSet Version(int v) => DatapathFixture.Rules(PolicyMode.Allowlist,
             ["10.1.0.0/16", .. Enumerable.Range(0, 2000).Select(i => $"172.{16 + v}.{i / 256}.{i % 256}/32")],
@@ -163,3 +163,9 @@ public sealed class TestRunTests
         Assert.Single(keys.Select(k => k.RuleSet).Distinct());
     }
 }
+
+/// <summary>The cases on the C# programs as our compiler built them.</summary>
+public sealed class CSharpTestRunTests() : TestRunTests(DatapathObject.CSharp);
+
+/// <summary>The same cases on the clang-compiled C reference.</summary>
+public sealed class ReferenceTestRunTests() : TestRunTests(DatapathObject.CReference);

@@ -6,8 +6,8 @@ using Netfence.Sandbox;
 
 namespace Netfence.Datapath.KernelTests;
 
-/// <summary>Real traffic through the C reference attached with Netfence.Datapath.</summary>
-public sealed class TrafficTests
+/// <summary>Real traffic through each build of the programs attached with Netfence.Datapath.</summary>
+public abstract class TrafficTests(DatapathObject build)
 {
     private static int Ifindex(SandboxNamespace ns, string device) =>
         int.Parse(ns.Run("cat", $"/sys/class/net/{device}/ifindex").Trim());
@@ -17,7 +17,7 @@ public sealed class TrafficTests
     [InlineData(TcAttachMode.Netlink)]
     public void Tc_ingress_on_the_host_side_device_filters_the_workloads_outbound_traffic(TcAttachMode mode)
     {
-        using var f = new DatapathFixture();
+        using var f = new DatapathFixture(build);
         using var workload = new SandboxNamespace();
         using var host = new SandboxNamespace();
         using var veth = new VethPair(workload, "10.77.0.2", host, "10.77.0.1");
@@ -55,7 +55,7 @@ public sealed class TrafficTests
     [KernelFact]
     public void Cgroup_hooks_filter_tcp_connected_and_unconnected_udp_ipv6_and_mapped_ipv6()
     {
-        using var f = new DatapathFixture();
+        using var f = new DatapathFixture(build);
         using var listener = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetworkV6, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp) { DualMode = true };
         listener.Bind(new IPEndPoint(IPAddress.IPv6Any, 0));
         listener.Listen(16);
@@ -102,3 +102,9 @@ public sealed class TrafficTests
         Leftovers.AssertCgroupGone(cgroupPath);
     }
 }
+
+/// <summary>The cases on the C# programs as our compiler built them.</summary>
+public sealed class CSharpTrafficTests() : TrafficTests(DatapathObject.CSharp);
+
+/// <summary>The same cases on the clang-compiled C reference.</summary>
+public sealed class ReferenceTrafficTests() : TrafficTests(DatapathObject.CReference);

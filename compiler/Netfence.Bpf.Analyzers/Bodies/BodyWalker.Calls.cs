@@ -27,6 +27,9 @@ internal sealed partial class BodyWalker
         if (!sdk.IsSdk(target))
             return;
 
+        if (IsReferenceLookup(target))
+            CheckReferenceLookup(invocation);
+
         if (target.Name == "TryLookup" && sdk.IsMapType(target.ContainingType) &&
             invocation.Parent is IExpressionStatementOperation or ISimpleAssignmentOperation { Target: IDiscardOperation })
             Report(DiagnosticCatalogue.UncheckedMapLookup, invocation, invocation.Syntax.ToString());

@@ -22,6 +22,31 @@ internal sealed partial class InstructionSelector
         }
     }
 
+    void SelectFunctionCall(FunctionCallInstruction f)
+    {
+        int scalar = 0;
+        for (int k = 0; k < f.Arguments.Count; k++)
+        {
+            if (f.Arguments[k].Address is { } address)
+            {
+                Add(Instruction.Mov64(Arguments[k], Register.R10));
+                AluImm(OpCodes.Add, Width.W64, Arguments[k], address.FrameOffset);
+            }
+            else
+            {
+                var operand = f.ScalarOperand(scalar++);
+                MoveInto(Arguments[k], operand, operand.Register?.Width ?? Width.W64);
+            }
+        }
+        // BPF_PSEUDO_CALL with imm -1, relocated (R_BPF_64_32) against the callee's symbol.
+        Add(new Instruction((byte)(ClassJmp | Call), 0, (Register)PseudoCall, 0, -1, f.Function));
+        if (f.Destination is { } dst)
+        {
+            if (dst.Width == Width.W32) AluReg(Mov, Width.W32, Register.R0, Register.R0);
+            Commit(dst, Register.R0);
+        }
+    }
+
     void SelectMapHelper(MapHelperInstruction m)
     {
         int scalar = 0;
@@ -73,6 +98,7 @@ internal sealed partial class InstructionSelector
                 break;
             }
         }
+        // LookupPointer: r0 is the value pointer or null, kept whole (64 bits) for the program's null test.
         if (m.Destination is { } dst) Commit(dst, Register.R0);
     }
 }

@@ -140,6 +140,35 @@ internal sealed partial class InstructionSelector
         }
     }
 
+    // Map values: every access goes through the lookup's pointer register (or its spill, reloaded whole), the
+    // register the verifier knows as PTR_TO_MAP_VALUE after the null test. Field offsets fold into the instruction.
+    void SelectPointerLoad(PointerLoadInstruction l)
+    {
+        var pointer = Materialize(Operand.Of(l.Pointer), Width.W64, Register.R1);
+        Add(Instruction.LoadMem(SizeCode(l.Size), Register.R0, pointer, (short)l.Offset));
+        if (l.SignExtend && l.Size < 4)
+        {
+            int shift = 32 - l.Size * 8;
+            AluImm(Lsh, Width.W32, Register.R0, shift);
+            AluImm(Arsh, Width.W32, Register.R0, shift);
+        }
+        Commit(l.Destination!, Register.R0);
+    }
+
+    void SelectPointerStore(PointerStoreInstruction s)
+    {
+        var pointer = Materialize(Operand.Of(s.Pointer), Width.W64, Register.R1);
+        var value = Materialize(s.Value, s.Size == 8 ? Width.W64 : Width.W32, Register.R2);
+        Add(Instruction.StoreMem(SizeCode(s.Size), pointer, value, (short)s.Offset));
+    }
+
+    void SelectPointerCopy(PointerCopyInstruction c)
+    {
+        var pointer = Materialize(Operand.Of(c.Pointer), Width.W64, Register.R2);
+        if (c.IntoMapValue) Copy(pointer, c.Offset, Register.R10, c.Frame.FrameOffset, c.Size, Register.R1);
+        else Copy(Register.R10, c.Frame.FrameOffset, pointer, c.Offset, c.Size, Register.R1);
+    }
+
     void SelectConfigLoad(ConfigLoadInstruction c)
     {
         // LD_IMM64 with a relocation against the variable's symbol; the loader makes it a pointer into .rodata.

@@ -36,7 +36,7 @@ internal sealed partial class InstructionSelector
     void SelectAll()
     {
         _position = _function.EntryPosition;
-        Commit(_function.Context, Register.R1);
+        for (int k = 0; k < _function.EntryRegisters.Count; k++) Commit(_function.EntryRegisters[k], Arguments[k]);
         var blocks = _function.Blocks;
         for (int k = 0; k < blocks.Count; k++)
         {
@@ -70,10 +70,14 @@ internal sealed partial class InstructionSelector
             case StackStoreInstruction s: SelectStackStore(s); break;
             case StackZeroInstruction z: Zero(z.Address.FrameOffset, z.Size, Register.R0); break;
             case StackCopyInstruction c: Copy(Register.R10, c.Target.FrameOffset, Register.R10, c.Source.FrameOffset, c.Size, Register.R1); break;
+            case PointerLoadInstruction l: SelectPointerLoad(l); break;
+            case PointerStoreInstruction s: SelectPointerStore(s); break;
+            case PointerCopyInstruction c: SelectPointerCopy(c); break;
             case ConfigLoadInstruction c: SelectConfigLoad(c); break;
             case PacketAccessInstruction p: SelectPacketAccess(p); break;
             case HelperCallInstruction h: SelectHelperCall(h); break;
             case MapHelperInstruction m: SelectMapHelper(m); break;
+            case FunctionCallInstruction f: SelectFunctionCall(f); break;
             default: throw new InvalidOperationException($"no instruction selection for {i.GetType().Name}");
         }
     }

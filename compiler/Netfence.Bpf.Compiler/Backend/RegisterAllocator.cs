@@ -99,8 +99,8 @@ internal sealed class RegisterAllocator
         {
             ranges[r] = ranges.TryGetValue(r, out var x) ? (Math.Min(x.Start, position), Math.Max(x.End, position)) : (position, position);
         }
-        // The context is defined from r1 before the first instruction.
-        Touch(function.Context, -1);
+        // The context (a function's parameters) is defined from r1 (r1–r5) before the first instruction.
+        foreach (var entry in function.EntryRegisters) Touch(entry, -1);
         int pos = 0;
         foreach (var b in function.Blocks)
         {

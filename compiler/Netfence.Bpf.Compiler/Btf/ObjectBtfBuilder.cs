@@ -5,7 +5,8 @@ namespace Netfence.Bpf.Compiler.Btf;
 
 /// <summary>
 /// The object's BTF: map definitions the way libbpf's __uint/__type macros encode them (a pointer to an array whose
-/// element count is the number), the .maps and .rodata DATASECs, and a FUNC/FUNC_PROTO per program for func_info.
+/// element count is the number), the .maps and .rodata DATASECs, and a FUNC/FUNC_PROTO per program and per global
+/// function for func_info.
 /// </summary>
 internal sealed class ObjectBtfBuilder
 {
@@ -83,6 +84,29 @@ internal sealed class ObjectBtfBuilder
             vars.Add(new BtfVarSecInfo(v, (uint)c.Offset, (uint)c.Size));
         }
         _spec.Add(new BtfDatasec(".rodata", (uint)size, vars));
+    }
+
+    /// <summary>
+    /// Adds a global function's FUNC (global linkage) and prototype; returns the FUNC's id for func_info. A by-ref
+    /// parameter is a pointer to a struct of its size: the verifier takes the size from the pointee to bound the
+    /// function's accesses, and every caller's argument is checked against it.
+    /// </summary>
+    public uint AddFunction(GlobalFunctionDeclaration function)
+    {
+        var parameters = function.Parameters.Select(p => new BtfParameter(p.Name, p.ByReference
+            ? _spec.Add(new BtfPointer(Struct(p.Type.Name, p.Size)))
+            : Integer(p.Size, p.Signed))).ToList();
+        var proto = _spec.Add(new BtfFuncProto(Integer(function.ReturnSize, function.ReturnSigned), parameters));
+        return _spec.Add(new BtfFunc(function.Name, proto, BtfLinkage.Global));
+    }
+
+    readonly Dictionary<string, uint> _structs = [];
+
+    // An opaque struct of the right size: the verifier needs only the size of a global function's pointee.
+    uint Struct(string name, int size)
+    {
+        if (_structs.TryGetValue(name, out var id)) return id;
+        return _structs[name] = _spec.Add(new BtfStruct(name, (uint)size, []));
     }
 
     /// <summary>Adds <c>int name(void *ctx)</c>; returns the FUNC's id for func_info.</summary>

@@ -9,32 +9,42 @@ namespace Netfence.Bpf.Compiler.Elf;
 
 /// <summary>
 /// Lays out the whole object: one code section per hook section name (several programs in one section are several
-/// FUNC symbols), .maps, .rodata, license, .BTF and .BTF.ext (func_info and line_info with the C# source lines), and
-/// R_BPF_64_64 relocations for every LD_IMM64 that names a map or a configuration variable.
+/// FUNC symbols), global functions in .text, .maps, .rodata, license, .BTF and .BTF.ext (func_info and line_info with
+/// the C# source lines), R_BPF_64_64 relocations for every LD_IMM64 that names a map or a configuration variable and
+/// R_BPF_64_32 for every call of a global function.
 /// </summary>
 internal sealed class ObjectBuilder(SourceText sources)
 {
     const uint RBpf64_64 = 1;
+    const uint RBpf64_32 = 10;
+    const byte LdImm64 = Asm.OpCodes.LdImm64;
 
     public byte[] Build(IReadOnlyList<(ProgramDeclaration Program, MachineFunction Code)> programs,
+        IReadOnlyList<(GlobalFunctionDeclaration Function, MachineFunction Code)> functions,
         IReadOnlyList<MapDeclaration> maps, IReadOnlyList<ConfigVariable> config, string license)
     {
         var elf = new ElfWriter();
         var btf = new ObjectBtfBuilder();
         var ext = new BtfExtInfo();
         var symbols = new Dictionary<string, int>(StringComparer.Ordinal);
-        var pendingRelocations = new List<(int Section, ulong Offset, string Symbol)>();
+        var pendingRelocations = new List<(int Section, ulong Offset, string Symbol, uint Type)>();
 
-        foreach (var section in programs.GroupBy(p => p.Program.Section))
+        var sections = programs.GroupBy(p => p.Program.Section)
+            .Select(g => (Name: g.Key, Functions: g.Select(p => (p.Program.Name, p.Code, btf.AddProgram(p.Program.Name))).ToList())).ToList();
+        // Global functions live in .text, which the loader links into every program that calls them.
+        if (functions.Count > 0)
+            sections.Add((".text", functions.Select(f => (f.Function.Name, f.Code, btf.AddFunction(f.Function))).ToList()));
+
+        foreach (var (sectionName, members) in sections)
         {
             var code = new List<byte>();
-            var functions = new List<(string Name, int Offset, int Size)>();
-            var funcInfo = ext.FuncInfo[section.Key] = [];
-            var lineInfo = ext.LineInfo[section.Key] = [];
-            foreach (var (program, machine) in section)
+            var placed = new List<(string Name, int Offset, int Size)>();
+            var funcInfo = ext.FuncInfo[sectionName] = [];
+            var lineInfo = ext.LineInfo[sectionName] = [];
+            foreach (var (name, machine, btfFunc) in members)
             {
                 int start = code.Count;
-                funcInfo.Add(new BtfFuncInfo((uint)start, btf.AddProgram(program.Name)));
+                funcInfo.Add(new BtfFuncInfo((uint)start, btfFunc));
                 SourcePosition? last = null;
                 int offset = start;
                 for (int k = 0; k < machine.Instructions.Count; k++)
@@ -46,18 +56,18 @@ internal sealed class ObjectBuilder(SourceText sources)
                         lineInfo.Add(new BtfLineInfo((uint)offset, position.File, sources.Line(position.File, position.Line), (uint)position.Line, (uint)position.Column));
                     last = position;
                     if (insn.Reference is not null)
-                        pendingRelocations.Add((-1, (ulong)offset, insn.Reference));
+                        pendingRelocations.Add((-1, (ulong)offset, insn.Reference, insn.OpCode == LdImm64 ? RBpf64_64 : RBpf64_32));
                     var bytes = new byte[insn.Slots * 8];
                     (insn with { Reference = null }).Encode(bytes);
                     code.AddRange(bytes);
                     offset += bytes.Length;
                 }
-                functions.Add((program.Name, start, code.Count - start));
+                placed.Add((name, start, code.Count - start));
             }
-            int index = elf.AddSection(section.Key, ElfWriter.ShtProgBits, ElfWriter.ShfAlloc | ElfWriter.ShfExecInstr, code.ToArray(), 8);
+            int index = elf.AddSection(sectionName, ElfWriter.ShtProgBits, ElfWriter.ShfAlloc | ElfWriter.ShfExecInstr, code.ToArray(), 8);
             for (int k = 0; k < pendingRelocations.Count; k++)
                 if (pendingRelocations[k].Section == -1) pendingRelocations[k] = pendingRelocations[k] with { Section = index };
-            foreach (var f in functions) symbols[f.Name] = elf.AddGlobal(f.Name, ElfWriter.SttFunc, index, (ulong)f.Offset, (ulong)f.Size);
+            foreach (var f in placed) symbols[f.Name] = elf.AddGlobal(f.Name, ElfWriter.SttFunc, index, (ulong)f.Offset, (ulong)f.Size);
         }
 
         int mapsSize = btf.AddMaps(maps, out var mapLayout);
@@ -97,7 +107,7 @@ internal sealed class ObjectBuilder(SourceText sources)
         foreach (var bySection in pendingRelocations.GroupBy(r => r.Section))
         {
             var entries = bySection.Select(r => (r.Offset, symbols.TryGetValue(r.Symbol, out var s)
-                ? s : throw new InvalidOperationException($"relocation against unknown symbol '{r.Symbol}'"), RBpf64_64)).ToList();
+                ? s : throw new InvalidOperationException($"relocation against unknown symbol '{r.Symbol}'"), r.Type)).ToList();
             elf.AddRelocations(bySection.Key, entries);
         }
         return elf.Write();

@@ -14,3 +14,12 @@ internal sealed record ConfigVariable(FieldDefinition Field, string Name, int Si
     /// <summary>Byte offset in .rodata, assigned when the section is laid out.</summary>
     public int Offset { get; set; }
 }
+
+/// <summary>A [GlobalFunction] method: compiled once into .text and called, with the signature its BTF declares.</summary>
+internal sealed record GlobalFunctionDeclaration(MethodDefinition Method, string Name, IReadOnlyList<FunctionParameter> Parameters, int ReturnSize, bool ReturnSigned);
+
+/// <summary>
+/// A global function's parameter: an integer in a register, or (<see cref="ByReference"/>) a pointer to a struct of
+/// <see cref="Size"/> bytes, which the verifier lets the function read and write within that size once null-checked.
+/// </summary>
+internal sealed record FunctionParameter(string Name, TypeReference Type, bool ByReference, int Size, bool Signed);

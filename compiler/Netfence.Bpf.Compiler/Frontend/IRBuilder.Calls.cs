@@ -50,19 +50,22 @@ internal sealed partial class IRBuilder
         if (SdkMetadata.IsManagedOnly(method)) throw Abort(DiagnosticCatalogue.ManagedOnlySdkMember, name);
         if (i.OpCode.Code == Code.Callvirt && method.IsVirtual && !method.IsFinal) throw Abort(DiagnosticCatalogue.VirtualCall, name);
         var args = PopArguments(reference, stack);
+        // Passing a map value reference on is a use of it, except to the test that makes it usable.
+        if (SdkMetadata.Find(method, SdkMetadata.NullReferenceTestAttribute) is null)
+            foreach (var a in args) Checked(a);
         StackValue? result;
         if (IsSdk(method.DeclaringType))
         {
             result = Intrinsic(reference, method, args);
         }
-        else if (method.Module == _program.Method.Module)
+        else if (method.Module == _root.Module)
         {
             if (method.IsVirtual || method.IsAbstract) throw Abort(DiagnosticCatalogue.VirtualCall, name);
             if (!_discovery.CodeTypes.Contains(method.DeclaringType) && !method.DeclaringType.IsValueType)
                 throw Abort(DiagnosticCatalogue.CallToNonBpfUserCode, name, method.DeclaringType.Name);
             if (reference is GenericInstanceMethod || method.HasGenericParameters || method.DeclaringType.HasGenericParameters)
                 throw Unsupported($"the generic method '{name}' (write it for a concrete type)");
-            result = InlineCall(method, args);
+            result = GlobalFunctions.IsGlobal(method) ? CallGlobal(method, args) : InlineCall(method, args);
         }
         else
         {
@@ -94,7 +97,7 @@ internal sealed partial class IRBuilder
             if (t.FullName == "System.Exception") throw Abort(DiagnosticCatalogue.Throw);
         if (!type.IsValueType) throw Abort(DiagnosticCatalogue.ReferenceTypeAllocation, type.Name);
         var method = SdkMetadata.Resolve(ctor) ?? throw Abort(DiagnosticCatalogue.CallOutsideSdk, ctor.FullName);
-        if (method.Module != _program.Method.Module) throw Abort(DiagnosticCatalogue.CallOutsideSdk, ctor.DeclaringType.FullName + "..ctor");
+        if (method.Module != _root.Module) throw Abort(DiagnosticCatalogue.CallOutsideSdk, ctor.DeclaringType.FullName + "..ctor");
         var args = new StackValue[ctor.Parameters.Count + 1];
         for (int k = args.Length - 1; k >= 1; k--) args[k] = stack.Pop();
         var slot = new StackAddress(_function.NewSlot(SizeOfStruct(ctor.DeclaringType), $"new {type.Name}"), 0);
@@ -109,6 +112,7 @@ internal sealed partial class IRBuilder
     {
         var name = $"{method.DeclaringType.Name}.{method.Name}";
         if (SdkMetadata.ContextField(method) is { } field) return ContextAccess(method, field, args);
+        if (SdkMetadata.Has(method, SdkMetadata.NullReferenceTestAttribute)) return NullReferenceTest(args[0]);
         if (SdkMetadata.Find(method, SdkMetadata.EndianConversionAttribute) is { } endian) return ByteSwap(SdkMetadata.Argument<int>(endian, 0), args);
         if (SdkMetadata.Find(method, SdkMetadata.HelperAttribute) is { } helper) return HelperCall(reference, method, SdkMetadata.Argument<int>(helper, 0), args);
         if (SdkMetadata.Find(method.DeclaringType, SdkMetadata.ContextLayoutAttribute) is { } layout

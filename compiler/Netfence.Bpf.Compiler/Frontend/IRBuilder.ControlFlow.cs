@@ -95,7 +95,7 @@ internal sealed partial class IRBuilder
             Terminate(new ReturnTerminator(_position, verdict.Operand));
             return;
         }
-        if (_frame.Result is { } result) Store(result, stack.Pop(), null);
+        if (_frame.Result is { } result) Store(result, Checked(stack.Pop()), null);
         Terminate(new JumpTerminator(_position, _frame.Continuation));
     }
 }

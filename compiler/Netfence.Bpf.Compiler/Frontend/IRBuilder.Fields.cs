@@ -6,8 +6,8 @@ using Netfence.Bpf.Diagnostics;
 
 namespace Netfence.Bpf.Compiler.Frontend;
 
-// Fields and memory: ldfld/ldflda/stfld on frame structs, ldsfld of maps and configuration, initobj, ldobj/stobj/cpobj,
-// ldind/stind and sizeof.
+// Fields and memory: ldfld/ldflda/stfld on frame structs and map value references, ldsfld of maps and
+// configuration, initobj, ldobj/stobj/cpobj, ldind/stind and sizeof.
 internal sealed partial class IRBuilder
 {
     bool TryFields(Instruction i, Stack<StackValue> stack)
@@ -17,14 +17,26 @@ internal sealed partial class IRBuilder
             case Code.Ldfld:
             {
                 var field = (FieldReference)i.Operand;
-                var address = FieldAddress(stack.Pop(), field);
+                var target = stack.Pop();
+                if (target is PointerReference r)
+                {
+                    stack.Push(LoadThrough(r, OffsetOf(field), field.FieldType));
+                    return true;
+                }
+                var address = FieldAddress(target, field);
                 stack.Push(LoadAt(address, field.FieldType));
                 return true;
             }
             case Code.Ldflda:
             {
                 var field = (FieldReference)i.Operand;
-                stack.Push(new AddressValue(FieldAddress(stack.Pop(), field), field.FieldType));
+                var target = stack.Pop();
+                if (target is PointerReference r)
+                {
+                    stack.Push(new PointerReference(((PointerReference)Checked(r)).Pointer, r.Offset + OffsetOf(field), field.FieldType));
+                    return true;
+                }
+                stack.Push(new AddressValue(FieldAddress(target, field), field.FieldType));
                 return true;
             }
             case Code.Stfld:
@@ -32,6 +44,11 @@ internal sealed partial class IRBuilder
                 var field = (FieldReference)i.Operand;
                 var value = stack.Pop();
                 var target = stack.Pop();
+                if (target is PointerReference r)
+                {
+                    StoreThrough(r, OffsetOf(field), field.FieldType, value);
+                    return true;
+                }
                 if (target is StructValue) throw Unsupported("a field store into a struct value that is not a variable");
                 var address = FieldAddress(target, field);
                 Protect(stack, address.Slot);
@@ -57,13 +74,18 @@ internal sealed partial class IRBuilder
             case Code.Ldobj:
             {
                 var type = (TypeReference)i.Operand;
-                stack.Push(LoadAt(PopAddress(stack), type));
+                stack.Push(stack.Peek() is PointerReference ? LoadThrough(PopReference(stack), 0, type) : LoadAt(PopAddress(stack), type));
                 return true;
             }
             case Code.Stobj:
             {
                 var type = (TypeReference)i.Operand;
                 var value = stack.Pop();
+                if (stack.Peek() is PointerReference)
+                {
+                    StoreThrough(PopReference(stack), 0, type, value);
+                    return true;
+                }
                 var address = PopAddress(stack);
                 Protect(stack, address.Slot);
                 StoreAt(address, type, value);
@@ -81,12 +103,12 @@ internal sealed partial class IRBuilder
             case Code.Sizeof:
                 stack.Push(new ScalarValue(Operand.Of(SizeOfStruct((TypeReference)i.Operand)), Width.W32));
                 return true;
-            case Code.Ldind_I1: stack.Push(LoadAt(PopAddress(stack), Primitive(MetadataType.SByte))); return true;
-            case Code.Ldind_U1: stack.Push(LoadAt(PopAddress(stack), Primitive(MetadataType.Byte))); return true;
-            case Code.Ldind_I2: stack.Push(LoadAt(PopAddress(stack), Primitive(MetadataType.Int16))); return true;
-            case Code.Ldind_U2: stack.Push(LoadAt(PopAddress(stack), Primitive(MetadataType.UInt16))); return true;
-            case Code.Ldind_I4 or Code.Ldind_U4: stack.Push(LoadAt(PopAddress(stack), Primitive(MetadataType.Int32))); return true;
-            case Code.Ldind_I8: stack.Push(LoadAt(PopAddress(stack), Primitive(MetadataType.Int64))); return true;
+            case Code.Ldind_I1: stack.Push(LoadIndirect(stack, Primitive(MetadataType.SByte))); return true;
+            case Code.Ldind_U1: stack.Push(LoadIndirect(stack, Primitive(MetadataType.Byte))); return true;
+            case Code.Ldind_I2: stack.Push(LoadIndirect(stack, Primitive(MetadataType.Int16))); return true;
+            case Code.Ldind_U2: stack.Push(LoadIndirect(stack, Primitive(MetadataType.UInt16))); return true;
+            case Code.Ldind_I4 or Code.Ldind_U4: stack.Push(LoadIndirect(stack, Primitive(MetadataType.Int32))); return true;
+            case Code.Ldind_I8: stack.Push(LoadIndirect(stack, Primitive(MetadataType.Int64))); return true;
             case Code.Stind_I1: StoreIndirect(stack, 1); return true;
             case Code.Stind_I2: StoreIndirect(stack, 2); return true;
             case Code.Stind_I4: StoreIndirect(stack, 4); return true;
@@ -110,15 +132,38 @@ internal sealed partial class IRBuilder
         _ => _frame.Method.Module.TypeSystem.Int64,
     };
 
+    StackValue LoadIndirect(Stack<StackValue> stack, TypeReference type) =>
+        stack.Peek() is PointerReference ? LoadThrough(PopReference(stack), 0, type) : LoadAt(PopAddress(stack), type);
+
+    PointerReference PopReference(Stack<StackValue> stack) => (PointerReference)Checked(stack.Pop());
+
+    int OffsetOf(FieldReference field)
+    {
+        try
+        {
+            return TypeLayout.OffsetOf(field);
+        }
+        catch (LayoutException e)
+        {
+            throw Unsupported(e.Message);
+        }
+    }
+
     void StoreIndirect(Stack<StackValue> stack, int size)
     {
         var value = PopScalar(stack);
+        if (stack.Peek() is PointerReference)
+        {
+            var r = PopReference(stack);
+            Emit(new PointerStoreInstruction(_position, r.Pointer, r.Offset, size, value.Operand));
+            return;
+        }
         var address = PopAddress(stack);
         Protect(stack, address.Slot);
         Emit(new StackStoreInstruction(_position, address, size, value.Operand));
     }
 
-    StackAddress PopAddress(Stack<StackValue> stack) => stack.Pop() switch
+    StackAddress PopAddress(Stack<StackValue> stack) => Checked(stack.Pop()) switch
     {
         AddressValue a => a.Address,
         ContextValue => throw Unsupported("reading or writing the context as memory; use its properties"),

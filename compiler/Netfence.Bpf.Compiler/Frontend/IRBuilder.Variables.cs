@@ -123,7 +123,7 @@ internal sealed partial class IRBuilder
                 if (stack is not null) Protect(stack, m.Address.Slot);
                 StoreAt(m.Address, m.Type, value);
                 break;
-            case (BoundVariable b, ContextValue or AddressValue or MapValue):
+            case (BoundVariable b, ContextValue or AddressValue or MapValue or PointerReference):
                 if (b.Value is not null && !SameTarget(b.Value, value)) throw Unsupported("a ref, context or map variable assigned two different targets");
                 b.Value = value;
                 break;
@@ -138,6 +138,7 @@ internal sealed partial class IRBuilder
     {
         (AddressValue x, AddressValue y) => x.Address == y.Address,
         (MapValue x, MapValue y) => x.Map == y.Map,
+        (PointerReference x, PointerReference y) => x.Pointer == y.Pointer && x.Offset == y.Offset,
         _ => a == b,
     };
 
@@ -148,6 +149,7 @@ internal sealed partial class IRBuilder
         AddressValue => "a reference",
         StructValue s => $"a '{s.Type.Name}' value",
         MapValue => "a map",
+        PointerReference => "a map value reference",
         _ => "a value",
     };
 
@@ -235,8 +237,13 @@ internal sealed partial class IRBuilder
                 stack.Push(stack.Peek());
                 return true;
             case Code.Pop:
-                if (stack.Pop() is ScalarValue { Operand.Register: { } r } && _lookupResults.TryGetValue(r, out var lookup))
-                    throw Abort(DiagnosticCatalogue.UncheckedMapLookup, lookup);
+                switch (stack.Pop())
+                {
+                    case ScalarValue { Operand.Register: { } r } when _lookupResults.TryGetValue(r, out var lookup):
+                        throw Abort(DiagnosticCatalogue.UncheckedMapLookup, lookup);
+                    case PointerReference { Pointer: var p } when _uncheckedReferences.TryGetValue(p, out var lookup):
+                        throw Abort(DiagnosticCatalogue.UncheckedMapLookup, lookup);
+                }
                 return true;
             case Code.Nop:
                 return true;

@@ -15,7 +15,8 @@ internal sealed partial class IRBuilder
 {
     const int MaxInlineDepth = 32;
 
-    readonly ProgramDeclaration _program;
+    readonly MethodDefinition _root;
+    readonly GlobalFunctionDeclaration? _globalFunction;
     readonly ProgramDiscovery _discovery;
     readonly IrFunction _function;
     readonly Stack<MethodDefinition> _inlineStack = new();
@@ -25,23 +26,38 @@ internal sealed partial class IRBuilder
 
     public IRBuilder(ProgramDeclaration program, ProgramDiscovery discovery)
     {
-        _program = program;
+        _root = program.Method;
         _discovery = discovery;
         _function = new IrFunction(program.Name);
     }
 
+    /// <summary>A builder for a global function's own body.</summary>
+    public IRBuilder(GlobalFunctionDeclaration function, ProgramDiscovery discovery)
+    {
+        _root = function.Method;
+        _globalFunction = function;
+        _discovery = discovery;
+        _function = new IrFunction(function.Name);
+    }
+
+    /// <summary>The global functions the code calls (each compiled once, on its own).</summary>
+    public Dictionary<MethodDefinition, GlobalFunctionDeclaration> CalledFunctions { get; } = [];
+
     /// <summary>Builds the function, or throws <see cref="CompilationAbortedException"/> at the first construct it cannot compile.</summary>
     public IrFunction Build()
     {
-        var method = _program.Method;
-        _function.EntryPosition = SequencePoints.Of(method);
+        _function.EntryPosition = SequencePoints.Of(_root);
         _position = _function.EntryPosition;
-        _function.DefineContext();
         _current = _function.NewBlock("entry");
-        var frame = new MethodFrame(method, null);
-        var arguments = new StackValue[] { ContextValue.Instance };
-        Inline(frame, arguments);
+        var frame = new MethodFrame(_root, null);
+        Inline(frame, _globalFunction is null ? BindContext() : BindGlobalParameters(_globalFunction));
         return _function;
+    }
+
+    StackValue[] BindContext()
+    {
+        _function.DefineContext();
+        return [ContextValue.Instance];
     }
 
     /// <summary>One inlined method body: its variables, IL blocks and where its returns go.</summary>

@@ -164,11 +164,25 @@ internal sealed class ProgramDiscovery(ModuleDefinition module, DiagnosticBag di
                 valueSize = TypeLayout.SizeOf(args[1]);
             }
         }
-        Maps[field] = new MapDeclaration(field, field.Name, mapType, maxEntries, flags, pinning, keySize, valueSize);
+        string symbol = field.Name;
+        if (SdkMetadata.Find(field, SdkMetadata.MapNameAttribute) is { } named)
+        {
+            symbol = SdkMetadata.Argument<string>(named, 0);
+            if (symbol.Length is 0 or > MaxObjectName || !symbol.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '.'))
+            {
+                diagnostics.Report(DiagnosticCatalogue.MapFieldDeclaration, position, name,
+                    $"is named '{symbol}', but a map name has 1 to {MaxObjectName} letters, digits, '_' or '.'");
+                return;
+            }
+        }
+        Maps[field] = new MapDeclaration(field, symbol, mapType, maxEntries, flags, pinning, keySize, valueSize);
     }
 
     // The kernel refuses an LPM trie without BPF_F_NO_PREALLOC and the SDK's constructor always adds it, so the object
     // must carry it even when the declaration passes other flags.
     const int LpmTrieMapType = 11;
+
+    // BPF_OBJ_NAME_LEN less the terminating zero.
+    const int MaxObjectName = 15;
     const uint NoPreallocFlag = 1;
 }

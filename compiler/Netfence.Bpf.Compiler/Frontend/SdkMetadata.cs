@@ -4,7 +4,9 @@ namespace Netfence.Bpf.Compiler.Frontend;
 
 /// <summary>
 /// Reads the SDK's metadata attributes. The compiler knows SDK members only through these attributes (ContextField,
-/// ContextLayout, Helper, MapType, HookInfo, EndianConversion, ManagedOnly), never by names, offsets or ids.
+/// ContextLayout, Helper, MapType, HookInfo, EndianConversion, ManagedOnly, NullReferenceTest,
+/// GlobalFunction, MapName), never by names,
+/// offsets or ids.
 /// </summary>
 internal static class SdkMetadata
 {
@@ -17,6 +19,9 @@ internal static class SdkMetadata
     public const string ContextLayoutAttribute = Namespace + "ContextLayoutAttribute";
     public const string EndianConversionAttribute = Namespace + "EndianConversionAttribute";
     public const string ManagedOnlyAttribute = Namespace + "ManagedOnlyAttribute";
+    public const string NullReferenceTestAttribute = Namespace + "NullReferenceTestAttribute";
+    public const string GlobalFunctionAttribute = Namespace + "GlobalFunctionAttribute";
+    public const string MapNameAttribute = Namespace + "MapNameAttribute";
     public const string BpfCodeAttribute = Namespace + "BpfCodeAttribute";
     public const string LicenseAttribute = Namespace + "LicenseAttribute";
     public const string MapFlagsType = Namespace + "MapFlags";

@@ -28,5 +28,12 @@ internal sealed record AddressValue(StackAddress Address, TypeReference Type) : 
 /// <summary>A struct value held in the frame at <see cref="Address"/>; copying it is explicit.</summary>
 internal sealed record StructValue(StackAddress Address, TypeReference Type) : StackValue;
 
+/// <summary>
+/// A reference held in a pointer register plus a compile-time field offset: the map value a <c>Lookup</c> returned
+/// (PTR_TO_MAP_VALUE once the program compared it with zero), or a by-ref parameter of a global function (the
+/// caller's frame or map value, PTR_TO_MEM to the verifier). Accesses go through <see cref="Pointer"/>.
+/// </summary>
+internal sealed record PointerReference(VirtualRegister Pointer, int Offset, TypeReference Type) : StackValue;
+
 /// <summary>A map field's value.</summary>
 internal sealed record MapValue(MapDeclaration Map) : StackValue;

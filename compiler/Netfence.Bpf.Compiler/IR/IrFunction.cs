@@ -3,8 +3,9 @@ using System.Text;
 namespace Netfence.Bpf.Compiler.IR;
 
 /// <summary>
-/// One BPF program after inlining: its blocks (entry first), virtual registers and frame slots. The context pointer
-/// arrives in r1 and is copied into <see cref="Context"/> at entry.
+/// One BPF program or global function after inlining: its blocks (entry first), virtual registers and frame slots.
+/// A program's context pointer arrives in r1 and is copied into <see cref="Context"/> at entry; a global function's
+/// parameters arrive in r1–r5 and are copied into its <see cref="EntryRegisters"/>.
 /// </summary>
 internal sealed class IrFunction(string name)
 {
@@ -21,8 +22,11 @@ internal sealed class IrFunction(string name)
 
     public IReadOnlyList<StackSlot> Slots => _slots;
 
-    /// <summary>The register holding the context pointer (defined from r1 before the first block runs).</summary>
+    /// <summary>The register holding the context pointer (defined from r1 before the first block runs); a global function has none.</summary>
     public VirtualRegister Context { get; private set; } = null!;
+
+    /// <summary>Registers defined from r1, r2, ... before the first block runs: the context, or a function's parameters.</summary>
+    public List<VirtualRegister> EntryRegisters { get; } = [];
 
     /// <summary>Position of the method's first sequence point, for the entry code.</summary>
     public SourcePosition? EntryPosition { get; set; }
@@ -34,7 +38,19 @@ internal sealed class IrFunction(string name)
         return r;
     }
 
-    public VirtualRegister DefineContext() => Context = NewRegister(Width.W64, "ctx");
+    public VirtualRegister DefineContext()
+    {
+        Context = NewRegister(Width.W64, "ctx");
+        EntryRegisters.Add(Context);
+        return Context;
+    }
+
+    public VirtualRegister DefineParameter(Width width, string name)
+    {
+        var r = NewRegister(width, name);
+        EntryRegisters.Add(r);
+        return r;
+    }
 
     public StackSlot NewSlot(int size, string name)
     {

@@ -56,9 +56,11 @@ internal static class ConstantFolding
         }
     }
 
-    // The context operand of context and packet instructions is the pointer itself and never a constant.
+    // The context operand of context and packet instructions, and the map value pointer of pointer accesses, is the
+    // pointer itself and never a constant.
     static bool RequiresRegister(IrInstruction i, int operand) =>
-        i is ContextLoadInstruction or PacketAccessInstruction || (i is ContextStoreInstruction && operand == 0);
+        i is ContextLoadInstruction or PacketAccessInstruction or PointerLoadInstruction or PointerCopyInstruction
+        || (i is ContextStoreInstruction or PointerStoreInstruction && operand == 0);
 
     static MoveInstruction? Fold(IrInstruction i)
     {

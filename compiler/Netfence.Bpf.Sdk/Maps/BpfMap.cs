@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Netfence.Bpf.Sdk;
 
 /// <summary>
@@ -23,6 +25,15 @@ public abstract class BpfMap
 
     /// <summary>Whether the loader pins the map by name.</summary>
     public MapPinning Pinning { get; }
+
+    /// <summary>
+    /// True when <paramref name="value"/>, a reference a map's <c>Lookup</c> returned, is null: the key was absent.
+    /// Every such reference must pass through this test before it is read, written or passed on (the analyzer and the
+    /// compiler report NF0036 otherwise), because the kernel's verifier accepts an access through a map value pointer
+    /// only on the path where the program compared it with zero.
+    /// </summary>
+    [NullReferenceTest]
+    public static bool IsMissing<T>(ref readonly T value) where T : unmanaged => Unsafe.IsNullRef(in value);
 
     // Every element operation takes this lock: maps are static and programs may run on several test threads,
     // while the kernel's maps are safe for concurrent use too.

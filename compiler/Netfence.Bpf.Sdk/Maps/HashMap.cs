@@ -30,6 +30,18 @@ public class HashMap<TKey, TValue> : BpfMap where TKey : unmanaged where TValue 
             return _table.TryLookup(KeyBytes.Of(key), out value);
     }
 
+    /// <summary>
+    /// bpf_map_lookup_elem without the copy: a reference to the value in the map, or a null reference when the key is
+    /// absent. Test it with <see cref="BpfMap.IsMissing{T}"/> before any other use (NF0036); writes through it change
+    /// the entry in place, as writes through the kernel's value pointer do.
+    /// </summary>
+    [Helper(HelperMapLookupElem)]
+    public ref TValue Lookup(in TKey key)
+    {
+        lock (Sync)
+            return ref _table.Lookup(KeyBytes.Of(key));
+    }
+
     /// <summary>bpf_map_update_elem: 0, or -EEXIST, -ENOENT, -E2BIG, -EINVAL as the kernel returns them.</summary>
     [Helper(HelperMapUpdateElem)]
     public long Update(in TKey key, in TValue value, UpdateFlag flags = UpdateFlag.Any)

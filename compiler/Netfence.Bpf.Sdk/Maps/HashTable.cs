@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Netfence.Bpf.Sdk;
 
 // The managed storage of hash and LRU hash maps, with the kernel's flag checks and capacity rule. The caller
@@ -21,6 +23,15 @@ internal sealed class HashTable<TValue>(uint maxEntries, bool evictLeastRecently
 
         value = default;
         return false;
+    }
+
+    // The stored value itself, which stays in place until its entry is deleted, as a kernel hash element does.
+    public ref TValue Lookup(byte[] key)
+    {
+        if (!_entries.TryGetValue(key, out var entry))
+            return ref Unsafe.NullRef<TValue>();
+        entry.LastUse = ++_clock;
+        return ref entry.Value;
     }
 
     public long Update(byte[] key, in TValue value, UpdateFlag flags)

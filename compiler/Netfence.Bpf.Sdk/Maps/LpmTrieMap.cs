@@ -14,7 +14,8 @@ namespace Netfence.Bpf.Sdk;
 [MapType(MapLpmTrie)]
 public sealed class LpmTrieMap<TKey, TValue> : BpfMap where TKey : unmanaged where TValue : unmanaged
 {
-    private readonly Dictionary<byte[], TValue> _entries = new(KeyBytes.Comparer);
+    // Each value is boxed in its own holder so a Lookup reference stays valid while other prefixes come and go.
+    private readonly Dictionary<byte[], StrongBox<TValue>> _entries = new(KeyBytes.Comparer);
     private readonly uint _maxPrefixLength = (uint)(Unsafe.SizeOf<TKey>() - sizeof(uint)) * 8;
 
     /// <summary>Declares a trie of at most <paramref name="maxEntries"/> prefixes.</summary>
@@ -32,22 +33,48 @@ public sealed class LpmTrieMap<TKey, TValue> : BpfMap where TKey : unmanaged whe
     [Helper(HelperMapLookupElem)]
     public bool TryLookup(in TKey key, out TValue value)
     {
-        var bytes = KeyBytes.Of(key);
-        var prefixLength = PrefixLength(bytes);
         lock (Sync)
         {
-            if (prefixLength <= _maxPrefixLength)
+            if (Longest(key) is { } holder)
             {
-                for (var length = (int)prefixLength; length >= 0; length--)
-                {
-                    if (_entries.TryGetValue(Masked(bytes, (uint)length), out value))
-                        return true;
-                }
+                value = holder.Value;
+                return true;
             }
         }
 
         value = default;
         return false;
+    }
+
+    /// <summary>
+    /// bpf_map_lookup_elem without the copy: a reference to the value of the longest stored prefix that covers the
+    /// key, or a null reference when none does. Test it with <see cref="BpfMap.IsMissing{T}"/> before any other use.
+    /// </summary>
+    [Helper(HelperMapLookupElem)]
+    public ref TValue Lookup(in TKey key)
+    {
+        lock (Sync)
+        {
+            if (Longest(key) is { } holder)
+                return ref holder.Value!;
+        }
+
+        return ref Unsafe.NullRef<TValue>();
+    }
+
+    private StrongBox<TValue>? Longest(in TKey key)
+    {
+        var bytes = KeyBytes.Of(key);
+        var prefixLength = PrefixLength(bytes);
+        if (prefixLength > _maxPrefixLength)
+            return null;
+        for (var length = (int)prefixLength; length >= 0; length--)
+        {
+            if (_entries.TryGetValue(Masked(bytes, (uint)length), out var holder))
+                return holder;
+        }
+
+        return null;
     }
 
     /// <summary>bpf_map_update_elem: 0, -EINVAL (flags, prefix too long), -EEXIST, -ENOENT, -ENOSPC when full.</summary>
@@ -68,7 +95,10 @@ public sealed class LpmTrieMap<TKey, TValue> : BpfMap where TKey : unmanaged whe
                 return -Errno.ENOENT;
             if (!exists && _entries.Count >= MaxEntries)
                 return -Errno.ENOSPC;
-            _entries[entry] = value;
+            if (exists)
+                _entries[entry].Value = value;
+            else
+                _entries[entry] = new StrongBox<TValue>(value);
             return 0;
         }
     }

@@ -16,6 +16,12 @@ public static class Policy
     private const uint MappedWord2 = 0xFFFF0000;
 
     /// <summary>True when the destination may be reached.</summary>
+    /// <remarks>
+    /// A global function: the cgroup programs call it once per ancestor level, and inlined there the verifier would
+    /// walk the rule lookups once per level and path (well over its 1M-instruction budget); as a global function it
+    /// is verified once. The C reference's policy_allows is global for the same reason.
+    /// </remarks>
+    [GlobalFunction]
     public static bool Allows(in AttachmentValue attachment, in Destination original)
     {
         Destination destination = original;
@@ -27,7 +33,8 @@ public static class Policy
             if (IsOwnDns(attachment, destination))
                 return true;
             DnsEndpointKey endpoint = EndpointKey(destination);
-            if (Maps.DnsEndpoints.TryLookup(endpoint, out uint owner) && owner != attachment.Index)
+            ref readonly uint owner = ref Maps.DnsEndpoints.Lookup(endpoint);
+            if (!BpfMap.IsMissing(in owner) && owner != attachment.Index)
                 return false;
         }
 

@@ -23,7 +23,8 @@ public static class Rules
         // One iteration per prefix length from /32 down to /0; each iteration strictly shortens the prefix.
         for (int i = 0; i <= 32; i++)
         {
-            if (!Maps.Rules4.TryLookup(key, out RuleValue value))
+            ref readonly RuleValue value = ref Maps.Rules4.Lookup(key);
+            if (BpfMap.IsMissing(in value))
                 return 0;
             uint active = Active(value, now);
             if (active != 0)
@@ -51,7 +52,8 @@ public static class Rules
         ulong now = Helpers.KtimeGetBootNs();
         for (int i = 0; i <= 128; i++)
         {
-            if (!Maps.Rules6.TryLookup(key, out RuleValue value))
+            ref readonly RuleValue value = ref Maps.Rules6.Lookup(key);
+            if (BpfMap.IsMissing(in value))
                 return 0;
             uint active = Active(value, now);
             if (active != 0)

@@ -22,9 +22,6 @@ public static class CgroupFilter
     /// <summary>When non-zero, the one cgroup id this program copy serves (patched in .rodata at load).</summary>
     public static readonly ulong FixedCgroupAttachment = 0;
 
-    private const int AncestorsOfTask = 0;
-    private const int AncestorsOfPacket = 1;
-
     /// <summary>IPv4 connect() (TCP, connected UDP, ping sockets).</summary>
     [Program(Hook.CgroupConnect4)]
     public static int Connect4(SockAddr ctx) => DecideAddress4(ctx);
@@ -47,7 +44,7 @@ public static class CgroupFilter
     {
         ushort etherType = Net.Ntohs((ushort)ctx.Protocol);
         int packetClass = PacketParser.ParseNetwork(ctx, etherType, 0, out Destination destination);
-        return Decide(ctx, AncestorsOfPacket, packetClass, destination) ? CgroupSkbVerdict.Allow : CgroupSkbVerdict.Drop;
+        return DecidePacket(ctx, packetClass, destination) ? CgroupSkbVerdict.Allow : CgroupSkbVerdict.Drop;
     }
 
     private static int DecideAddress4(SockAddr ctx)
@@ -56,8 +53,7 @@ public static class CgroupFilter
         destination.Ip4 = ctx.UserIp4;
         destination.Protocol = (byte)ctx.Protocol;
         destination.Port = (ushort)ctx.UserPort;
-        SkBuff none = default;
-        return Decide(none, AncestorsOfTask, PacketClass.Ip, destination) ? SockAddrVerdict.Allow : SockAddrVerdict.Reject;
+        return DecideTask(destination) ? SockAddrVerdict.Allow : SockAddrVerdict.Reject;
     }
 
     private static int DecideAddress6(SockAddr ctx)
@@ -70,30 +66,56 @@ public static class CgroupFilter
         destination.Ip6Word3 = ctx.UserIp6(3);
         destination.Protocol = (byte)ctx.Protocol;
         destination.Port = (ushort)ctx.UserPort;
-        SkBuff none = default;
-        return Decide(none, AncestorsOfTask, PacketClass.Ip, destination) ? SockAddrVerdict.Allow : SockAddrVerdict.Reject;
+        return DecideTask(destination) ? SockAddrVerdict.Allow : SockAddrVerdict.Reject;
     }
 
-    // Applies every attachment on the caller's cgroup path; none found denies.
-    private static bool Decide(SkBuff ctx, int ancestry, int packetClass, in Destination destination)
+    // The two walks differ only in whose ancestry they read: the calling task's (sock_addr hooks run in the caller's
+    // context) or the cgroup of the packet's socket (cgroup_skb may run in softirq, where "current" is unrelated).
+    // Every attachment on the path must allow; none found denies.
+    private static bool DecideTask(in Destination destination)
+    {
+        if (FixedCgroupAttachment != 0)
+            return DecideFor(FixedCgroupAttachment, PacketClass.Ip, destination) == Found.Allowed;
+
+        int verdict = Found.None;
+        for (int level = 0; level < DatapathLimits.MaxCgroupDepth; level++)
+        {
+            ulong id = Helpers.GetCurrentAncestorCgroupId(level);
+            if (id == 0 || !Accumulate(ref verdict, DecideFor(id, PacketClass.Ip, destination)))
+                break;
+        }
+
+        return verdict == Found.Allowed;
+    }
+
+    private static bool DecidePacket(SkBuff ctx, int packetClass, in Destination destination)
     {
         if (FixedCgroupAttachment != 0)
             return DecideFor(FixedCgroupAttachment, packetClass, destination) == Found.Allowed;
 
-        bool any = false;
+        int verdict = Found.None;
         for (int level = 0; level < DatapathLimits.MaxCgroupDepth; level++)
         {
-            ulong id = ancestry == AncestorsOfPacket ? Helpers.SkbAncestorCgroupId(ctx, level) : Helpers.GetCurrentAncestorCgroupId(level);
-            if (id == 0)
+            ulong id = Helpers.SkbAncestorCgroupId(ctx, level);
+            if (id == 0 || !Accumulate(ref verdict, DecideFor(id, packetClass, destination)))
                 break;
-            int found = DecideFor(id, packetClass, destination);
-            if (found == Found.Denied)
-                return false;
-            if (found == Found.Allowed)
-                any = true;
         }
 
-        return any;
+        return verdict == Found.Allowed;
+    }
+
+    // Folds one level's finding into the walk's verdict; false when a denial ends the walk.
+    private static bool Accumulate(ref int verdict, int found)
+    {
+        if (found == Found.Denied)
+        {
+            verdict = Found.Denied;
+            return false;
+        }
+
+        if (found == Found.Allowed)
+            verdict = Found.Allowed;
+        return true;
     }
 
     private static int DecideFor(ulong cgroupId, int packetClass, in Destination destination)
@@ -101,7 +123,8 @@ public static class CgroupFilter
         AttachmentKey key = default;
         key.Kind = AttachmentKinds.Cgroup;
         key.Id = cgroupId;
-        if (!Maps.Attachments.TryLookup(key, out AttachmentValue attachment))
+        ref readonly AttachmentValue attachment = ref Maps.Attachments.Lookup(key);
+        if (BpfMap.IsMissing(in attachment))
             return Found.None;
         bool allowed = packetClass == PacketClass.Ip
             ? Policy.Allows(attachment, destination)

@@ -22,7 +22,8 @@ public static class TcFilter
         AttachmentKey key = default;
         key.Kind = AttachmentKinds.Interface;
         key.Id = ctx.Ifindex;
-        if (!Maps.Attachments.TryLookup(key, out AttachmentValue attachment))
+        ref readonly AttachmentValue attachment = ref Maps.Attachments.Lookup(key);
+        if (BpfMap.IsMissing(in attachment))
             return Tcx.Drop;
 
         int packetClass = PacketParser.ParseFrame(ctx, out Destination destination);

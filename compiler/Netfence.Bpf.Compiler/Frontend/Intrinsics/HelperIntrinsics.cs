@@ -3,8 +3,8 @@ using Netfence.Bpf.Compiler.IR;
 
 namespace Netfence.Bpf.Compiler.Frontend;
 
-// Members carrying [Helper(id)]: plain helpers take scalars; map members take the map first and are shaped by their
-// signature (see MapIntrinsics).
+// Members carrying [Helper(id)]: plain helpers take scalars and the context; map members take the map first and are
+// shaped by their signature (see MapIntrinsics).
 internal sealed partial class IRBuilder
 {
     StackValue? HelperCall(MethodReference reference, MethodDefinition method, int helperId, StackValue[] args)
@@ -16,8 +16,14 @@ internal sealed partial class IRBuilder
         var operands = new Operand[args.Length];
         for (int k = 0; k < args.Length; k++)
         {
-            var scalar = args[k] as ScalarValue ?? throw Unsupported($"passing {Describe(args[k])} to helper '{method.Name}'");
-            operands[k] = scalar.Operand;
+            operands[k] = args[k] switch
+            {
+                ScalarValue scalar => scalar.Operand,
+                // The verifier accepts only the context pointer it handed the program (PTR_TO_CTX at offset 0) where a
+                // helper takes the context; the context register is defined once, from r1, and never changed.
+                ContextValue when TypeLayout.Classify(method.Parameters[k].ParameterType) == TypeKind.Context => Operand.Of(_function.Context),
+                var other => throw Unsupported($"passing {Describe(other)} to helper '{method.Name}'"),
+            };
         }
         VirtualRegister? dst = null;
         if (method.ReturnType.MetadataType != MetadataType.Void) dst = Temp(WidthOf(method.ReturnType));

@@ -4,8 +4,9 @@ using Netfence.Bpf.Compiler.IR;
 namespace Netfence.Bpf.Compiler.Frontend;
 
 // Map members: the helper id comes from [Helper], the argument shape from the signature (out value → lookup and
-// copy; an extension returning bool → lookup and add; a method-generic record → pointer, size, flags; otherwise
-// pointers for by-ref parameters and scalars for the rest).
+// copy; a ref return → the value pointer itself, see PointerReferenceIntrinsics; an extension returning bool →
+// lookup and add; a method-generic record → pointer, size, flags; otherwise pointers for by-ref parameters and
+// scalars for the rest).
 internal sealed partial class IRBuilder
 {
     /// <summary>Results of lookups, so discarding one (IL pop) reports NF0018 as the analyzer does.</summary>
@@ -45,6 +46,14 @@ internal sealed partial class IRBuilder
             var found = Temp(Width.W32);
             Emit(new MapHelperInstruction(_position, MapHelperShape.LookupAdd, helperId, map.Name, found, arguments, null, 0));
             return new ScalarValue(Operand.Of(found), Width.W32);
+        }
+
+        if (method.ReturnType is ByReferenceType)
+        {
+            for (int k = 0; k < parameters.Count; k++)
+                arguments.Add(rest[k] is AddressValue a ? MapHelperArgument.Pointer(a.Address)
+                    : throw Unsupported($"'{parameters[k].Name}' of {method.Name} is not a variable"));
+            return LookupReference(reference, map, helperId, arguments, $"{map.Name}.{method.Name}");
         }
 
         var result = Temp(Width.W64);

@@ -15,6 +15,12 @@ internal enum MapHelperShape
     /// </summary>
     LookupAdd,
 
+    /// <summary>
+    /// (in key) → ref value: the helper's value pointer itself, 64 bits, null when the key is absent. The frontend
+    /// tracks it as a map value reference that must be null-tested before any access.
+    /// </summary>
+    LookupPointer,
+
     /// <summary>Pointer and scalar arguments in order, the helper's long result returned (update, delete).</summary>
     Call,
 
@@ -55,7 +61,10 @@ internal sealed class MapHelperInstruction(
         $"{Dest}map.{Shape} {HelperId}({Map}, {string.Join(", ", Arguments.Select(a => a.Address?.ToString() ?? "scalar"))})";
 }
 
-/// <summary>One map helper argument: a frame address passed as a pointer, or a scalar (then Value is its operand).</summary>
+/// <summary>
+/// One argument of a map helper or a global function call: a frame address passed as a pointer, or a register or
+/// constant passed as it is (then Value is its operand; a pointer register keeps its pointer type).
+/// </summary>
 internal sealed record MapHelperArgument(StackAddress? Address, Operand Value)
 {
     public static MapHelperArgument Pointer(StackAddress address) => new(address, default);
