@@ -32,13 +32,16 @@ public class ObjectTests
     static CompilationResult Result => Snippet.Compile(Source);
 
     [Fact]
-    public void Programs_of_one_hook_share_its_section_and_are_separate_function_symbols()
+    public void Programs_of_one_section_are_separate_function_symbols_tagged_with_their_hook()
     {
         var spec = Snippet.Read(Result);
         Assert.Equal(["First", "Second", "Third"], spec.Programs.Keys.Order());
-        Assert.Equal("tcx/egress", spec.Programs["First"].SectionName);
-        Assert.Equal("tcx/egress", spec.Programs["Second"].SectionName);
-        Assert.Equal("cgroup/connect4", spec.Programs["Third"].SectionName);
+        // TCX programs live in "tc" (what libbpf 1.1 knows); the BTF decl tag keeps the hook, and with it the
+        // expected attach type our loader passes.
+        Assert.Equal(("tc", "tcx/egress", Programs.AttachType.TcxEgress), (spec.Programs["First"].SectionName, spec.Programs["First"].Hook, spec.Programs["First"].ExpectedAttachType));
+        Assert.Equal(("tc", "tcx/egress"), (spec.Programs["Second"].SectionName, spec.Programs["Second"].Hook));
+        Assert.Equal(("cgroup/connect4", "cgroup/connect4"), (spec.Programs["Third"].SectionName, spec.Programs["Third"].Hook));
+        Assert.Equal(["tcx/egress", "tcx/egress", "cgroup/connect4"], Result.Programs.OrderBy(p => p.Name).Select(p => p.Hook));
         Assert.Equal(3, Result.Programs.Count);
         Assert.All(Result.Programs, p => Assert.True(p.InstructionCount > 0 && p.StackBytes <= 512));
     }

@@ -1,5 +1,6 @@
 using Netfence.Bpf.Btf;
 using Netfence.Bpf.Compiler.Frontend;
+using Netfence.Bpf.Elf;
 
 namespace Netfence.Bpf.Compiler.Btf;
 
@@ -85,14 +86,19 @@ internal sealed class ObjectBtfBuilder
         _spec.Add(new BtfDatasec(".rodata", (uint)size, vars));
     }
 
-    /// <summary>Adds <c>int name(void *ctx)</c>; returns the FUNC's id for func_info.</summary>
-    public uint AddProgram(string name)
+    /// <summary>
+    /// Adds <c>int name(void *ctx)</c> and its hook as a <c>netfence.hook=</c> decl tag (the section, <c>tc</c> for
+    /// every TC hook, does not say which); returns the FUNC's id for func_info.
+    /// </summary>
+    public uint AddProgram(string name, string hook)
     {
         if (_proto == 0)
         {
             var voidPointer = _spec.Add(new BtfPointer(0));
             _proto = _spec.Add(new BtfFuncProto(_int, [new BtfParameter("ctx", voidPointer)]));
         }
-        return _spec.Add(new BtfFunc(name, _proto, BtfLinkage.Global));
+        var func = _spec.Add(new BtfFunc(name, _proto, BtfLinkage.Global));
+        _spec.Add(new BtfDeclTag(HookTag.Format(hook), func, -1));
+        return func;
     }
 }

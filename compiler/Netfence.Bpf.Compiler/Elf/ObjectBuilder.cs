@@ -34,7 +34,7 @@ internal sealed class ObjectBuilder(SourceText sources)
             foreach (var (program, machine) in section)
             {
                 int start = code.Count;
-                funcInfo.Add(new BtfFuncInfo((uint)start, btf.AddProgram(program.Name)));
+                funcInfo.Add(new BtfFuncInfo((uint)start, btf.AddProgram(program.Name, program.Hook)));
                 SourcePosition? last = null;
                 int offset = start;
                 for (int k = 0; k < machine.Instructions.Count; k++)

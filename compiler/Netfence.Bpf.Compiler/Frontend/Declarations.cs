@@ -2,8 +2,12 @@ using Mono.Cecil;
 
 namespace Netfence.Bpf.Compiler.Frontend;
 
-/// <summary>A [Program] method and the kernel facts of its hook (from the Hook value's [HookInfo]).</summary>
-internal sealed record ProgramDeclaration(MethodDefinition Method, string Name, string Section, int ProgramType, int AttachType, TypeDefinition ContextType);
+/// <summary>
+/// A [Program] method and the kernel facts of its hook (from the Hook value's [HookInfo]): its name
+/// (<c>tcx/ingress</c>, recorded in the object as a BTF decl tag) and its ELF section (<c>tc</c> for every TC hook,
+/// what libbpf 1.1 understands).
+/// </summary>
+internal sealed record ProgramDeclaration(MethodDefinition Method, string Name, string Hook, string Section, int ProgramType, int AttachType, TypeDefinition ContextType);
 
 /// <summary>A map field with the definition read from its static initialiser.</summary>
 internal sealed record MapDeclaration(FieldDefinition Field, string Name, int MapType, uint MaxEntries, uint Flags, uint Pinning, int KeySize, int ValueSize);

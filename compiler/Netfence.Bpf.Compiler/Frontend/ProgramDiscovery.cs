@@ -72,10 +72,11 @@ internal sealed class ProgramDiscovery(ModuleDefinition module, DiagnosticBag di
             diagnostics.Report(DiagnosticCatalogue.ProgramSignature, position, method.Name, "Context", $"hook value {hookArgument.Value} has no [HookInfo]");
             return null;
         }
-        var section = SdkMetadata.Argument<string>(info, 0);
-        var programType = SdkMetadata.Argument<int>(info, 1);
-        var attachType = SdkMetadata.Argument<int>(info, 2);
-        var contextType = SdkMetadata.Resolve(SdkMetadata.Argument<TypeReference>(info, 4))!;
+        var hook = SdkMetadata.Argument<string>(info, 0);
+        var section = SdkMetadata.Argument<string>(info, 1);
+        var programType = SdkMetadata.Argument<int>(info, 2);
+        var attachType = SdkMetadata.Argument<int>(info, 3);
+        var contextType = SdkMetadata.Resolve(SdkMetadata.Argument<TypeReference>(info, 5))!;
         string? problem = null;
         if (!method.IsStatic) problem = "it is not static";
         else if (!method.IsPublic) problem = "it is not public";
@@ -89,7 +90,7 @@ internal sealed class ProgramDiscovery(ModuleDefinition module, DiagnosticBag di
             diagnostics.Report(DiagnosticCatalogue.ProgramSignature, position, method.Name, contextType.Name, problem);
             return null;
         }
-        return new ProgramDeclaration(method, method.Name, section, programType, attachType, contextType);
+        return new ProgramDeclaration(method, method.Name, hook, section, programType, attachType, contextType);
     }
 
     void ReadStaticFields(TypeDefinition type)
