@@ -55,6 +55,53 @@ public class ObjectTests
         Assert.Equal(MapPinning.ByName, map.Pinning);
     }
 
+    const string TypedMaps = """
+        public enum Proto : byte { Udp = 17 }
+
+        public struct Key
+        {
+            public uint Address;
+            public Proto Protocol;
+        }
+
+        public static class Typed
+        {
+            public static readonly HashMap<Key, ulong> Flows = new(maxEntries: 8);
+            public static readonly ArrayMap<Key> Last = new(maxEntries: 2);
+            public static readonly RingBuffer Events = new(sizeBytes: 4096);
+
+            [Program(Hook.TcIngress)]
+            public static int P(SkBuff ctx)
+            {
+                var key = new Key { Address = ctx.Mark, Protocol = Proto.Udp };
+                if (Flows.TryLookup(key, out var n)) return (int)n;
+                if (Last.TryLookup(1, out var last)) return (int)last.Address;
+                Events.Output(key);
+                return 0;
+            }
+        }
+        """;
+
+    [Fact]
+    public void Map_keys_and_values_are_BTF_types_the_way_libbpf_writes_type_members()
+    {
+        var spec = Snippet.Read(Snippet.Compile(TypedMaps));
+        var btf = spec.Btf!;
+        var flows = spec.Maps["Flows"];
+        // __type(key, struct Key): the struct with its fields at the CLR's offsets, and the size that goes with it.
+        var key = Assert.IsType<BtfStruct>(btf[flows.BtfKeyType]);
+        Assert.Equal(("Key", 8u, flows.Spec.KeySize), (key.Name, key.Size, flows.Spec.KeySize));
+        Assert.Equal([("Address", 0u), ("Protocol", 32u)], key.Members.Select(m => (m.Name, m.BitOffset)));
+        Assert.Equal("Proto", Assert.IsType<BtfTypedef>(btf[key.Members[1].Type]).Name);
+        Assert.Equal("unsigned long long", Assert.IsType<BtfInt>(btf[flows.BtfValueType]).Name);
+        // An array's key is its u32 index; its value the struct.
+        var last = spec.Maps["Last"];
+        Assert.Equal((4u, 32), (Assert.IsType<BtfInt>(btf[last.BtfKeyType]).Size, (int)Assert.IsType<BtfInt>(btf[last.BtfKeyType]).Bits));
+        Assert.Equal("Key", btf[last.BtfValueType].Name);
+        // A ring buffer has neither.
+        Assert.Equal((0u, 0u), (spec.Maps["Events"].BtfKeyType, spec.Maps["Events"].BtfValueType));
+    }
+
     [Fact]
     public void Configuration_fields_are_rodata_variables_with_their_initial_values()
     {

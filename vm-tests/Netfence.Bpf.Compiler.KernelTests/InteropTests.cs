@@ -1,4 +1,5 @@
 using Netfence.Bpf.Elf;
+using Netfence.Bpf.Pinning;
 using Netfence.KernelTesting;
 using Netfence.Sandbox;
 
@@ -13,9 +14,13 @@ public class InteropTests
     public static TheoryData<string> BuiltObjectNames() => new(BuiltObjects.All().Select(Path.GetFileName)!);
 
     [KernelFact]
-    public void The_build_put_the_compiler_samples_in_artifacts_bpf() =>
-        // This project references the samples, so building it compiled them; an empty set would prove nothing.
-        Assert.Contains(BuiltObjects.SamplesObject, BuiltObjects.All().Select(Path.GetFileName));
+    public void The_build_put_the_compiler_samples_in_artifacts_bpf()
+    {
+        // This project references both sample projects, so building it compiled them; an empty set would prove nothing.
+        var names = BuiltObjects.All().Select(Path.GetFileName).ToList();
+        Assert.Contains(BuiltObjects.SamplesObject, names);
+        Assert.Contains(InteropSamples, names);
+    }
 
     [KernelTheory]
     [MemberData(nameof(BuiltObjectNames))]
@@ -60,6 +65,43 @@ public class InteropTests
         using var pins = new PinScratch();
         using var collection = CollectionLoader.Load(spec, new CollectionOptions { PinDirectory = pins.Path });
         Assert.Equal(spec.Programs.Keys.Order(StringComparer.Ordinal), collection.Programs.Keys.Order(StringComparer.Ordinal));
+    }
+
+    [KernelFact]
+    public void Maps_are_created_with_their_key_and_value_types_so_bpftool_dumps_them_field_by_field()
+    {
+        var spec = BpfObjectReader.Read(Path.Combine(BuiltObjects.Directory, InteropSamples));
+        Assert.Equal(["Events", "Flows", "Prefixes", "Protocols", "Recent", "Totals"], spec.Maps.Keys.Order(StringComparer.Ordinal));
+        using var pins = new PinScratch();
+        using var collection = CollectionLoader.Load(spec, new CollectionOptions { PinDirectory = pins.Path });
+
+        // FlowKey { uint Address; ushort Port; Transport Protocol } and FlowStats { ulong Packets; FlowKey Last }.
+        byte[] key = [10, 0, 0, 1, 53, 0, 17, 0];
+        byte[] value = [3, 0, 0, 0, 0, 0, 0, 0, .. key];
+        collection.Maps["Flows"].Update(key, value);
+        ObjectPin.Pin(collection.Maps["Flows"], pins["Flows"]);
+        var flows = Dump(pins["Flows"]);
+        Assert.Contains("\"Address\":16777226", flows); // 10.0.0.1 read as a little-endian u32
+        Assert.Contains("\"Port\":53", flows);
+        Assert.Contains("\"Protocol\":17", flows);
+        Assert.Contains("\"Packets\":3", flows);
+
+        // An LPM trie key is a struct with the fixed buffer as an array; the by-name pin is where the object asked.
+        collection.Maps["Prefixes"].Update([8, 0, 0, 0, 0xfd, .. new byte[15]], [1, 0, 0, 0]);
+        ObjectPin.Pin(collection.Maps["Prefixes"], pins["Prefixes"]);
+        Assert.Contains("\"PrefixLength\":8", Dump(pins["Prefixes"]));
+        Assert.Contains("\"Address\":[253,0,", Dump(pins["Prefixes"]));
+        Assert.Equal("[]", Dump(pins["Protocols"]));
+    }
+
+    const string InteropSamples = "Netfence.Bpf.Compiler.InteropSamples.o";
+
+    /// <summary><c>bpftool -j map dump</c>: with BTF each entry has a "formatted" key and value, without it only bytes.</summary>
+    static string Dump(string pin)
+    {
+        var json = Command.Run("bpftool", "-j", "map", "dump", "pinned", pin).Trim();
+        if (json != "[]") Assert.Contains("\"formatted\"", json);
+        return json;
     }
 
     static IEnumerable<string> Lines(string text) => text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);

@@ -149,23 +149,18 @@ internal sealed class ProgramDiscovery(ModuleDefinition module, DiagnosticBag di
             }
         }
         if (mapType == LpmTrieMapType) flags |= NoPreallocFlag;
-        int keySize = 0, valueSize = 0;
+        TypeReference? keyType = null, valueType = null;
         if (field.FieldType is GenericInstanceType generic)
         {
             var args = generic.GenericArguments;
             // One type argument: a value indexed by u32 (arrays); two: key and value.
             if (args.Count == 1)
-            {
-                keySize = 4;
-                valueSize = TypeLayout.SizeOf(args[0]);
-            }
+                (keyType, valueType) = (field.Module.TypeSystem.UInt32, args[0]);
             else if (args.Count == 2)
-            {
-                keySize = TypeLayout.SizeOf(args[0]);
-                valueSize = TypeLayout.SizeOf(args[1]);
-            }
+                (keyType, valueType) = (args[0], args[1]);
         }
-        Maps[field] = new MapDeclaration(field, field.Name, mapType, maxEntries, flags, pinning, keySize, valueSize);
+        int keySize = keyType is null ? 0 : TypeLayout.SizeOf(keyType), valueSize = valueType is null ? 0 : TypeLayout.SizeOf(valueType);
+        Maps[field] = new MapDeclaration(field, field.Name, mapType, maxEntries, flags, pinning, keySize, valueSize, keyType, valueType);
     }
 
     // The kernel refuses an LPM trie without BPF_F_NO_PREALLOC and the SDK's constructor always adds it, so the object

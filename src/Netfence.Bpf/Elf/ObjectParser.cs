@@ -116,7 +116,9 @@ internal sealed class ObjectParser(string file, byte[] bytes, IELF elf)
                 MaxEntries = 1,
                 Flags = rodata ? MapFlags.RdonlyProg : MapFlags.None,
             };
-            _maps[s.Name] = new CollectionMapSpec(spec, MapPinning.None, Contents(s), rodata, s.Name);
+            // As libbpf does, a data section's map is typed by its DATASEC (no key type), when the BTF has one.
+            uint datasec = _btf is not null && _btf.TryFind<BtfDatasec>(s.Name, out var id, out _) ? id : 0;
+            _maps[s.Name] = new CollectionMapSpec(spec, MapPinning.None, Contents(s), rodata, s.Name) { BtfValueType = datasec };
             _dataSections[i] = s.Name;
         }
         foreach (var sym in _symbols)
