@@ -47,6 +47,19 @@ public class ObjectTests
     }
 
     [Fact]
+    public void Every_hook_name_and_section_means_to_the_loader_what_the_SDK_says()
+    {
+        foreach (var hook in Enum.GetValues<Sdk.Hook>())
+        {
+            var info = Sdk.HookInfo.Of(hook);
+            Assert.True(ProgramSections.TryResolve(info.Name, out var named), $"{hook}: '{info.Name}' is no hook the loader knows");
+            Assert.True(ProgramSections.TryResolve(info.Section, out var section), $"{hook}: '{info.Section}' is no section the loader knows");
+            Assert.Equal((info.ProgramType, info.ProgramType), ((int)named.Type, (int)section.Type));
+            Assert.Equal(info.AttachType == Sdk.HookInfoAttribute.NoAttachType ? null : info.AttachType, (int?)named.AttachType);
+        }
+    }
+
+    [Fact]
     public void Maps_are_BTF_defined_with_their_type_sizes_and_pinning()
     {
         var map = Snippet.Read(Result).Maps["Flows"];
