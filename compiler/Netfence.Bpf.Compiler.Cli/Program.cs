@@ -45,6 +45,6 @@ Directory.CreateDirectory(output);
 var path = Path.Combine(output, Path.GetFileNameWithoutExtension(assembly) + ".o");
 File.WriteAllBytes(path, result.ElfObject!);
 foreach (var p in result.Programs)
-    Console.WriteLine($"netfence-bpfc: {p.Section}/{p.Name}: {p.InstructionCount} instructions, {p.StackBytes} bytes of stack");
+    Console.WriteLine($"netfence-bpfc: {p.Name} at {p.Hook} (section {p.Section}): {p.InstructionCount} instructions, {p.StackBytes} bytes of stack");
 Console.WriteLine($"netfence-bpfc: wrote {path}");
 return 0;

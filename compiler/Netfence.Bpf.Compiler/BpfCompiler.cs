@@ -76,7 +76,7 @@ public static class BpfCompiler
         var config = discovery.Config.Values.OrderBy(c => c.Name, StringComparer.Ordinal).ToList();
         var elf = new ObjectBuilder(new SourceText(options.SourceRoot)).Build(compiled, functions, maps, config, discovery.License);
         var programs = compiled.Select(c => new CompiledProgram(c.Item1.Name, c.Item1.Section,
-            Asm.InstructionStream.CountSlots(c.Item2.Instructions), c.Item2.StackBytes)).ToList();
+            Asm.InstructionStream.CountSlots(c.Item2.Instructions), c.Item2.StackBytes, c.Item1.Hook)).ToList();
         return new CompilationResult(elf, diagnostics.Items, programs);
     }
 

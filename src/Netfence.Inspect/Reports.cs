@@ -5,8 +5,8 @@ namespace Netfence.Inspect;
 /// <summary>A map as an object declares it or as the kernel reports it.</summary>
 public sealed record MapReport(string Name, string Type, uint KeySize, uint ValueSize, uint MaxEntries, string Flags, uint? Id);
 
-/// <summary>One program's summary.</summary>
-public sealed record ProgramSummary(string Name, string? Section, string ProgramType, string? AttachType, int Instructions,
+/// <summary>One program's summary; <c>Hook</c> is the hook the object tags the program with (null when it does not say).</summary>
+public sealed record ProgramSummary(string Name, string? Section, string? Hook, string ProgramType, string? AttachType, int Instructions,
     int StackBytes, IReadOnlyList<string> Helpers, IReadOnlyList<MapReport> Maps);
 
 /// <summary>One instruction of a disassembly, with its source line when BTF line_info names one.</summary>

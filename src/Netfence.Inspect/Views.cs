@@ -27,7 +27,7 @@ public static class Views
         var helpers = p.HelperIds.Select(id => input.Names.Helper(new Bpf.Asm.Instruction(0x85, 0, 0, 0, id)) is { } n ? $"{n}#{id}" : $"#{id}").ToList();
         var mapKeys = p.MapReferences.Concat(p.MapIds.Select(id => $"id:{id}"));
         var maps = mapKeys.Select(k => input.Maps.TryGetValue(k, out var m) ? m : new MapReport(k, "unknown", 0, 0, 0, "", null)).ToList();
-        return new ProgramSummary(p.Name, p.Section, p.Type.ToString(), p.AttachType?.ToString(), p.SlotCount, p.StackBytes, helpers, maps);
+        return new ProgramSummary(p.Name, p.Section, p.Hook, p.Type.ToString(), p.AttachType?.ToString(), p.SlotCount, p.StackBytes, helpers, maps);
     }
 
     public static ProgramDisassembly Disassemble(InspectedInput input, ProgramListing p, ListingFormat format) =>
@@ -40,7 +40,9 @@ public static class Views
     {
         foreach (var (s, d) in report.Programs.Zip(report.Disassembly))
         {
-            o.Line($"program {s.Name}" + (s.Section is null ? "" : $"  section {s.Section}") + $"  type {s.ProgramType}"
+            // The hook is shown where the section does not already say it: "section tc  hook tcx/ingress".
+            o.Line($"program {s.Name}" + (s.Section is null ? "" : $"  section {s.Section}") + (s.Hook is null || s.Hook == s.Section ? "" : $"  hook {s.Hook}")
+                   + $"  type {s.ProgramType}"
                    + (s.AttachType is null ? "" : $"  attach {s.AttachType}"), "bold");
             o.Line($"  instructions {s.Instructions}  stack {s.StackBytes} bytes");
             o.Line($"  helpers {(s.Helpers.Count == 0 ? "none" : string.Join(", ", s.Helpers))}");

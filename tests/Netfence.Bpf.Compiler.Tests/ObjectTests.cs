@@ -32,15 +32,31 @@ public class ObjectTests
     static CompilationResult Result => Snippet.Compile(Source);
 
     [Fact]
-    public void Programs_of_one_hook_share_its_section_and_are_separate_function_symbols()
+    public void Programs_of_one_section_are_separate_function_symbols_tagged_with_their_hook()
     {
         var spec = Snippet.Read(Result);
         Assert.Equal(["First", "Second", "Third"], spec.Programs.Keys.Order());
-        Assert.Equal("tcx/egress", spec.Programs["First"].SectionName);
-        Assert.Equal("tcx/egress", spec.Programs["Second"].SectionName);
-        Assert.Equal("cgroup/connect4", spec.Programs["Third"].SectionName);
+        // TCX programs live in "tc" (what libbpf 1.1 knows); the BTF decl tag keeps the hook, and with it the
+        // expected attach type our loader passes.
+        Assert.Equal(("tc", "tcx/egress", Programs.AttachType.TcxEgress), (spec.Programs["First"].SectionName, spec.Programs["First"].Hook, spec.Programs["First"].ExpectedAttachType));
+        Assert.Equal(("tc", "tcx/egress"), (spec.Programs["Second"].SectionName, spec.Programs["Second"].Hook));
+        Assert.Equal(("cgroup/connect4", "cgroup/connect4"), (spec.Programs["Third"].SectionName, spec.Programs["Third"].Hook));
+        Assert.Equal(["tcx/egress", "tcx/egress", "cgroup/connect4"], Result.Programs.OrderBy(p => p.Name).Select(p => p.Hook));
         Assert.Equal(3, Result.Programs.Count);
         Assert.All(Result.Programs, p => Assert.True(p.InstructionCount > 0 && p.StackBytes <= 512));
+    }
+
+    [Fact]
+    public void Every_hook_name_and_section_means_to_the_loader_what_the_SDK_says()
+    {
+        foreach (var hook in Enum.GetValues<Sdk.Hook>())
+        {
+            var info = Sdk.HookInfo.Of(hook);
+            Assert.True(ProgramSections.TryResolve(info.Name, out var named), $"{hook}: '{info.Name}' is no hook the loader knows");
+            Assert.True(ProgramSections.TryResolve(info.Section, out var section), $"{hook}: '{info.Section}' is no section the loader knows");
+            Assert.Equal((info.ProgramType, info.ProgramType), ((int)named.Type, (int)section.Type));
+            Assert.Equal(info.AttachType == Sdk.HookInfoAttribute.NoAttachType ? null : info.AttachType, (int?)named.AttachType);
+        }
     }
 
     [Fact]
@@ -50,6 +66,53 @@ public class ObjectTests
         Assert.Equal(Maps.MapType.Hash, map.Spec.Type);
         Assert.Equal((4u, 8u, 128u), (map.Spec.KeySize, map.Spec.ValueSize, map.Spec.MaxEntries));
         Assert.Equal(MapPinning.ByName, map.Pinning);
+    }
+
+    const string TypedMaps = """
+        public enum Proto : byte { Udp = 17 }
+
+        public struct Key
+        {
+            public uint Address;
+            public Proto Protocol;
+        }
+
+        public static class Typed
+        {
+            public static readonly HashMap<Key, ulong> Flows = new(maxEntries: 8);
+            public static readonly ArrayMap<Key> Last = new(maxEntries: 2);
+            public static readonly RingBuffer Events = new(sizeBytes: 4096);
+
+            [Program(Hook.TcIngress)]
+            public static int P(SkBuff ctx)
+            {
+                var key = new Key { Address = ctx.Mark, Protocol = Proto.Udp };
+                if (Flows.TryLookup(key, out var n)) return (int)n;
+                if (Last.TryLookup(1, out var last)) return (int)last.Address;
+                Events.Output(key);
+                return 0;
+            }
+        }
+        """;
+
+    [Fact]
+    public void Map_keys_and_values_are_BTF_types_the_way_libbpf_writes_type_members()
+    {
+        var spec = Snippet.Read(Snippet.Compile(TypedMaps));
+        var btf = spec.Btf!;
+        var flows = spec.Maps["Flows"];
+        // __type(key, struct Key): the struct with its fields at the CLR's offsets, and the size that goes with it.
+        var key = Assert.IsType<BtfStruct>(btf[flows.BtfKeyType]);
+        Assert.Equal(("Key", 8u, flows.Spec.KeySize), (key.Name, key.Size, flows.Spec.KeySize));
+        Assert.Equal([("Address", 0u), ("Protocol", 32u)], key.Members.Select(m => (m.Name, m.BitOffset)));
+        Assert.Equal("Proto", Assert.IsType<BtfTypedef>(btf[key.Members[1].Type]).Name);
+        Assert.Equal("unsigned long long", Assert.IsType<BtfInt>(btf[flows.BtfValueType]).Name);
+        // An array's key is its u32 index; its value the struct.
+        var last = spec.Maps["Last"];
+        Assert.Equal((4u, 32), (Assert.IsType<BtfInt>(btf[last.BtfKeyType]).Size, (int)Assert.IsType<BtfInt>(btf[last.BtfKeyType]).Bits));
+        Assert.Equal("Key", btf[last.BtfValueType].Name);
+        // A ring buffer has neither.
+        Assert.Equal((0u, 0u), (spec.Maps["Events"].BtfKeyType, spec.Maps["Events"].BtfValueType));
     }
 
     [Fact]

@@ -48,23 +48,32 @@ public sealed class MetadataTests
         Assert.Equal(type, map.GetCustomAttribute<MapTypeAttribute>(inherit: false)!.Type);
 
     [Theory]
-    [InlineData(Hook.TcIngress, "tc", 3, -1, typeof(SkBuff))]
-    [InlineData(Hook.TcEgress, "tc", 3, -1, typeof(SkBuff))]
-    [InlineData(Hook.TcxIngress, "tcx/ingress", 3, 46, typeof(SkBuff))]
-    [InlineData(Hook.TcxEgress, "tcx/egress", 3, 47, typeof(SkBuff))]
-    [InlineData(Hook.CgroupConnect4, "cgroup/connect4", 18, 10, typeof(SockAddr))]
-    [InlineData(Hook.CgroupConnect6, "cgroup/connect6", 18, 11, typeof(SockAddr))]
-    [InlineData(Hook.CgroupSendmsg4, "cgroup/sendmsg4", 18, 14, typeof(SockAddr))]
-    [InlineData(Hook.CgroupSendmsg6, "cgroup/sendmsg6", 18, 15, typeof(SockAddr))]
-    [InlineData(Hook.CgroupRecvmsg4, "cgroup/recvmsg4", 18, 19, typeof(SockAddr))]
-    [InlineData(Hook.CgroupRecvmsg6, "cgroup/recvmsg6", 18, 20, typeof(SockAddr))]
-    [InlineData(Hook.CgroupSkbIngress, "cgroup_skb/ingress", 8, 0, typeof(SkBuff))]
-    [InlineData(Hook.CgroupSkbEgress, "cgroup_skb/egress", 8, 1, typeof(SkBuff))]
-    public void Hooks_carry_section_program_type_attach_type_and_context(Hook hook, string section, int programType, int attachType, Type context)
+    [InlineData(Hook.TcIngress, "tc/ingress", "tc", 3, -1, typeof(SkBuff))]
+    [InlineData(Hook.TcEgress, "tc/egress", "tc", 3, -1, typeof(SkBuff))]
+    [InlineData(Hook.TcxIngress, "tcx/ingress", "tc", 3, 46, typeof(SkBuff))]
+    [InlineData(Hook.TcxEgress, "tcx/egress", "tc", 3, 47, typeof(SkBuff))]
+    [InlineData(Hook.CgroupConnect4, "cgroup/connect4", "cgroup/connect4", 18, 10, typeof(SockAddr))]
+    [InlineData(Hook.CgroupConnect6, "cgroup/connect6", "cgroup/connect6", 18, 11, typeof(SockAddr))]
+    [InlineData(Hook.CgroupSendmsg4, "cgroup/sendmsg4", "cgroup/sendmsg4", 18, 14, typeof(SockAddr))]
+    [InlineData(Hook.CgroupSendmsg6, "cgroup/sendmsg6", "cgroup/sendmsg6", 18, 15, typeof(SockAddr))]
+    [InlineData(Hook.CgroupRecvmsg4, "cgroup/recvmsg4", "cgroup/recvmsg4", 18, 19, typeof(SockAddr))]
+    [InlineData(Hook.CgroupRecvmsg6, "cgroup/recvmsg6", "cgroup/recvmsg6", 18, 20, typeof(SockAddr))]
+    [InlineData(Hook.CgroupSkbIngress, "cgroup_skb/ingress", "cgroup_skb/ingress", 8, 0, typeof(SkBuff))]
+    [InlineData(Hook.CgroupSkbEgress, "cgroup_skb/egress", "cgroup_skb/egress", 8, 1, typeof(SkBuff))]
+    public void Hooks_carry_name_section_program_type_attach_type_and_context(Hook hook, string name, string section, int programType, int attachType, Type context)
     {
         var info = HookInfo.Of(hook);
-        Assert.Equal((section, programType, attachType, context), (info.Section, info.ProgramType, info.AttachType, info.ContextType));
+        Assert.Equal((name, section, programType, attachType, context), (info.Name, info.Section, info.ProgramType, info.AttachType, info.ContextType));
     }
+
+    // libbpf 1.1 (Debian bookworm's bpftool) knows "tc", "classifier", "cgroup/*" and "cgroup_skb/*" but not "tcx/*"
+    // or "tc/ingress", which came with libbpf 1.3.
+    static readonly string[] Libbpf11Sections =
+        ["tc", "cgroup/connect4", "cgroup/connect6", "cgroup/sendmsg4", "cgroup/sendmsg6", "cgroup/recvmsg4", "cgroup/recvmsg6", "cgroup_skb/ingress", "cgroup_skb/egress"];
+
+    [Fact]
+    public void Every_hook_is_written_to_a_section_libbpf_1_1_understands() =>
+        Assert.All(Enum.GetValues<Hook>(), h => Assert.Contains(HookInfo.Of(h).Section, Libbpf11Sections));
 
     [Fact]
     public void Every_hook_has_info() =>

@@ -91,6 +91,26 @@ public sealed class RuntimeTests
     }
 
     [Fact]
+    public void Isolated_programs_take_enum_configuration_declared_by_the_program()
+    {
+        using var deny = IsolatedProgram.Load(typeof(ModeFilter), new Dictionary<string, object> { ["Mode"] = FilterMode.Deny });
+        var ingress = deny.Bind<SkBuffProgram>(nameof(ModeFilter.Ingress));
+        using (BpfRuntime.Use(new DeterministicBpfRuntime()))
+        {
+            Assert.Equal(Tcx.Drop, ingress(new SkBuff(Packets.Tcp4(80))));
+            Assert.Equal(Tcx.Next, ModeFilter.Ingress(new SkBuff(Packets.Tcp4(80))));
+        }
+        // The private copy holds its own enum type, with the value given.
+        Assert.Equal(nameof(FilterMode.Deny), deny.Field(nameof(ModeFilter.Mode))!.ToString());
+        Assert.NotEqual(typeof(FilterMode), deny.Field(nameof(ModeFilter.Mode))!.GetType());
+    }
+
+    [Fact]
+    public void Isolated_enum_configuration_must_be_that_enum() =>
+        Assert.Throws<ArgumentException>(() =>
+            IsolatedProgram.Load(typeof(ModeFilter), new Dictionary<string, object> { ["Mode"] = UpdateFlag.Exist }));
+
+    [Fact]
     public void Isolated_configuration_must_match_a_static_readonly_primitive() =>
         Assert.Throws<ArgumentException>(() =>
             IsolatedProgram.Load(typeof(PortFilter), new Dictionary<string, object> { ["BlockedPort"] = 80 }));

@@ -111,7 +111,8 @@ public class CommandLineTests
         var samples = Path.Combine(Path.GetDirectoryName(ReferenceObjects.SourceDirectory)!, "Netfence.Bpf.Compiler.Samples", "bin", configuration, "net10.0", "Netfence.Bpf.Compiler.Samples.dll");
         var (code, output, error) = Run(samples, "--summary");
         Assert.True(code == 0, error);
-        Assert.Contains("program Filter  section tc", output);
+        Assert.Contains("program Filter  section tc  hook tc/ingress  type SchedCls", output);
+        Assert.Contains("program Drop  section tc  hook tc/egress  type SchedCls", output);
         Assert.Contains("program Connect  section cgroup/connect4  type CgroupSockAddr  attach CgroupInet4Connect", output);
     }
 

@@ -1,26 +1,30 @@
+using Mono.Cecil;
 using Netfence.Bpf.Btf;
 using Netfence.Bpf.Compiler.Frontend;
+using Netfence.Bpf.Elf;
 
 namespace Netfence.Bpf.Compiler.Btf;
 
 /// <summary>
-/// The object's BTF: map definitions the way libbpf's __uint/__type macros encode them (a pointer to an array whose
-/// element count is the number), the .maps and .rodata DATASECs, and a FUNC/FUNC_PROTO per program and per global
-/// function for func_info.
+/// The object's BTF: map definitions the way libbpf's __uint/__type macros encode them (<c>__uint</c>: a pointer to
+/// an array whose element count is the number; <c>__type</c>: a pointer to the key or value type itself), the .maps
+/// and .rodata DATASECs, and a FUNC/FUNC_PROTO per program and per global function for func_info.
 /// </summary>
 internal sealed class ObjectBtfBuilder
 {
     readonly BtfSpec _spec = new();
     readonly Dictionary<uint, uint> _uintTypes = [];
-    readonly Dictionary<(int, bool), uint> _intTypes = [];
-    uint _int;
+    readonly Dictionary<uint, uint> _pointers = [];
+    readonly ClrTypeBtf _types;
+    readonly uint _int;
     uint _proto;
 
     public BtfSpec Spec => _spec;
 
     public ObjectBtfBuilder()
     {
-        _int = _spec.Add(new BtfInt("int", 4, BtfIntEncoding.Signed, 0, 32));
+        _types = new ClrTypeBtf(_spec);
+        _int = _types.Integer(4, signed: true);
     }
 
     /// <summary>__uint(name, value): <c>int (*name)[value]</c>.</summary>
@@ -31,21 +35,12 @@ internal sealed class ObjectBtfBuilder
         return _uintTypes[value] = _spec.Add(new BtfPointer(array));
     }
 
-    uint Integer(int size, bool signed)
+    /// <summary>__type(name, T): <c>T *name</c>.</summary>
+    uint TypeMember(TypeReference type)
     {
-        if (_intTypes.TryGetValue((size, signed), out var id)) return id;
-        var name = (size, signed) switch
-        {
-            (1, false) => "unsigned char",
-            (1, true) => "signed char",
-            (2, false) => "unsigned short",
-            (2, true) => "short",
-            (4, false) => "unsigned int",
-            (4, true) => "int",
-            (8, false) => "unsigned long long",
-            _ => "long long",
-        };
-        return _intTypes[(size, signed)] = _spec.Add(new BtfInt(name, (uint)size, signed ? BtfIntEncoding.Signed : BtfIntEncoding.None, 0, (byte)(size * 8)));
+        var target = _types.TypeOf(type);
+        if (_pointers.TryGetValue(target, out var id)) return id;
+        return _pointers[target] = _spec.Add(new BtfPointer(target));
     }
 
     /// <summary>Adds the map definitions and the .maps DATASEC; each map occupies its struct's size in .maps.</summary>
@@ -56,12 +51,14 @@ internal sealed class ObjectBtfBuilder
         int offset = 0;
         foreach (var map in maps)
         {
-            var members = new List<(string, uint)> { ("type", (uint)map.MapType), ("max_entries", map.MaxEntries) };
-            if (map.KeySize > 0) members.Add(("key_size", (uint)map.KeySize));
-            if (map.ValueSize > 0) members.Add(("value_size", (uint)map.ValueSize));
-            if (map.Flags != 0) members.Add(("map_flags", map.Flags));
-            if (map.Pinning != 0) members.Add(("pinning", map.Pinning));
-            var btfMembers = members.Select((m, k) => new BtfMember(m.Item1, UintMember(m.Item2), (uint)(k * 64))).ToList();
+            // Every member is a pointer, 8 bytes, in the order libbpf's headers declare them.
+            var members = new List<(string, uint)> { ("type", UintMember((uint)map.MapType)) };
+            if (map.KeyType is not null) members.Add(("key", TypeMember(map.KeyType)));
+            if (map.ValueType is not null) members.Add(("value", TypeMember(map.ValueType)));
+            members.Add(("max_entries", UintMember(map.MaxEntries)));
+            if (map.Flags != 0) members.Add(("map_flags", UintMember(map.Flags)));
+            if (map.Pinning != 0) members.Add(("pinning", UintMember(map.Pinning)));
+            var btfMembers = members.Select((m, k) => new BtfMember(m.Item1, m.Item2, (uint)(k * 64))).ToList();
             int size = members.Count * 8;
             var def = _spec.Add(new BtfStruct("", (uint)size, btfMembers));
             var v = _spec.Add(new BtfVar(map.Name, def, BtfLinkage.Global));
@@ -80,7 +77,7 @@ internal sealed class ObjectBtfBuilder
         var vars = new List<BtfVarSecInfo>();
         foreach (var c in variables)
         {
-            var v = _spec.Add(new BtfVar(c.Name, Integer(c.Size, c.Signed), BtfLinkage.Global));
+            var v = _spec.Add(new BtfVar(c.Name, _types.TypeOf(c.Field.FieldType), BtfLinkage.Global));
             vars.Add(new BtfVarSecInfo(v, (uint)c.Offset, (uint)c.Size));
         }
         _spec.Add(new BtfDatasec(".rodata", (uint)size, vars));
@@ -95,8 +92,8 @@ internal sealed class ObjectBtfBuilder
     {
         var parameters = function.Parameters.Select(p => new BtfParameter(p.Name, p.ByReference
             ? _spec.Add(new BtfPointer(Struct(p.Type.Name, p.Size)))
-            : Integer(p.Size, p.Signed))).ToList();
-        var proto = _spec.Add(new BtfFuncProto(Integer(function.ReturnSize, function.ReturnSigned), parameters));
+            : _types.Integer(p.Size, p.Signed))).ToList();
+        var proto = _spec.Add(new BtfFuncProto(_types.Integer(function.ReturnSize, function.ReturnSigned), parameters));
         return _spec.Add(new BtfFunc(function.Name, proto, BtfLinkage.Global));
     }
 
@@ -109,14 +106,19 @@ internal sealed class ObjectBtfBuilder
         return _structs[name] = _spec.Add(new BtfStruct(name, (uint)size, []));
     }
 
-    /// <summary>Adds <c>int name(void *ctx)</c>; returns the FUNC's id for func_info.</summary>
-    public uint AddProgram(string name)
+    /// <summary>
+    /// Adds <c>int name(void *ctx)</c> and its hook as a <c>netfence.hook=</c> decl tag (the section, <c>tc</c> for
+    /// every TC hook, does not say which); returns the FUNC's id for func_info.
+    /// </summary>
+    public uint AddProgram(string name, string hook)
     {
         if (_proto == 0)
         {
             var voidPointer = _spec.Add(new BtfPointer(0));
             _proto = _spec.Add(new BtfFuncProto(_int, [new BtfParameter("ctx", voidPointer)]));
         }
-        return _spec.Add(new BtfFunc(name, _proto, BtfLinkage.Global));
+        var func = _spec.Add(new BtfFunc(name, _proto, BtfLinkage.Global));
+        _spec.Add(new BtfDeclTag(HookTag.Format(hook), func, -1));
+        return func;
     }
 }

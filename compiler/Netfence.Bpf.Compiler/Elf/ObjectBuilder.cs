@@ -30,7 +30,7 @@ internal sealed class ObjectBuilder(SourceText sources)
         var pendingRelocations = new List<(int Section, ulong Offset, string Symbol, uint Type)>();
 
         var sections = programs.GroupBy(p => p.Program.Section)
-            .Select(g => (Name: g.Key, Functions: g.Select(p => (p.Program.Name, p.Code, btf.AddProgram(p.Program.Name))).ToList())).ToList();
+            .Select(g => (Name: g.Key, Functions: g.Select(p => (p.Program.Name, p.Code, btf.AddProgram(p.Program.Name, p.Program.Hook))).ToList())).ToList();
         // Global functions live in .text, which the loader links into every program that calls them.
         if (functions.Count > 0)
             sections.Add((".text", functions.Select(f => (f.Function.Name, f.Code, btf.AddFunction(f.Function))).ToList()));

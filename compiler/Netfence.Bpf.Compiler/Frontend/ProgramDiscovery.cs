@@ -72,10 +72,11 @@ internal sealed class ProgramDiscovery(ModuleDefinition module, DiagnosticBag di
             diagnostics.Report(DiagnosticCatalogue.ProgramSignature, position, method.Name, "Context", $"hook value {hookArgument.Value} has no [HookInfo]");
             return null;
         }
-        var section = SdkMetadata.Argument<string>(info, 0);
-        var programType = SdkMetadata.Argument<int>(info, 1);
-        var attachType = SdkMetadata.Argument<int>(info, 2);
-        var contextType = SdkMetadata.Resolve(SdkMetadata.Argument<TypeReference>(info, 4))!;
+        var hook = SdkMetadata.Argument<string>(info, 0);
+        var section = SdkMetadata.Argument<string>(info, 1);
+        var programType = SdkMetadata.Argument<int>(info, 2);
+        var attachType = SdkMetadata.Argument<int>(info, 3);
+        var contextType = SdkMetadata.Resolve(SdkMetadata.Argument<TypeReference>(info, 5))!;
         string? problem = null;
         if (!method.IsStatic) problem = "it is not static";
         else if (!method.IsPublic) problem = "it is not public";
@@ -89,7 +90,7 @@ internal sealed class ProgramDiscovery(ModuleDefinition module, DiagnosticBag di
             diagnostics.Report(DiagnosticCatalogue.ProgramSignature, position, method.Name, contextType.Name, problem);
             return null;
         }
-        return new ProgramDeclaration(method, method.Name, section, programType, attachType, contextType);
+        return new ProgramDeclaration(method, method.Name, hook, section, programType, attachType, contextType);
     }
 
     void ReadStaticFields(TypeDefinition type)
@@ -148,21 +149,15 @@ internal sealed class ProgramDiscovery(ModuleDefinition module, DiagnosticBag di
             }
         }
         if (mapType == LpmTrieMapType) flags |= NoPreallocFlag;
-        int keySize = 0, valueSize = 0;
+        TypeReference? keyType = null, valueType = null;
         if (field.FieldType is GenericInstanceType generic)
         {
             var args = generic.GenericArguments;
             // One type argument: a value indexed by u32 (arrays); two: key and value.
             if (args.Count == 1)
-            {
-                keySize = 4;
-                valueSize = TypeLayout.SizeOf(args[0]);
-            }
+                (keyType, valueType) = (field.Module.TypeSystem.UInt32, args[0]);
             else if (args.Count == 2)
-            {
-                keySize = TypeLayout.SizeOf(args[0]);
-                valueSize = TypeLayout.SizeOf(args[1]);
-            }
+                (keyType, valueType) = (args[0], args[1]);
         }
         string symbol = field.Name;
         if (SdkMetadata.Find(field, SdkMetadata.MapNameAttribute) is { } named)
@@ -175,7 +170,8 @@ internal sealed class ProgramDiscovery(ModuleDefinition module, DiagnosticBag di
                 return;
             }
         }
-        Maps[field] = new MapDeclaration(field, symbol, mapType, maxEntries, flags, pinning, keySize, valueSize);
+        int keySize = keyType is null ? 0 : TypeLayout.SizeOf(keyType), valueSize = valueType is null ? 0 : TypeLayout.SizeOf(valueType);
+        Maps[field] = new MapDeclaration(field, symbol, mapType, maxEntries, flags, pinning, keySize, valueSize, keyType, valueType);
     }
 
     // The kernel refuses an LPM trie without BPF_F_NO_PREALLOC and the SDK's constructor always adds it, so the object

@@ -33,7 +33,7 @@ public sealed class IsolatedProgram : IDisposable
 
     /// <summary>
     /// Loads a private copy of <paramref name="programType"/> and sets the named static readonly fields to the given
-    /// values (each must be of the field's exact type).
+    /// values (each must be of the field's exact type; for an enum the program declares, the caller's own view of it).
     /// </summary>
     public static IsolatedProgram Load(Type programType, IReadOnlyDictionary<string, object> configuration)
     {
@@ -72,8 +72,17 @@ public sealed class IsolatedProgram : IDisposable
     private static void Store(Type type, string name, object value)
     {
         var field = StaticField(type, name);
-        if (!field.IsInitOnly || field.FieldType != value.GetType() || !(field.FieldType.IsPrimitive || field.FieldType.IsEnum))
-            throw new ArgumentException($"{name} must be a static readonly primitive field of type {value.GetType().Name}", nameof(name));
+        var fieldType = field.FieldType;
+        if (!field.IsInitOnly || !(fieldType.IsPrimitive || fieldType.IsEnum))
+            throw new ArgumentException($"{name} is not a static readonly primitive or enum field", nameof(name));
+        if (fieldType != value.GetType())
+        {
+            // An enum declared by the program's own assembly is a distinct Type in the private context: the caller
+            // can only pass its twin from the default context, which is the same enum and converts by value.
+            if (!IsTwin(fieldType, value.GetType()))
+                throw new ArgumentException($"{name} is a {fieldType.FullName}, but the value given is a {value.GetType().FullName}", nameof(name));
+            value = Enum.ToObject(fieldType, Convert.ChangeType(value, Enum.GetUnderlyingType(value.GetType()), System.Globalization.CultureInfo.InvariantCulture));
+        }
 
         // Reflection refuses to write an initialised static readonly field, IL does not: a one-off method stores it.
         var setter = new DynamicMethod($"set_{name}", null, [typeof(object)], type.Module, skipVisibility: true);
@@ -84,4 +93,8 @@ public sealed class IsolatedProgram : IDisposable
         il.Emit(OpCodes.Ret);
         setter.Invoke(null, [value]);
     }
+
+    private static bool IsTwin(Type field, Type given) =>
+        field.IsEnum && given.IsEnum && field.FullName == given.FullName
+        && AssemblyName.ReferenceMatchesDefinition(field.Assembly.GetName(), given.Assembly.GetName());
 }

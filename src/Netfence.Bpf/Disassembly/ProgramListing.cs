@@ -16,10 +16,11 @@ public sealed class ProgramListing
     /// <summary>The largest stack frame the verifier allows, in bytes.</summary>
     public const int MaxStackBytes = 512;
 
-    ProgramListing(string name, string? section, ProgramType type, AttachType? attachType, List<ListingEntry> entries)
+    ProgramListing(string name, string? section, string? hook, ProgramType type, AttachType? attachType, List<ListingEntry> entries)
     {
         Name = name;
         Section = section;
+        Hook = hook;
         Type = type;
         AttachType = attachType;
         Entries = entries;
@@ -30,6 +31,9 @@ public sealed class ProgramListing
     /// <summary>The ELF section (null for a live program).</summary>
     public string? Section { get; }
 
+    /// <summary>The hook the object tags the program with (e.g. <c>tcx/ingress</c> in section <c>tc</c>), if it says.</summary>
+    public string? Hook { get; }
+
     public ProgramType Type { get; }
     public AttachType? AttachType { get; }
     public IReadOnlyList<ListingEntry> Entries { get; }
@@ -39,11 +43,11 @@ public sealed class ProgramListing
 
     /// <summary>The listing of an object's (linked) program.</summary>
     public static ProgramListing FromSpec(CollectionProgramSpec program) =>
-        Create(program.Name, program.SectionName, program.Type, program.ExpectedAttachType, program.Instructions, program.LineInfo);
+        Create(program.Name, program.SectionName, program.Type, program.ExpectedAttachType, program.Instructions, program.LineInfo, program.Hook);
 
     /// <summary>A listing of <paramref name="instructions"/>; <paramref name="lineInfo"/> offsets are slots.</summary>
     public static ProgramListing Create(string name, string? section, ProgramType type, AttachType? attachType,
-        IReadOnlyList<Instruction> instructions, IReadOnlyList<BtfLineInfo> lineInfo)
+        IReadOnlyList<Instruction> instructions, IReadOnlyList<BtfLineInfo> lineInfo, string? hook = null)
     {
         var bySlot = new Dictionary<int, SourceLine>();
         // Line 0 marks compiler-made code with no source; its instructions stay with the line before.
@@ -60,7 +64,7 @@ public sealed class ProgramListing
             entries.Add(new ListingEntry(slot, insn, current, starts));
             slot += insn.Slots;
         }
-        return new ProgramListing(name, section, type, attachType, entries);
+        return new ProgramListing(name, section, hook, type, attachType, entries);
     }
 
     /// <summary>Distinct helper ids called, in order of first call.</summary>

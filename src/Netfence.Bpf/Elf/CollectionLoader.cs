@@ -11,7 +11,8 @@ using Netfence.Bpf.Syscalls.Attrs;
 namespace Netfence.Bpf.Elf;
 
 /// <summary>
-/// Loads a <see cref="CollectionSpec"/>: BTF, then maps (reusing compatible pins), then programs
+/// Loads a <see cref="CollectionSpec"/>: BTF, then maps (reusing compatible pins; created with the BTF types of
+/// their keys and values where the kernel accepts them, see <see cref="MapBtfTypes"/>), then programs
 /// with map fds patched in. All or nothing: on any failure everything created so far is closed
 /// and pins this load made are removed.
 /// </summary>
@@ -28,13 +29,20 @@ public static class CollectionLoader
         BpfFd? btfFd = null;
         try
         {
-            foreach (var m in spec.Maps.Values) maps[m.Name] = CreateMap(spec, m, options, createdPins);
-
+            // The BTF goes first: maps refer to it by type id, programs by func_info and line_info (whose strings join
+            // the BTF's string table, hence encoded before it is written).
             var strings = new BtfStringTable();
             var lineRecords = new Dictionary<string, byte[]>();
             foreach (var p in spec.Programs.Values) lineRecords[p.Name] = EncodeLineInfo(p.LineInfo, strings);
-            if (spec.Btf is not null && spec.Programs.Values.Any(p => p.FuncInfo.Count > 0))
+            var mapTypes = spec.Maps.Values.ToDictionary(m => m.Name, m => MapBtfTypes.For(spec.Btf, m));
+            if (spec.Btf is not null && (spec.Programs.Values.Any(p => p.FuncInfo.Count > 0) || mapTypes.Values.Any(t => t is not null)))
                 btfFd = BtfLoader.Load(BtfWriter.Write(spec.Btf, strings));
+
+            foreach (var m in spec.Maps.Values)
+            {
+                var btf = btfFd is not null && mapTypes[m.Name] is var (key, value) ? new MapBtf(btfFd, key, value) : null;
+                maps[m.Name] = CreateMap(spec, m, btf, options, createdPins);
+            }
 
             foreach (var p in spec.Programs.Values)
             {
@@ -66,7 +74,7 @@ public static class CollectionLoader
         }
     }
 
-    static BpfMap CreateMap(CollectionSpec spec, CollectionMapSpec m, CollectionOptions options, List<string> createdPins)
+    static BpfMap CreateMap(CollectionSpec spec, CollectionMapSpec m, MapBtf? btf, CollectionOptions options, List<string> createdPins)
     {
         if (m.Pinning == MapPinning.ByName)
         {
@@ -87,7 +95,7 @@ public static class CollectionLoader
                 }
                 return BpfMap.FromFd(existing.Fd, m.Spec);
             }
-            var created = BpfMap.Create(m.Spec);
+            var created = BpfMap.Create(m.Spec, btf);
             try
             {
                 ObjectPin.Pin(created, path);
@@ -101,7 +109,7 @@ public static class CollectionLoader
             return created;
         }
 
-        var map = BpfMap.Create(m.Spec);
+        var map = BpfMap.Create(m.Spec, btf);
         try
         {
             if (m.Contents is { } contents)

@@ -43,4 +43,13 @@ public sealed class CollectionMapSpec
 
     /// <summary>The data section this map holds (<c>.rodata</c>...), or null for a <c>.maps</c> map.</summary>
     public string? DataSection { get; }
+
+    /// <summary>
+    /// The object's BTF type of the keys (<c>__type(key, T)</c>), 0 when the definition gives only a size or the map
+    /// has no key type (a data section).
+    /// </summary>
+    public uint BtfKeyType { get; init; }
+
+    /// <summary>The BTF type of the values (<c>__type(value, T)</c>, or a data section's DATASEC); 0 when not given.</summary>
+    public uint BtfValueType { get; init; }
 }

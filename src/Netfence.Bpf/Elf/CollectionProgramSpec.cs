@@ -15,6 +15,12 @@ public sealed record CollectionProgramSpec
     public required string Name { get; init; }
     public required string SectionName { get; init; }
     public required ProgramType Type { get; init; }
+
+    /// <summary>
+    /// The hook the program was written for, from its <see cref="HookTag"/> (e.g. <c>tcx/ingress</c> for a program in
+    /// section <c>tc</c>); null when the object does not say (clang objects: the section is all there is).
+    /// </summary>
+    public string? Hook { get; init; }
     public AttachType? ExpectedAttachType { get; init; }
     public required IReadOnlyList<Instruction> Instructions { get; init; }
     public required string License { get; init; }

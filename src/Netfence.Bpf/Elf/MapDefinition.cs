@@ -17,6 +17,7 @@ internal static class MapDefinition
         if (resolved == 0 || btf[resolved] is not BtfStruct def) throw Error("its BTF type is not a struct of __uint/__type members");
 
         uint? type = null, keySize = null, valueSize = null, maxEntries = null, flags = null, pinning = null;
+        uint keyType = 0, valueType = 0;
         foreach (var m in def.Members)
         {
             switch (m.Name)
@@ -27,8 +28,8 @@ internal static class MapDefinition
                 case "pinning": pinning = Uint(m); break;
                 case "key_size": keySize = Check("key", keySize, Uint(m)); break;
                 case "value_size": valueSize = Check("value", valueSize, Uint(m)); break;
-                case "key": keySize = Check("key", keySize, TypeSize(m)); break;
-                case "value": valueSize = Check("value", valueSize, TypeSize(m)); break;
+                case "key": keySize = Check("key", keySize, TypeSize(m, out keyType)); break;
+                case "value": valueSize = Check("value", valueSize, TypeSize(m, out valueType)); break;
                 default:
                     throw Error($"attribute '{m.Name}' is not supported (supported: type, key, value, key_size, value_size, max_entries, map_flags, pinning)");
             }
@@ -47,7 +48,7 @@ internal static class MapDefinition
             Flags = (MapFlags)(flags ?? 0),
             PinName = pinning == (uint)MapPinning.ByName ? var.Name : null,
         };
-        return new CollectionMapSpec(spec, (MapPinning)(pinning ?? 0), null, false, null);
+        return new CollectionMapSpec(spec, (MapPinning)(pinning ?? 0), null, false, null) { BtfKeyType = keyType, BtfValueType = valueType };
 
         uint Uint(BtfMember m)
         {
@@ -57,10 +58,11 @@ internal static class MapDefinition
             throw Error($"member '{m.Name}' is not an __uint(...) (pointer to an array)");
         }
 
-        uint TypeSize(BtfMember m)
+        uint TypeSize(BtfMember m, out uint typeId)
         {
             if (btf.SkipQualifiers(m.Type) is var p and not 0 && btf[p] is BtfPointer ptr)
             {
+                typeId = ptr.Type;
                 try
                 {
                     return btf.SizeOf(ptr.Type);

@@ -116,7 +116,9 @@ internal sealed class ObjectParser(string file, byte[] bytes, IELF elf)
                 MaxEntries = 1,
                 Flags = rodata ? MapFlags.RdonlyProg : MapFlags.None,
             };
-            _maps[s.Name] = new CollectionMapSpec(spec, MapPinning.None, Contents(s), rodata, s.Name);
+            // As libbpf does, a data section's map is typed by its DATASEC (no key type), when the BTF has one.
+            uint datasec = _btf is not null && _btf.TryFind<BtfDatasec>(s.Name, out var id, out _) ? id : 0;
+            _maps[s.Name] = new CollectionMapSpec(spec, MapPinning.None, Contents(s), rodata, s.Name) { BtfValueType = datasec };
             _dataSections[i] = s.Name;
         }
         foreach (var sym in _symbols)
@@ -200,13 +202,15 @@ internal sealed class ObjectParser(string file, byte[] bytes, IELF elf)
             if (entries.Count == 0) throw Error($"section '{section.Name}' holds code but no global function");
             foreach (var f in entries)
             {
+                var (hook, attachType) = ReadHook(f.Symbol.Name, section.Name, convention);
                 var linked = new ProgramLinker(this).Link(f);
                 programs.Add(f.Symbol.Name, new CollectionProgramSpec
                 {
                     Name = f.Symbol.Name,
                     SectionName = section.Name,
                     Type = convention.Type,
-                    ExpectedAttachType = convention.AttachType,
+                    Hook = hook,
+                    ExpectedAttachType = attachType,
                     Instructions = linked.Instructions,
                     License = _license,
                     FuncInfo = linked.FuncInfo,
@@ -215,6 +219,23 @@ internal sealed class ObjectParser(string file, byte[] bytes, IELF elf)
             }
         }
         return programs;
+    }
+
+    /// <summary>
+    /// The program's hook tag (see <see cref="HookTag"/>) and the expected attach type it implies; without a tag the
+    /// section says both. A tag naming another program type than the section is a broken object, not a hint to ignore.
+    /// </summary>
+    (string? Hook, Programs.AttachType? AttachType) ReadHook(string function, string section, ProgramSections.Convention convention)
+    {
+        var hooks = _btf is null ? [] : HookTag.Read(_btf, function);
+        if (hooks.Count == 0) return (null, convention.AttachType);
+        if (hooks.Count > 1) throw Error($"program '{function}' carries {hooks.Count} hook tags ({string.Join(", ", hooks)}); it can run at one hook only");
+        var hook = hooks[0];
+        if (!ProgramSections.TryResolve(hook, out var tagged))
+            throw Error($"program '{function}' is tagged for hook '{hook}', which is not a known hook (known: {string.Join(", ", ProgramSections.Known.Select(k => k.Section))})");
+        if (tagged.Type != convention.Type)
+            throw Error($"program '{function}' is tagged for hook '{hook}' ({tagged.Type} programs) but lives in section '{section}' ({convention.Type} programs)");
+        return (hook, tagged.AttachType);
     }
 
     internal sealed record Function(SymbolEntry<ulong> Symbol, int Section, int Start, int Length);

@@ -34,7 +34,10 @@ public partial class BpfMap : IDisposable
     /// <summary>Creates a map, after checking the spec and making sure RLIMIT_MEMLOCK cannot get in the way.</summary>
     /// <exception cref="ArgumentException">The spec is invalid (the message says why).</exception>
     /// <exception cref="BpfException">The kernel refused.</exception>
-    public static unsafe BpfMap Create(MapSpec spec)
+    public static BpfMap Create(MapSpec spec) => Create(spec, null);
+
+    /// <summary>Creates a map described by <paramref name="spec"/> with the BTF types of its keys and values.</summary>
+    public static unsafe BpfMap Create(MapSpec spec, MapBtf? btf)
     {
         spec.Validate();
         MemlockLimit.EnsureSufficient();
@@ -45,6 +48,9 @@ public partial class BpfMap : IDisposable
             ValueSize = spec.ValueSize,
             MaxEntries = spec.MaxEntries,
             MapFlags = (uint)spec.Flags,
+            BtfFd = btf is null ? 0 : (uint)btf.Btf.Value,
+            BtfKeyTypeId = btf?.KeyTypeId ?? 0,
+            BtfValueTypeId = btf?.ValueTypeId ?? 0,
         };
         BpfProgram.WriteName(attr.MapName, spec.Name);
         var fd = BpfSyscall.CallForFd(BpfCommand.MapCreate, ref attr, $"map '{spec.Name}' {spec.Type} key {spec.KeySize} value {spec.ValueSize} max {spec.MaxEntries}");

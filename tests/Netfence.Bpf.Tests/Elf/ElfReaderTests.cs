@@ -24,6 +24,23 @@ public class ElfReaderTests
     }
 
     [Fact]
+    public void A_hook_tag_names_the_hook_and_its_attach_type_where_the_section_cannot()
+    {
+        var spec = BpfObjectReader.Read(ReferenceObjects.Compile("hook_tags.c"));
+        var tagged = spec.Programs["tagged"];
+        Assert.Equal(("tc", "tcx/egress", ProgramType.SchedCls, AttachType.TcxEgress), (tagged.SectionName, tagged.Hook, tagged.Type, tagged.ExpectedAttachType));
+        var untagged = spec.Programs["untagged"];
+        Assert.Equal(("tc", null, (AttachType?)null), (untagged.SectionName, untagged.Hook, untagged.ExpectedAttachType));
+    }
+
+    [Fact]
+    public void A_hook_tag_for_another_program_type_than_the_section_is_rejected()
+    {
+        var e = Assert.Throws<BpfObjectException>(() => BpfObjectReader.Read(ReferenceObjects.Compile("hook_tags.c", "-DNF_TAG_MISMATCH")));
+        Assert.Contains("'tagged' is tagged for hook 'cgroup/connect4' (CgroupSockAddr programs) but lives in section 'tc' (SchedCls programs)", e.Message);
+    }
+
+    [Fact]
     public void Called_text_functions_are_appended_and_calls_point_at_them()
     {
         foreach (var name in new[] { "classify", "passthrough" })
