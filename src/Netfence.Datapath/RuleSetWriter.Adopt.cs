@@ -57,7 +57,7 @@ public sealed partial class RuleSetWriter
                     continue;
                 }
             }
-            Apply(policy.Target, policy.Rules, policy.Settings, live);
+            ApplyWithLearned(policy.Target, policy.Rules, policy.Settings, live);
             rewritten.Add(policy.Target);
         }
         return rewritten;

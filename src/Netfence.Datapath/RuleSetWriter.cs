@@ -45,14 +45,14 @@ public sealed partial class RuleSetWriter
     /// enforced one (unspecified becomes block-all).
     /// </summary>
     /// <exception cref="DatapathFullException">A map is full; the previous policy stays in force.</exception>
-    public void Apply(AttachmentTarget target, RuleSet rules, AttachmentSettings settings) => Apply(target, rules, settings, learned: null);
+    public void Apply(AttachmentTarget target, RuleSet rules, AttachmentSettings settings) => ApplyWithLearned(target, rules, settings, learned: null);
 
     /// <summary>
     /// Like <see cref="Apply(AttachmentTarget, RuleSet, AttachmentSettings)"/>, with <paramref name="learned"/> (e.g. restored
     /// from the daemon's store after a restart) written into the new set too, each at its own expiry.
     /// </summary>
     /// <exception cref="DatapathFullException">A map is full; the previous policy stays in force.</exception>
-    public void Apply(AttachmentTarget target, RuleSet rules, AttachmentSettings settings, IReadOnlyCollection<LearnedIp>? learned)
+    public void ApplyWithLearned(AttachmentTarget target, RuleSet rules, AttachmentSettings settings, IReadOnlyCollection<LearnedIp>? learned)
     {
         ArgumentNullException.ThrowIfNull(rules);
         ArgumentNullException.ThrowIfNull(settings);
