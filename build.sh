@@ -17,6 +17,7 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 EXECUTABLES=(
   "src/Netfence.Demo/Netfence.Demo.csproj"
   "src/Netfence.Inspect/Netfence.Inspect.csproj"
+  "src/Netfence.Daemon/Netfence.Daemon.csproj"
 )
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }

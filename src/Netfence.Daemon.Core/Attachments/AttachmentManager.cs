@@ -39,25 +39,25 @@ public sealed partial class AttachmentManager : IAttachmentHost
     /// <param name="datapath">The kernel side.</param>
     /// <param name="dns">The DNS servers.</param>
     /// <param name="resolver">Target validation and lookup.</param>
-    /// <param name="link">The control-plane stream, or null in standalone mode (no control_plane.address).</param>
+    /// <param name="link">Creates the control-plane stream client for this host (it applies commands here), or null in standalone mode (no control_plane.address).</param>
     /// <param name="watcher">The target watcher, or null when this build has none (vanished targets are then found at the next start).</param>
     /// <param name="configuration">The daemon's configuration.</param>
     /// <param name="logger">Where to log.</param>
     /// <param name="time">The clock (tests).</param>
     public AttachmentManager(AttachmentStore store, IDatapath datapath, IAttachmentDns dns, ITargetResolver resolver,
-        IControlPlaneLink? link, ITargetWatcher? watcher, DaemonConfiguration configuration, ILogger<AttachmentManager> logger, TimeProvider? time = null)
+        Func<IAttachmentHost, IControlPlaneLink>? link, ITargetWatcher? watcher, DaemonConfiguration configuration, ILogger<AttachmentManager> logger, TimeProvider? time = null)
     {
         _store = store ?? throw new ArgumentNullException(nameof(store));
         _datapath = datapath ?? throw new ArgumentNullException(nameof(datapath));
         _dns = dns ?? throw new ArgumentNullException(nameof(dns));
         _resolver = resolver ?? throw new ArgumentNullException(nameof(resolver));
         _configuration = configuration ?? throw new ArgumentNullException(nameof(configuration));
-        _link = link;
         _watcher = watcher;
         _logger = logger ?? throw new ArgumentNullException(nameof(logger));
         _time = time ?? TimeProvider.System;
         _ports = new DnsPortPool(configuration.Dns.PortRangeStart, configuration.Dns.PortRangeEnd);
         DaemonId = store.GetOrCreateDaemonId();
+        _link = link?.Invoke(this);
     }
 
     /// <summary>The daemon's stable id (SyncRequest.daemon_id).</summary>
