@@ -40,6 +40,8 @@ static class DaemonClient
     /// <summary>One line for an error from (or on the way to) the daemon.</summary>
     public static string Describe(RpcException e, string socketPath) => e.StatusCode switch
     {
+        StatusCode.Unavailable when !File.Exists(socketPath)
+            => $"netfenced is not running: there is no socket at {socketPath} (start it with `netfenced start`, or give --socket)",
         StatusCode.Unavailable when e.Status.DebugException is HttpRequestException or SocketException || e.Status.Detail.Contains("Error connecting", StringComparison.Ordinal)
             => $"cannot reach netfenced at {socketPath}: {Inner(e)} (is it running? start it with `netfenced start`, or give --socket)",
         _ => $"{Name(e.StatusCode)}: {e.Status.Detail}",

@@ -34,6 +34,12 @@ static class NetfencedCli
     public static async Task<int> RunAsync(string[] args)
     {
         var parsed = Build().Parse(args);
+        // One line per problem, not the whole help text: `netfenced COMMAND --help` shows that.
+        if (parsed.Errors.Count > 0 && !args.Contains("--help") && !args.Contains("-h"))
+        {
+            foreach (var error in parsed.Errors) Console.Error.WriteLine($"netfenced: {error.Message}");
+            return 2;
+        }
         return await parsed.InvokeAsync();
     }
 
