@@ -20,7 +20,8 @@ namespace Netfence.Daemon.Attachments;
 /// </summary>
 public sealed class KernelDatapath : IDatapath
 {
-    const string LinksDirectory = "links";
+    /// <summary>The directory under the pin directory that holds one directory of link pins per attachment id.</summary>
+    public const string LinksDirectory = "links";
 
     readonly SharedMaps _maps;
     readonly RuleSetWriter _writer;

@@ -58,6 +58,7 @@ sealed class DaemonHost : IAsyncDisposable
         UnixSocketFile.RequireGroup(configuration.Socket.Group);
         UnixSocketFile.RemoveStale(configuration.Socket.Path);
 
+        RequireStoreWhenPinned(configuration);
         AttachmentStore store;
         try
         {
@@ -103,6 +104,19 @@ sealed class DaemonHost : IAsyncDisposable
             store.Dispose();
             throw;
         }
+    }
+
+    // A missing store with pinned attachments is a lost store, not a fresh host: starting empty would remove every
+    // filter as an orphan. The operator decides.
+    static void RequireStoreWhenPinned(DaemonConfiguration configuration)
+    {
+        var storeFile = Path.Combine(configuration.DataDirectory, AttachmentStore.FileName);
+        var links = Path.Combine(configuration.Datapath.PinDirectory, KernelDatapath.LinksDirectory);
+        if (File.Exists(storeFile) || !Directory.Exists(links)) return;
+        int pinned = Directory.EnumerateDirectories(links).Count();
+        if (pinned == 0) return;
+        throw new StartupException($"the store {storeFile} is missing, but {pinned} attachments are pinned in {links}; starting without it would remove " +
+            $"their filters. Restore the store (with its -wal file) from a backup, or remove the filters deliberately (rm -r {configuration.Datapath.PinDirectory}) and start again");
     }
 
     static WebApplication BuildApp(DaemonConfiguration configuration, AttachmentManager manager, ILoggerFactory loggers)

@@ -44,4 +44,15 @@ public sealed class RestartTests
         Assert.Equal(garbage, File.ReadAllBytes(file));
         Assert.False(File.Exists(Path.Combine(directory.Path, "api.sock")));
     }
+
+    [Fact]
+    public async Task A_missing_store_with_pinned_attachments_is_a_clear_startup_error()
+    {
+        using var directory = new Store.TempDirectory();
+        Directory.CreateDirectory(Path.Combine(directory.Path, "pins-unused", "links", "0b7a3c1e-attachment"));
+        var e = await Assert.ThrowsAsync<StartupException>(() => InProcessDaemon.StartAsync(directory: directory));
+        Assert.Contains("netfence.db is missing", e.Message);
+        Assert.Contains("1 attachments are pinned", e.Message);
+        Assert.False(File.Exists(Path.Combine(directory.Path, "data", "netfence.db")));
+    }
 }
