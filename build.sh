@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Netfence's single entry point. On a fresh machine each command installs what it needs first.
-#   ./build.sh            build everything: executables to artifacts/bin, filter objects to artifacts/bpf
+#   ./build.sh            build everything: executables to artifacts/bin (netfenced among them), filter objects to artifacts/bpf
 #   ./build.sh test       build, then run every test suite (real-kernel suites need root)
 #   ./build.sh demo       build, then run the demo (needs root)
 #   ./build.sh inspect ARGS  build, then run bytecode-inspect (disassembly, summaries, --verify, --run, --diff)
@@ -43,6 +43,14 @@ ensure_dotnet() {
   command -v dotnet >/dev/null || die "the .NET SDK (10.0) is required: dotnet is not on PATH"
 }
 
+# netfenced's filter object. Today it is the C reference of the datapath (clang); when the C# programs compile,
+# their object takes this name and place.
+datapath_object() {
+  ensure_packages clang llvm
+  command -v clang >/dev/null || { echo "build.sh: clang is missing, so artifacts/bpf/netfence_datapath.o is not built (netfenced needs it)" >&2; return 0; }
+  clang -O2 -g -target bpf -c vm-tests/bench/reference/netfence_datapath.c -o "$ARTIFACTS/bpf/netfence_datapath.o"
+}
+
 build() {
   ensure_dotnet
   log "restoring and building ($CONFIG)"
@@ -53,6 +61,7 @@ build() {
     [[ -f $proj ]] || continue
     dotnet publish "$proj" -c "$CONFIG" --no-build -nologo -v:quiet -o "$ARTIFACTS/bin" >/dev/null
   done
+  datapath_object
 }
 
 # Sums the counters of every TRX file and prints one closing line the way runners do.

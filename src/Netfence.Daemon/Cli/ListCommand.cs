@@ -39,13 +39,14 @@ static class ListCommand
                 CliOutput.Json(response);
                 return 0;
             }
-            var table = new Table().AddColumns("id", "type", "target", "mode", "dns mode", "dns", "allowed", "blocked", "dns ok", "dns refused", "metadata", "attached at");
+            // Narrow enough for an 80-column terminal; --json has every field.
+            var table = new Table().AddColumns("id", "target", "mode", "dns", "packets ok/blocked", "queries ok/refused", "metadata");
             foreach (var a in response.Attachments)
             {
-                table.AddRow(Markup.Escape(a.Id), Short(a.Type.ToString()), Markup.Escape(a.Target), Short(a.Mode.ToString()), Short(a.DnsMode.ToString()),
-                    Markup.Escape(a.DnsAddress), a.PacketsAllowed.ToString(), a.PacketsBlocked.ToString(), a.DnsQueriesAllowed.ToString(),
-                    a.DnsQueriesBlocked.ToString(), Markup.Escape(string.Join(',', a.Metadata.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={p.Value}"))),
-                    a.AttachedAt.ToDateTimeOffset().ToString("u"));
+                var type = a.Type == AttachmentType.Tc ? "interface" : "cgroup";
+                table.AddRow(Markup.Escape(a.Id), Markup.Escape($"{type} {a.Target}"), Short(a.Mode.ToString(), "POLICY_MODE_") + "\n" + Short(a.DnsMode.ToString(), "DNS_MODE_"),
+                    Markup.Escape(a.DnsAddress), $"{a.PacketsAllowed}/{a.PacketsBlocked}", $"{a.DnsQueriesAllowed}/{a.DnsQueriesBlocked}",
+                    Markup.Escape(string.Join(',', a.Metadata.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={p.Value}"))));
             }
             AnsiConsole.Write(table);
             AnsiConsole.MarkupLineInterpolated($"{response.Attachments.Count} of {response.TotalCount} attachments");
@@ -55,5 +56,6 @@ static class ListCommand
         return command;
     }
 
-    static string Short(string enumName) => enumName.ToLowerInvariant();
+    // Enum names as the C# enum spells them (BlockAll) lower-cased: blockall; the prefix is for the proto spelling.
+    static string Short(string enumName, string prefix) => enumName.StartsWith(prefix, StringComparison.Ordinal) ? enumName[prefix.Length..].ToLowerInvariant() : enumName.ToLowerInvariant();
 }
