@@ -85,6 +85,24 @@ sealed class KernelDaemon : IAsyncDisposable
         Client = DaemonClient.For(_channel);
     }
 
+    /// <summary>A configuration file for a netfenced process with this daemon's socket, store, pins and object.</summary>
+    public string WriteConfigFile()
+    {
+        var path = Path.Combine(_root, "netfenced.yaml");
+        File.WriteAllText(path, $$"""
+            socket:
+              path: {{Configuration.Socket.Path}}
+            data_dir: {{Configuration.DataDirectory}}
+            datapath:
+              pin_dir: {{Configuration.Datapath.PinDirectory}}
+              object: {{Configuration.Datapath.ObjectPath}}
+            dns:
+              port_range_start: {{Configuration.Dns.PortRangeStart}}
+              port_range_end: {{Configuration.Dns.PortRangeEnd}}
+            """);
+        return path;
+    }
+
     /// <summary>Every entry of every pinned map, as bytes, for comparing kernel state across a restart.</summary>
     public SortedDictionary<string, string> MapContents()
     {
