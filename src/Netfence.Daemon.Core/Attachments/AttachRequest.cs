@@ -8,8 +8,3 @@ namespace Netfence.Daemon.Attachments;
 /// <param name="Metadata">The pairs as given.</param>
 /// <param name="DnsListenAddress">"ip" or "ip:port" for the DNS server, or empty for dns.listen_address and a port from the range.</param>
 public sealed record AttachRequest(AttachmentType Type, string Target, IReadOnlyDictionary<string, string> Metadata, string DnsListenAddress = "");
-
-/// <summary>A successful Attach.</summary>
-/// <param name="Id">The attachment id.</param>
-/// <param name="DnsAddress">"ip:port" the workload must use for DNS.</param>
-public sealed record AttachResult(string Id, string DnsAddress);

@@ -40,12 +40,3 @@ public interface IDatapath : IDisposable
     /// <summary>Removes every filter, pin and map entry netfenced made (stop --remove-filters).</summary>
     void RemoveEverything();
 }
-
-/// <summary>An attachment a restarted daemon found in its store with its target still present.</summary>
-public sealed record RestoredAttachment(string Id, ResolvedTarget Target, RuleSet Rules, IReadOnlyList<LearnedIp> Learned, IPEndPoint Dns);
-
-/// <summary>What <see cref="IDatapath.Restore"/> did.</summary>
-/// <param name="Unchanged">Ids adopted as the kernel had them.</param>
-/// <param name="Repaired">Ids whose filter or rules had to be (re)written.</param>
-/// <param name="OrphansRemoved">Pins and map entries that belonged to no live attachment.</param>
-public sealed record DatapathRestore(IReadOnlyList<string> Unchanged, IReadOnlyList<string> Repaired, int OrphansRemoved);

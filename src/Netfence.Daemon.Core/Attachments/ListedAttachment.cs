@@ -4,6 +4,3 @@ namespace Netfence.Daemon.Attachments;
 
 /// <summary>One attachment of a List page with its live counters.</summary>
 public sealed record ListedAttachment(AttachmentSummary Summary, ulong PacketsAllowed, ulong PacketsBlocked, ulong DnsQueriesAllowed, ulong DnsQueriesBlocked);
-
-/// <summary>One List page.</summary>
-public sealed record AttachmentListPage(IReadOnlyList<ListedAttachment> Items, string NextPageToken, int TotalCount);

@@ -56,6 +56,7 @@ sealed class DaemonHost : IAsyncDisposable
     public static async Task<DaemonHost> StartAsync(DaemonConfiguration configuration, Func<ILoggerFactory, DaemonParts> parts, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
         UnixSocketFile.RequireGroup(configuration.Socket.Group);
+        UnixSocketFile.RequireSafeUmask();
         UnixSocketFile.RemoveStale(configuration.Socket.Path);
 
         RequireStoreWhenPinned(configuration);
@@ -90,7 +91,7 @@ sealed class DaemonHost : IAsyncDisposable
             }
 
             var app = BuildApp(configuration, manager, loggers);
-            await UnixSocketFile.CreateRestrictedAsync(configuration.Socket.Group is not null, () => app.StartAsync(cancellationToken));
+            await app.StartAsync(cancellationToken);
             UnixSocketFile.SetPermissions(configuration.Socket.Path, configuration.Socket.Group);
             loggers.CreateLogger("netfenced").LogInformation("netfenced {Version} serving {Socket}{Tcp} ({Mode})", DaemonIdentity.ThisVersion, configuration.Socket.Path,
                 configuration.Socket.TcpAddress is { } tcp ? $" and tcp {tcp}" : "", manager.Standalone ? "standalone" : $"control plane {manager.Link!.Address}");

@@ -5,7 +5,7 @@ namespace Netfence.Daemon.Hosting;
 
 /// <summary>
 /// The API socket file: a stale one (left by a killed daemon) is removed, a live one means another netfenced runs;
-/// the socket is created under a umask that never lets anyone else in, then set to root:GROUP 0660 (or 0600).
+/// the socket is created under a umask that lets nobody else connect, then set to root:GROUP 0660 (or 0600).
 /// </summary>
 static partial class UnixSocketFile
 {
@@ -39,18 +39,20 @@ static partial class UnixSocketFile
         return rc;
     }
 
-    /// <summary>Runs <paramref name="create"/> (which binds the socket) under a umask that keeps others out.</summary>
-    public static async Task CreateRestrictedAsync(bool withGroup, Func<Task> create)
+    /// <summary>
+    /// Kestrel creates the socket with the process umask before <see cref="SetPermissions"/> narrows it. Connecting
+    /// needs write permission on the socket, so a umask that masks group and other write (022, systemd's default, or
+    /// stricter) keeps everyone but root out in between. The umask is read from /proc, not set: it is process-wide,
+    /// and changing it would race with any other thread creating files.
+    /// </summary>
+    public static void RequireSafeUmask()
     {
-        uint previous = Umask(withGroup ? 0x4Fu /* 0117 */ : 0x7Fu /* 0177 */);
-        try
-        {
-            await create();
-        }
-        finally
-        {
-            Umask(previous);
-        }
+        var line = File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("Umask:", StringComparison.Ordinal))
+            ?? throw new StartupException("/proc/self/status has no Umask line (Linux 4.7 or later is required)");
+        int umask = Convert.ToInt32(line["Umask:".Length..].Trim(), 8);
+        if ((umask & 0x12 /* 022 */) != 0x12)
+            throw new StartupException($"netfenced runs with umask {Convert.ToString(umask, 8).PadLeft(4, '0')}, which would let other users connect to the API socket " +
+                "before its permissions are set; start it with umask 022 (systemd's default) or stricter");
     }
 
     /// <summary>root:GROUP 0660 with a group, 0600 without.</summary>
@@ -82,9 +84,6 @@ static partial class UnixSocketFile
         // struct group { char *gr_name; char *gr_passwd; gid_t gr_gid; ... }
         return entry == 0 ? null : Marshal.ReadInt32(entry, 2 * nint.Size);
     }
-
-    [LibraryImport("libc", EntryPoint = "umask")]
-    private static partial uint Umask(uint mask);
 
     [LibraryImport("libc", EntryPoint = "chown", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int Chown(string path, uint owner, uint group);
