@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Netfence's single entry point. On a fresh machine each command installs what it needs first.
-#   ./build.sh            build everything: executables to artifacts/bin, filter objects to artifacts/bpf
+#   ./build.sh            build everything: executables to artifacts/bin (netfenced among them), filter objects to artifacts/bpf
 #   ./build.sh test       build, then run every test suite (real-kernel suites need root)
 #   ./build.sh demo       build, then run the demo (needs root)
 #   ./build.sh inspect ARGS  build, then run bytecode-inspect (disassembly, summaries, --verify, --run, --diff)
@@ -19,6 +19,7 @@ EXECUTABLES=(
   "src/Netfence.Demo/Netfence.Demo.csproj"
   "src/Netfence.Inspect/Netfence.Inspect.csproj"
   "vm-tests/bench/Netfence.Bench.Datapath/Netfence.Bench.Datapath.csproj"
+  "src/Netfence.Daemon/Netfence.Daemon.csproj"
 )
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
@@ -44,6 +45,14 @@ ensure_dotnet() {
   command -v dotnet >/dev/null || die "the .NET SDK (10.0) is required: dotnet is not on PATH"
 }
 
+# netfenced's filter object. Today it is the C reference of the datapath (clang); when the C# programs compile,
+# their object takes this name and place.
+datapath_object() {
+  ensure_packages clang llvm
+  command -v clang >/dev/null || { echo "build.sh: clang is missing, so artifacts/bpf/netfence_datapath.o is not built (netfenced needs it)" >&2; return 0; }
+  clang -O2 -g -target bpf -c vm-tests/bench/reference/netfence_datapath.c -o "$ARTIFACTS/bpf/netfence_datapath.o"
+}
+
 build() {
   ensure_dotnet
   log "restoring and building ($CONFIG)"
@@ -54,6 +63,7 @@ build() {
     [[ -f $proj ]] || continue
     dotnet publish "$proj" -c "$CONFIG" --no-build -nologo -v:quiet -o "$ARTIFACTS/bin" >/dev/null
   done
+  datapath_object
 }
 
 # Builds one executable project and what it references (a program project's eBPF compile step included), and

@@ -15,7 +15,7 @@ namespace Netfence.Datapath;
 /// <see cref="DatapathFullException"/> and leaves the previous rules enforcing (pitfall 13). Not thread-safe per
 /// instance: the daemon serialises writes.
 /// </summary>
-public sealed class RuleSetWriter
+public sealed partial class RuleSetWriter
 {
     private const int BatchSize = 4096;
 
@@ -45,7 +45,14 @@ public sealed class RuleSetWriter
     /// enforced one (unspecified becomes block-all).
     /// </summary>
     /// <exception cref="DatapathFullException">A map is full; the previous policy stays in force.</exception>
-    public void Apply(AttachmentTarget target, RuleSet rules, AttachmentSettings settings)
+    public void Apply(AttachmentTarget target, RuleSet rules, AttachmentSettings settings) => ApplyWithLearned(target, rules, settings, learned: null);
+
+    /// <summary>
+    /// Like <see cref="Apply(AttachmentTarget, RuleSet, AttachmentSettings)"/>, with <paramref name="learned"/> (e.g. restored
+    /// from the daemon's store after a restart) written into the new set too, each at its own expiry.
+    /// </summary>
+    /// <exception cref="DatapathFullException">A map is full; the previous policy stays in force.</exception>
+    public void ApplyWithLearned(AttachmentTarget target, RuleSet rules, AttachmentSettings settings, IReadOnlyCollection<LearnedIp>? learned)
     {
         ArgumentNullException.ThrowIfNull(rules);
         ArgumentNullException.ThrowIfNull(settings);
@@ -61,11 +68,19 @@ public sealed class RuleSetWriter
             prefixes[Fold(rule.Network)] = Get(prefixes, Fold(rule.Network)) with { Deny = true, DenyUntil = rule.ExpiresAt };
         if (state.Known)
         {
-            foreach (var (network, learned) in state.Prefixes)
+            foreach (var (network, known) in state.Prefixes)
             {
-                if (learned.LearnedUntil is { } until)
+                if (known.LearnedUntil is { } until)
                     prefixes[network] = Get(prefixes, network) with { LearnedUntil = until };
             }
+        }
+
+        foreach (var entry in learned ?? [])
+        {
+            var network = Host(entry.Address);
+            var current = Get(prefixes, network);
+            if (current.LearnedUntil is not { } existing || existing < entry.ExpiresAt)
+                prefixes[network] = current with { LearnedUntil = entry.ExpiresAt };
         }
 
         // After a restart the inactive set may hold what a crash left half-written.

@@ -122,8 +122,12 @@ public static class ConfigurationLoader
     {
         var socket = new SocketSettings(
             r.Scalar("socket.path", text => AbsolutePath(text, MaxSocketPathLength), "/var/run/netfence.sock"),
-            r.OptionalString("socket.group", GroupName));
+            r.OptionalString("socket.group", GroupName),
+            r.Scalar<IPEndPoint?>("socket.tcp_address", TcpAddress, null));
         var dataDirectory = r.Scalar("data_dir", text => AbsolutePath(text, 4095), "/var/lib/netfence");
+        var datapath = new DatapathSettings(
+            r.Scalar("datapath.pin_dir", text => AbsolutePath(text, 4095), "/sys/fs/bpf/netfence"),
+            r.Scalar("datapath.object", ObjectPath, "../bpf/netfence_datapath.o"));
         var hostname = r.OptionalString("daemon.hostname", HostName);
         var metadata = r.Map("metadata", pairs => AttachmentMetadata.From(pairs, "metadata"), AttachmentMetadata.Empty);
 
@@ -187,7 +191,22 @@ public static class ConfigurationLoader
                 ["disabled"] = PolicyMode.Disabled,
             }), PolicyMode.BlockAll));
 
-        return new DaemonConfiguration(socket, dataDirectory, hostname, metadata, controlPlane, dns, log, attach, sourceFile);
+        return new DaemonConfiguration(socket, dataDirectory, hostname, metadata, controlPlane, dns, log, attach, sourceFile, datapath);
+    }
+
+    static IPEndPoint TcpAddress(string text)
+    {
+        // Only an explicit ip:port: a TCP listener is a deliberate choice, so nothing about it is defaulted.
+        if (!IPEndPoint.TryParse(text, out var endpoint) || endpoint.Port == 0 || !text.Contains(':'))
+            throw new FormatException($"'{text}' is not an ip:port (e.g. 127.0.0.1:9090)");
+        return endpoint;
+    }
+
+    static string ObjectPath(string text)
+    {
+        if (text.Length == 0) throw new FormatException("the path is empty");
+        if (text.Contains('\0')) throw new FormatException("the path contains a NUL character");
+        return text;
     }
 
     static string AbsolutePath(string text, int maxBytes)

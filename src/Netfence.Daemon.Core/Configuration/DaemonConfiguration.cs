@@ -11,6 +11,7 @@ namespace Netfence.Daemon.Configuration;
 /// <param name="Dns">DNS servers.</param>
 /// <param name="Log">Logging.</param>
 /// <param name="AttachWithoutControlPlane">Attach behaviour without a control plane.</param>
+/// <param name="Datapath">The pinned datapath and its filter object.</param>
 /// <param name="SourceFile">The file read, or null when only defaults and the environment applied.</param>
 public sealed record DaemonConfiguration(
     SocketSettings Socket,
@@ -21,4 +22,5 @@ public sealed record DaemonConfiguration(
     DnsSettings Dns,
     LogSettings Log,
     AttachWithoutControlPlaneSettings AttachWithoutControlPlane,
-    string? SourceFile);
+    string? SourceFile,
+    DatapathSettings Datapath);

@@ -85,6 +85,34 @@ public sealed partial class AttachmentStore
         });
     }
 
+    /// <summary>Removes every learned entry of <paramref name="addresses"/> (whatever name taught it) from an attachment.</summary>
+    public void RemoveLearnedAddresses(string id, IEnumerable<IPAddress> addresses)
+    {
+        ArgumentNullException.ThrowIfNull(addresses);
+        Write("forgetting learned IPs of " + id, transaction =>
+        {
+            using var delete = Command("DELETE FROM learned_ips WHERE attachment_id = $id AND address = $address", transaction);
+            delete.Parameters.AddWithValue("$id", id);
+            var address = delete.Parameters.Add("$address", Microsoft.Data.Sqlite.SqliteType.Text);
+            foreach (var entry in addresses)
+            {
+                address.Value = entry.ToString();
+                delete.ExecuteNonQuery();
+            }
+            return 0;
+        });
+    }
+
+    /// <summary>Whether any name still vouches for <paramref name="address"/> in the attachment.</summary>
+    public bool HasLearnedAddress(string id, IPAddress address) => Read("reading learned IPs of " + id, () =>
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        using var select = Command("SELECT 1 FROM learned_ips WHERE attachment_id = $id AND address = $address LIMIT 1");
+        select.Parameters.AddWithValue("$id", id);
+        select.Parameters.AddWithValue("$address", address.ToString());
+        return select.ExecuteScalar() is not null;
+    });
+
     List<ExpiredLearnedIp> ReadLearned(Microsoft.Data.Sqlite.SqliteCommand command, string? id)
     {
         var result = new List<ExpiredLearnedIp>();

@@ -117,6 +117,7 @@ public class WireCompatibilityTests
         { "ext ControlCommand.version", Message((1, "a"), (6, "10.0.0.0/8"), (13, "n1")), new ControlCommand { Id = "a", RemoveCidr = "10.0.0.0/8", Version = "n1" } },
         { "ext DaemonEvent.command_result", Message((5, Message((1, "a"), (2, "n1"), (3, 2), (4, "bulk_update.allow_cidrs[0].cidr"), (5, "bad")))),
             new DaemonEvent { CommandResult = new CommandResult { Id = "a", Version = "n1", Status = CommandStatus.Nack, Field = "bulk_update.allow_cidrs[0].cidr", Error = "bad" } } },
+        { "ext ShutdownRequest.remove_filters", Message((1, 1)), new ShutdownRequest { RemoveFilters = true } },
         { "ext AttachRequest.dns_listen_address", Message((1, "tap0"), (4, "10.0.0.1")), new AttachRequest { InterfaceName = "tap0", DnsListenAddress = "10.0.0.1" } },
     };
 
@@ -163,6 +164,8 @@ public class WireCompatibilityTests
                 "Detach netfence.v1.DetachRequest>google.protobuf.Empty",
                 "List netfence.v1.ListRequest>netfence.v1.ListResponse",
                 "GetStatus google.protobuf.Empty>netfence.v1.DaemonStatus",
+                // Extension: netfenced stop.
+                "Shutdown netfence.v1.ShutdownRequest>netfence.v1.ShutdownResponse",
             ],
             daemon.Methods.Select(Describe));
         // The stubs address the methods by these HTTP/2 paths.

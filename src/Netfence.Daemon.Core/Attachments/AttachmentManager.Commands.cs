@@ -1,0 +1,154 @@
+using Microsoft.Extensions.Logging;
+using Netfence.Daemon.Store;
+using Netfence.Datapath;
+using Netfence.Policy.Commands;
+using Netfence.Policy.Modes;
+using Netfence.Policy.Rules;
+using Netfence.Policy.Validation;
+using Proto = Netfence.Protocol.V1;
+
+namespace Netfence.Daemon.Attachments;
+
+public sealed partial class AttachmentManager
+{
+    /// <inheritdoc />
+    public IReadOnlyList<Proto.Attachment> Snapshot()
+    {
+        var list = new List<Proto.Attachment>(_byId.Count);
+        foreach (var a in _byId.Values)
+        {
+            if (!a.Committed || a.Ended) continue;
+            var rules = a.Rules;
+            var message = new Proto.Attachment
+            {
+                Id = a.Id,
+                Target = a.Target.Name,
+                Type = a.Target.Type.ToProto(),
+                Mode = rules.Mode.ToProto(),
+                DnsMode = rules.Dns.Mode.ToProto(),
+                DnsAddress = a.DnsAddress,
+                RuleVersion = a.RuleVersion,
+            };
+            message.Metadata.Add(a.Metadata.ToDictionary());
+            list.Add(message);
+        }
+        return list;
+    }
+
+    /// <inheritdoc />
+    public IReadOnlyList<Proto.AttachmentStats> Stats()
+    {
+        var list = new List<Proto.AttachmentStats>(_byId.Count);
+        foreach (var a in _byId.Values)
+        {
+            if (!a.Committed || a.Ended) continue;
+            var (allowed, blocked) = _datapath.Counters(a.Target);
+            var (dnsAllowed, dnsBlocked) = _dns.Counters(a.Id);
+            list.Add(new Proto.AttachmentStats
+            {
+                Id = a.Id,
+                PacketsAllowed = allowed,
+                PacketsBlocked = blocked,
+                DnsQueriesAllowed = dnsAllowed,
+                DnsQueriesBlocked = dnsBlocked,
+            });
+        }
+        return list;
+    }
+
+    /// <inheritdoc />
+    public async Task<Proto.CommandResult> ApplyAsync(Proto.ControlCommand command, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        if (command.CommandCase is Proto.ControlCommand.CommandOneofCase.SyncAck or Proto.ControlCommand.CommandOneofCase.SubscribedAck)
+            return Nack(command, command.CommandCase == Proto.ControlCommand.CommandOneofCase.SyncAck ? "sync_ack" : "subscribed_ack",
+                "is an answer to the daemon's own event, not a command for an attachment");
+        if (!_byId.TryGetValue(command.Id, out var attachment))
+            return Nack(command, "id", $"no attachment '{command.Id}' exists on this daemon");
+        await attachment.Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (!attachment.Committed || attachment.Ended)
+                return Nack(command, "id", $"no attachment '{command.Id}' exists on this daemon");
+            var current = attachment.Rules;
+            RuleSet next;
+            try
+            {
+                next = RuleCommands.Apply(current, command, _time.GetUtcNow());
+            }
+            catch (PolicyValidationException e)
+            {
+                return Nack(command, e.Field, e.Problem);
+            }
+
+            try
+            {
+                _datapath.Apply(attachment.Target, next, attachment.Dns);
+            }
+            catch (DatapathFullException e)
+            {
+                return Nack(command, "command", e.Message);
+            }
+            catch (Exception e)
+            {
+                _logger.LogError(e, "writing the rules of {Id} failed", attachment.Id);
+                return Nack(command, "command", $"the kernel refused the update: {e.Message}; the previous rules stay in force");
+            }
+            try
+            {
+                if (!_store.ReplaceRules(attachment.Id, next, command.Version))
+                    throw new StoreException($"attachment '{attachment.Id}' is missing from the store");
+            }
+            catch (StoreException e)
+            {
+                // The kernel must not enforce what a restart would not restore.
+                try
+                {
+                    _datapath.Apply(attachment.Target, current, attachment.Dns);
+                }
+                catch (Exception undo)
+                {
+                    _logger.LogError(undo, "restoring the previous rules of {Id} after a store failure failed", attachment.Id);
+                }
+                return Nack(command, "command", $"the update could not be stored ({e.Message}); the previous rules stay in force");
+            }
+            attachment.Rules = next;
+            attachment.RuleVersion = command.Version;
+            await _dns.ConfigureAsync(attachment.Id, next, cancellationToken).ConfigureAwait(false);
+            RevokeStoredLearned(attachment, next);
+            return new Proto.CommandResult { Id = command.Id, Version = command.Version, Status = Proto.CommandStatus.Ack };
+        }
+        finally
+        {
+            attachment.Gate.Release();
+        }
+    }
+
+    // The DNS server revokes what its own memory holds; entries learned before a restart live only in the store and
+    // the kernel, so names the new rules no longer allow are revoked here too (pitfall 11).
+    void RevokeStoredLearned(LiveAttachment attachment, RuleSet rules)
+    {
+        try
+        {
+            var stale = _store.GetLearnedIps(attachment.Id).Where(l => !_dns.Teaches(rules, l.Domain)).ToList();
+            if (stale.Count == 0) return;
+            foreach (var group in stale.GroupBy(l => l.Domain))
+                _store.RemoveLearnedIps(attachment.Id, new DomainRule(group.Key, DomainMatch.Exact));
+            var addresses = stale.Select(l => l.Address).Distinct().Where(a => !_store.HasLearnedAddress(attachment.Id, a)).ToList();
+            if (addresses.Count > 0) _datapath.Forget(attachment.Target, addresses);
+        }
+        catch (Exception e)
+        {
+            _logger.LogError(e, "revoking stored learned IPs of {Id} failed; they expire on their own", attachment.Id);
+        }
+    }
+
+    static Proto.CommandResult Nack(Proto.ControlCommand command, string field, string error) => new()
+    {
+        Id = command.Id,
+        Version = command.Version,
+        Status = Proto.CommandStatus.Nack,
+        Field = field,
+        Error = $"{field}: {error}",
+    };
+}

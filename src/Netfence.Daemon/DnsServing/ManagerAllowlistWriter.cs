@@ -1,0 +1,34 @@
+using System.Net;
+using Netfence.Daemon.Attachments;
+using Netfence.Dns.Learning;
+using Netfence.Policy.Rules;
+
+namespace Netfence.Daemon.DnsServing;
+
+/// <summary>
+/// The DNS servers' <see cref="IAllowlistWriter"/>: learned IPs go through the attachment manager into the
+/// attachment's kernel rule set and the store before the answer is released (pitfall 12). The manager is created
+/// after the DNS servers (it needs them), so it is bound once, before any attachment exists.
+/// </summary>
+sealed class ManagerAllowlistWriter : IAllowlistWriter
+{
+    AttachmentManager? _manager;
+
+    public void Bind(AttachmentManager manager) => _manager = manager;
+
+    AttachmentManager Manager => _manager ?? throw new InvalidOperationException("the allowlist writer is used before the attachment manager exists");
+
+    public ValueTask<AllowlistWriteResult> WriteAsync(string attachmentId, IReadOnlyList<LearnedIp> entries, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(Map(Manager.Learn(attachmentId, entries)));
+
+    public ValueTask<AllowlistWriteResult> RemoveAsync(string attachmentId, IReadOnlyList<IPAddress> addresses, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(Map(Manager.Unlearn(attachmentId, addresses)));
+
+    static AllowlistWriteResult Map((LearnOutcome Outcome, string? Detail) result) => result.Outcome switch
+    {
+        LearnOutcome.Written => AllowlistWriteResult.Ok,
+        LearnOutcome.MapFull => AllowlistWriteResult.Failed(AllowlistFailure.MapFull, result.Detail),
+        LearnOutcome.AttachmentGone => AllowlistWriteResult.Failed(AllowlistFailure.AttachmentGone, result.Detail),
+        _ => AllowlistWriteResult.Failed(AllowlistFailure.Error, result.Detail),
+    };
+}

@@ -1,0 +1,46 @@
+using Microsoft.Extensions.Logging;
+using Netfence.Daemon.Attachments;
+using Netfence.Daemon.Configuration;
+using Netfence.Daemon.ControlPlane;
+using Netfence.Daemon.Targets;
+using Netfence.Dns.Proxy;
+
+namespace Netfence.Daemon.Hosting;
+
+/// <summary>
+/// The pieces a daemon is built from. <see cref="ForHost"/> gives the real ones; tests give fakes for the kernel and
+/// the control plane and keep the rest (store, DNS servers, API) real.
+/// </summary>
+/// <param name="Datapath">The kernel side.</param>
+/// <param name="Resolver">Target lookup.</param>
+/// <param name="Link">Creates the control-plane link for the manager (the host the link applies commands to), or null standalone.</param>
+/// <param name="Watcher">The target watcher, or null.</param>
+/// <param name="DnsControlPlane">The DNS proxy-mode decision client, or null.</param>
+sealed record DaemonParts(
+    IDatapath Datapath,
+    ITargetResolver Resolver,
+    Func<IAttachmentHost, IControlPlaneLink>? Link,
+    ITargetWatcher? Watcher,
+    IDnsControlPlane? DnsControlPlane)
+{
+    /// <summary>The real datapath, resolver, link and watcher of this host.</summary>
+    public static DaemonParts ForHost(DaemonConfiguration configuration, ILoggerFactory loggers)
+    {
+        var objectPath = Path.IsPathRooted(configuration.Datapath.ObjectPath)
+            ? configuration.Datapath.ObjectPath
+            : Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, configuration.Datapath.ObjectPath));
+        var (link, dnsControlPlane) = ControlPlaneWiring.Create(configuration, loggers);
+        var watcher = TargetWatcherWiring.Create(loggers);
+        IDatapath datapath;
+        try
+        {
+            datapath = KernelDatapath.Open(configuration.Datapath.PinDirectory, objectPath, loggers.CreateLogger<KernelDatapath>());
+        }
+        catch (Exception e) when (e is InvalidOperationException or IOException or UnauthorizedAccessException or ArgumentException
+                                   || e.GetType().Namespace?.StartsWith("Netfence.Bpf", StringComparison.Ordinal) == true)
+        {
+            throw new StartupException($"the datapath cannot be opened (datapath.pin_dir {configuration.Datapath.PinDirectory}, datapath.object {objectPath}): {e.Message}", e);
+        }
+        return new DaemonParts(datapath, new HostTargetResolver(), link, watcher, dnsControlPlane);
+    }
+}

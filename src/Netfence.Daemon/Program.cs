@@ -1,0 +1,3 @@
+using Netfence.Daemon.Cli;
+
+return await NetfencedCli.RunAsync(args);

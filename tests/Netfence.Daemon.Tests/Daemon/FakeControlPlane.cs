@@ -1,0 +1,32 @@
+using System.Collections.Concurrent;
+using Netfence.Daemon.ControlPlane;
+using Netfence.Protocol.V1;
+
+namespace Netfence.Daemon.Tests.Daemon;
+
+/// <summary>A control-plane link that answers Subscribed with a given ack (or fails as told) and records reports.</summary>
+sealed class FakeControlPlane : IControlPlaneLink
+{
+    public IAttachmentHost? Host { get; private set; }
+    public Func<Subscribed, Task<SubscribedAck>> Answer { get; set; } = _ => Task.FromResult(new SubscribedAck { Mode = PolicyMode.BlockAll });
+    public ConcurrentQueue<Subscribed> Subscriptions { get; } = new();
+    public ConcurrentQueue<(string Id, UnsubscribeReason Reason, string? Error)> Unsubscriptions { get; } = new();
+
+    public string Address => "https://control.test:8443";
+    public ConnectionState State { get; set; } = ConnectionState.Connected;
+
+    public IControlPlaneLink Bind(IAttachmentHost host)
+    {
+        Host = host;
+        return this;
+    }
+
+    public Task<SubscribedAck> SubscribeAsync(Subscribed subscribed, CancellationToken cancellationToken)
+    {
+        Subscriptions.Enqueue(subscribed);
+        if (State != ConnectionState.Connected) throw new ControlPlaneUnavailableException("the stream is down");
+        return Answer(subscribed);
+    }
+
+    public void Unsubscribed(string id, UnsubscribeReason reason, string? error) => Unsubscriptions.Enqueue((id, reason, error));
+}

@@ -1,0 +1,126 @@
+using Grpc.Net.Client;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Netfence.Bpf.Maps;
+using Netfence.Daemon.Attachments;
+using Netfence.Daemon.Cli;
+using Netfence.Daemon.Configuration;
+using Netfence.Daemon.Hosting;
+using Netfence.KernelTesting;
+using Netfence.Protocol.V1;
+using Netfence.Sandbox;
+
+namespace Netfence.Daemon.KernelTests;
+
+/// <summary>
+/// netfenced in this process with the real datapath pinned in a scratch bpffs directory, the real target resolver,
+/// and a control plane that acks with given rules. Restart keeps the pins, store and socket path.
+/// </summary>
+sealed class KernelDaemon : IAsyncDisposable
+{
+    readonly string _root;
+    readonly PinScratch _pins;
+    GrpcChannel _channel;
+
+    KernelDaemon(string root, PinScratch pins, DaemonConfiguration configuration, DaemonHost host, AckingControlPlane link)
+    {
+        _root = root;
+        _pins = pins;
+        Configuration = configuration;
+        Host = host;
+        Link = link;
+        _channel = DaemonClient.Channel(configuration.Socket.Path);
+        Client = DaemonClient.For(_channel);
+    }
+
+    public DaemonConfiguration Configuration { get; }
+    public DaemonHost Host { get; private set; }
+    public AckingControlPlane Link { get; }
+    public DaemonService.DaemonServiceClient Client { get; private set; }
+    public string PinDirectory => _pins.Path;
+
+    public static async Task<KernelDaemon> StartAsync(AckingControlPlane link)
+    {
+        var root = Path.Combine("/tmp", UniqueName.Next());
+        Directory.CreateDirectory(root);
+        var pins = new PinScratch();
+        try
+        {
+            var configuration = ConfigurationLoader.Load(null, new Dictionary<string, string>
+            {
+                ["NETFENCE_SOCKET_PATH"] = Path.Combine(root, "api.sock"),
+                ["NETFENCE_DATA_DIR"] = Path.Combine(root, "data"),
+                ["NETFENCE_DATAPATH_PIN_DIR"] = pins.Path,
+                ["NETFENCE_DATAPATH_OBJECT"] = ReferenceObjects.Compile("../bench/reference/netfence_datapath.c"),
+                ["NETFENCE_DNS_PORT_RANGE_START"] = "31000",
+                ["NETFENCE_DNS_PORT_RANGE_END"] = "31999",
+            });
+            return new KernelDaemon(root, pins, configuration, await Start(configuration, link), link);
+        }
+        catch
+        {
+            pins.Dispose();
+            Directory.Delete(root, recursive: true);
+            throw;
+        }
+    }
+
+    static Task<DaemonHost> Start(DaemonConfiguration configuration, AckingControlPlane link) =>
+        DaemonHost.StartAsync(configuration, loggers => new DaemonParts(
+            KernelDatapath.Open(configuration.Datapath.PinDirectory, configuration.Datapath.ObjectPath, loggers.CreateLogger<KernelDatapath>()),
+            new HostTargetResolver(), link.Bind, null, null), NullLoggerFactory.Instance, CancellationToken.None);
+
+    /// <summary>Stops the daemon; pinned filters keep enforcing.</summary>
+    public async Task StopAsync()
+    {
+        _channel.Dispose();
+        await Host.DisposeAsync();
+    }
+
+    /// <summary>Starts it again on the same store, pins and socket.</summary>
+    public async Task StartAgainAsync()
+    {
+        Host = await Start(Configuration, Link);
+        _channel = DaemonClient.Channel(Configuration.Socket.Path);
+        Client = DaemonClient.For(_channel);
+    }
+
+    /// <summary>A configuration file for a netfenced process with this daemon's socket, store, pins and object.</summary>
+    public string WriteConfigFile()
+    {
+        var path = Path.Combine(_root, "netfenced.yaml");
+        File.WriteAllText(path, $$"""
+            socket:
+              path: {{Configuration.Socket.Path}}
+            data_dir: {{Configuration.DataDirectory}}
+            datapath:
+              pin_dir: {{Configuration.Datapath.PinDirectory}}
+              object: {{Configuration.Datapath.ObjectPath}}
+            dns:
+              port_range_start: {{Configuration.Dns.PortRangeStart}}
+              port_range_end: {{Configuration.Dns.PortRangeEnd}}
+            """);
+        return path;
+    }
+
+    /// <summary>Every entry of every pinned map, as bytes, for comparing kernel state across a restart.</summary>
+    public SortedDictionary<string, string> MapContents()
+    {
+        var contents = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        foreach (var name in new[] { "nf_attachments", "nf_rules4", "nf_rules6", "nf_dns_eps" })
+        {
+            using var map = Bpf.Pinning.ObjectPin.OpenMap(Path.Combine(_pins.Path, name));
+            foreach (var (key, value) in map.Entries())
+                contents[$"{name}/{Convert.ToHexString(key)}"] = Convert.ToHexString(value);
+        }
+        return contents;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        // Unpinning the links releases them: nothing of the test stays attached.
+        _pins.Dispose();
+        Directory.Delete(_root, recursive: true);
+    }
+}
