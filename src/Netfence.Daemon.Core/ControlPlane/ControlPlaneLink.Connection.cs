@@ -73,7 +73,7 @@ public sealed partial class ControlPlaneLink
             // Disconnected before the stream ends, so a SubscribeAsync that starts now fails at once instead of
             // queueing on a stream whose pending subscriptions are about to be failed.
             SetState(ConnectionState.Disconnected, null);
-            stream.End("the stream is being replaced");
+            stream.End("the link is done with it");
             if (heartbeats is not null) await heartbeats.ConfigureAwait(false);
         }
     }
