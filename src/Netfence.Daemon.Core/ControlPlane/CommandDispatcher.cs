@@ -16,8 +16,11 @@ namespace Netfence.Daemon.ControlPlane;
 /// </remarks>
 sealed class CommandDispatcher : IAsyncDisposable
 {
-    /// <summary>What happens once a command was applied; null when the link stopped first.</summary>
-    public delegate void Completion(CommandResult? result);
+    /// <summary>
+    /// What happens once a command was applied (null: the link stopped first). The attachment's next command waits
+    /// for it, so results written here reach the control plane in the order the commands came.
+    /// </summary>
+    public delegate Task Completion(CommandResult? result);
 
     readonly record struct Work(ControlCommand Command, Completion Completed);
 
@@ -47,7 +50,7 @@ sealed class CommandDispatcher : IAsyncDisposable
             if (stopping.IsCancellationRequested)
             {
                 room.Release();
-                completed(null);
+                _ = completed(null);
                 return;
             }
             if (queues.TryGetValue(command.Id, out var queue))
@@ -101,7 +104,14 @@ sealed class CommandDispatcher : IAsyncDisposable
             {
                 room.Release();
             }
-            work.Completed(result);
+            try
+            {
+                await work.Completed(result).ConfigureAwait(false);
+            }
+            catch (Exception e)
+            {
+                logger.LogError(e, "Reporting the result of {Command} for attachment {AttachmentId} failed", CommandNames.Of(work.Command), id);
+            }
         }
     }
 

@@ -13,21 +13,8 @@ public sealed partial class ControlPlaneLink
         while (!stop.IsCancellationRequested)
         {
             SetState(ConnectionState.Connecting, null);
-            try
-            {
-                var reason = await RunStreamAsync(stop).ConfigureAwait(false);
-                Failed(reason);
-            }
-            catch (Exception) when (stop.IsCancellationRequested)
-            {
-                break;
-            }
-            catch (Exception e)
-            {
-                // Whatever a control plane does (error status, reset, garbage), the answer is to try again later.
-                Failed(e is ProtocolException ? e.Message : LinkStream.Describe(e) + TlsRefusal());
-            }
-            SetState(ConnectionState.Disconnected, null);
+            await RunStreamAsync(stop).ConfigureAwait(false);
+            if (stop.IsCancellationRequested) break;
             var delay = backoff.Next();
             logger.LogInformation("Reconnecting to the control plane at {Address} in {Delay} ms", Address, (long)delay.TotalMilliseconds);
             try
@@ -42,20 +29,17 @@ public sealed partial class ControlPlaneLink
         SetState(ConnectionState.Disconnected, null);
     }
 
-    void Failed(string reason)
+    /// <summary>
+    /// One stream from connect to end. Never throws: whatever a control plane does (an error status, a reset, a
+    /// clean close, garbage, a broken rule of the protocol), the answer is to record why and try again later.
+    /// </summary>
+    async Task RunStreamAsync(CancellationToken stop)
     {
-        lastError = reason;
-        logger.LogWarning("Control-plane stream to {Address}: {Reason}", Address, reason);
-    }
-
-    string TlsRefusal() => certificateCheck?.LastRefusal is { } refusal ? $" ({refusal})" : "";
-
-    /// <summary>One stream from connect to end; returns why it ended when the control plane ended it cleanly.</summary>
-    async Task<string> RunStreamAsync(CancellationToken stop)
-    {
+        certificateCheck?.Forget();
         var call = client.Connect(cancellationToken: stop);
         using var stream = new LinkStream(call, Interlocked.Increment(ref streams), Address, stop, logger);
         Task? heartbeats = null;
+        string? failure = null;
         try
         {
             await SyncAsync(stream).ConfigureAwait(false);
@@ -66,16 +50,42 @@ public sealed partial class ControlPlaneLink
 
             while (await stream.Commands.MoveNext(CancellationToken.None).ConfigureAwait(false))
                 await RouteAsync(stream, stream.Commands.Current).ConfigureAwait(false);
-            return $"the control plane ended the stream ({stream.StatusText()})";
+            failure = $"the control plane ended the stream ({stream.StatusText()})";
+        }
+        catch (Exception) when (stop.IsCancellationRequested)
+        {
+        }
+        catch (Exception e)
+        {
+            failure = e is ProtocolException ? e.Message : LinkStream.Describe(e) + TlsRefusal(e);
         }
         finally
         {
-            // Disconnected before the stream ends, so a SubscribeAsync that starts now fails at once instead of
-            // queueing on a stream whose pending subscriptions are about to be failed.
+            // The reason first, then Disconnected, so whoever sees the state change also sees why. Disconnected
+            // before the stream ends, so a SubscribeAsync that starts now fails at once instead of queueing on a
+            // stream whose pending subscriptions are about to be failed.
+            if (failure is not null)
+            {
+                lastError = failure;
+                logger.LogWarning("Control-plane stream to {Address}: {Reason}", Address, failure);
+            }
             SetState(ConnectionState.Disconnected, null);
-            stream.End("the link is done with it");
+            stream.End(failure ?? "netfenced is stopping the link");
             if (heartbeats is not null) await heartbeats.ConfigureAwait(false);
         }
+    }
+
+    // The TLS stack says only that the validation callback refused; the check knows why.
+    string TlsRefusal(Exception e)
+    {
+        // gRPC keeps the transport's exception as the status's debug exception, not as the inner exception.
+        var cause = e is Grpc.Core.RpcException rpc ? rpc.Status.DebugException ?? e : e;
+        for (; cause is not null; cause = cause.InnerException)
+        {
+            if (cause is System.Security.Authentication.AuthenticationException && certificateCheck?.LastRefusal is { } refusal)
+                return $" ({refusal})";
+        }
+        return "";
     }
 
     /// <summary>Sends SyncRequest with every current attachment and waits for SyncAck, the stream's first command.</summary>
@@ -133,10 +143,10 @@ public sealed partial class ControlPlaneLink
             }
             try
             {
-                await dispatcher.EnqueueAsync(command, result =>
+                await dispatcher.EnqueueAsync(command, async result =>
                 {
                     pending.Complete(result);
-                    if (result is not null) _ = ReplyAsync(stream, result);
+                    if (result is not null) await ReplyAsync(stream, result).ConfigureAwait(false);
                 }, stream.Ended).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
@@ -147,9 +157,9 @@ public sealed partial class ControlPlaneLink
             }
             return;
         }
-        await dispatcher.EnqueueAsync(command, result =>
+        await dispatcher.EnqueueAsync(command, async result =>
         {
-            if (result is not null) _ = ReplyAsync(stream, result);
+            if (result is not null) await ReplyAsync(stream, result).ConfigureAwait(false);
         }, stream.Ended).ConfigureAwait(false);
     }
 

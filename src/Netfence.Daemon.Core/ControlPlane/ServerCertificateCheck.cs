@@ -18,6 +18,9 @@ sealed class ServerCertificateCheck(X509Certificate2Collection? authorities, str
     /// <summary>Why the last refused certificate was refused, or null.</summary>
     public string? LastRefusal => lastRefusal;
 
+    /// <summary>Forgets the last refusal (a new connection attempt starts).</summary>
+    public void Forget() => lastRefusal = null;
+
     public bool Validate(object sender, X509Certificate? certificate, X509Chain? chain, SslPolicyErrors errors)
     {
         var refusal = Check(certificate, chain, errors);
