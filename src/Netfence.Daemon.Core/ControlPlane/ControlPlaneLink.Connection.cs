@@ -136,7 +136,6 @@ public sealed partial class ControlPlaneLink
         {
             if (!stream.Pending.TryGetValue(command.Id, out var pending) || !pending.TryAccept(command))
             {
-                logger.LogWarning("Refused a SubscribedAck for attachment {AttachmentId}: no Subscribed is waiting for it", command.Id);
                 await ReplyAsync(stream, CommandResults.Nack(command, "id",
                     $"no Subscribed for attachment '{command.Id}' is waiting for an ack on this stream (it timed out and was rolled back, or was never sent); the ack was not applied")).ConfigureAwait(false);
                 return;

@@ -32,7 +32,7 @@ sealed class ScriptedControlPlane : Protocol.V1.ControlPlane.ControlPlaneBase
     public Func<DnsQueryRequest, ServerCallContext, Task<DnsQueryResponse>>? Dns { get; set; }
 
     /// <summary>The next stream, waiting for it if the daemon has not connected yet.</summary>
-    public async Task<ScriptedStream> NextStreamAsync() => await Wait.ForAsync(Streams.Reader.ReadAsync().AsTask(), "the daemon to open a stream");
+    public async Task<ScriptedStream> NextStreamAsync() => await Streams.Reader.ReadAsync().AsTask().WaitAsync(Wait.Timeout);
 
     /// <summary>A SubscribedAck command for <paramref name="id"/>.</summary>
     public static ControlCommand Ack(string id, string version, PolicyMode mode = PolicyMode.Allowlist, params string[] allow)

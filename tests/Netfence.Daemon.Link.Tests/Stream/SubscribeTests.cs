@@ -74,7 +74,7 @@ public sealed class SubscribeTests
         await stream.WaitForAsync(DaemonEvent.EventOneofCase.Subscribed);
         stream.End(new Status(StatusCode.Unavailable, "node draining"));
 
-        var error = await Assert.ThrowsAsync<ControlPlaneUnavailableException>(() => Wait.ForAsync(subscribe, "the subscribe to fail"));
+        var error = await Assert.ThrowsAsync<ControlPlaneUnavailableException>(() => subscribe.WaitAsync(Wait.Timeout));
         Assert.Contains("ended", error.Message);
         await test.ConnectedAsync(times: 2);
     }
@@ -96,7 +96,7 @@ public sealed class SubscribeTests
         await stream.SendAsync(ScriptedControlPlane.Ack("att-2", "v2", PolicyMode.Disabled));
         await stream.SendAsync(ScriptedControlPlane.Ack("att-1", "v1", PolicyMode.Allowlist));
 
-        var acks = await Wait.ForAsync(Task.WhenAll(subscribes), "the subscribes");
+        var acks = await Task.WhenAll(subscribes).WaitAsync(Wait.Timeout);
         Assert.Equal([PolicyMode.Allowlist, PolicyMode.Disabled, PolicyMode.Denylist], acks.Select(a => a.Mode));
         Assert.Equal(["v1", "v2", "v3"], ids.Select(id => test.Host[id].RuleVersion));
     }
@@ -154,7 +154,7 @@ public sealed class SubscribeTests
         Assert.False(test.Host.Applied.Reader.TryRead(out _));
         gate.SetResult();
 
-        await Wait.ForAsync(subscribe, "the subscribe");
+        await subscribe.WaitAsync(Wait.Timeout);
         Assert.Equal(CommandStatus.Ack, (await stream.ResultAsync("att-1", "v2")).Status);
         Assert.Equal(["192.0.2.0/24"], test.Host["att-1"].Rules.AllowCidrs.Select(r => r.Network.ToString()));
         Assert.Equal("v2", test.Host["att-1"].RuleVersion);
