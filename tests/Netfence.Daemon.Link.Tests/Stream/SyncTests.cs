@@ -68,4 +68,17 @@ public sealed class SyncTests
         Assert.Contains("no SyncAck within 0.2 s (control_plane.sync_ack_timeout)", test.Link.LastError);
         Assert.NotEqual(ConnectionState.Connected, test.Link.State);
     }
+
+    [Fact]
+    public async Task An_http_address_works_like_a_unix_socket()
+    {
+        var service = new ScriptedControlPlane();
+        await using var server = await TestServer.StartAsync(service, new ServerEndpoint.Loopback());
+        Assert.Equal("http", server.Address.Scheme);
+        await using var test = TestLink.Start(server.Address);
+
+        await test.ConnectedAsync();
+        var stream = await service.NextStreamAsync();
+        Assert.Equal("daemon-1", (await stream.WaitForAsync(DaemonEvent.EventOneofCase.Sync)).Sync.DaemonId);
+    }
 }
