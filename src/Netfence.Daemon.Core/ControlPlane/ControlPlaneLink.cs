@@ -85,6 +85,9 @@ public sealed partial class ControlPlaneLink : IControlPlaneLink, IAsyncDisposab
     /// <summary>Unsubscribed reports waiting for the next sync.</summary>
     public int QueuedUnsubscribed => outbox.Count;
 
+    /// <summary>Unsubscribed reports dropped because the queue was full (see <see cref="UnsubscribedOutbox"/>'s policy).</summary>
+    public long DroppedUnsubscribed => outbox.Dropped;
+
     /// <summary>Raised on every change of <see cref="State"/>, on the thread that made it.</summary>
     public event EventHandler<ConnectionState>? StateChanged;
 

@@ -58,4 +58,24 @@ public sealed class UnsubscribedTests
         Assert.Equal(DaemonEvent.EventOneofCase.Sync, stream.Received[0].EventCase);
         await Wait.UntilAsync(() => test.Link.QueuedUnsubscribed == 0, "the queue to empty");
     }
+
+    [Fact]
+    public async Task A_full_queue_drops_a_DETACHED_report_keeps_the_REMOVED_ones_and_says_so()
+    {
+        var path = TestLink.SocketPath();
+        await using var test = TestLink.Start(new Uri("unix://" + path), outboxCapacity: 2);
+        await Wait.UntilAsync(() => test.Link.LastError is not null, "a failed connection attempt");
+
+        test.Link.Unsubscribed("detached", UnsubscribeReason.Detached, null);
+        test.Link.Unsubscribed("removed-1", UnsubscribeReason.Removed, null);
+        test.Link.Unsubscribed("removed-2", UnsubscribeReason.Removed, null);
+        Assert.Equal(1, test.Link.DroppedUnsubscribed);
+        Assert.True(test.Log.Contains(Microsoft.Extensions.Logging.LogLevel.Warning, "dropped the one for attachment detached (Detached)"));
+
+        var service = new ScriptedControlPlane();
+        await using var server = await TestServer.StartAsync(service, new ServerEndpoint.Unix(path));
+        var stream = await service.NextStreamAsync();
+        await Wait.UntilAsync(() => stream.Of(DaemonEvent.EventOneofCase.Unsubscribed).Count == 2, "the kept reports");
+        Assert.Equal(["removed-1", "removed-2"], stream.Of(DaemonEvent.EventOneofCase.Unsubscribed).Select(e => e.Unsubscribed.Id));
+    }
 }
