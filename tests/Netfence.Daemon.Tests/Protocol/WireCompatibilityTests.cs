@@ -167,7 +167,7 @@ public class WireCompatibilityTests
             daemon.Methods.Select(Describe));
         // The stubs address the methods by these HTTP/2 paths.
         Assert.Equal("/netfence.v1.ControlPlane/Connect", $"/{control.FullName}/{control.Methods[0].Name}");
-        Assert.NotNull(typeof(ControlPlane.ControlPlaneClient));
+        Assert.NotNull(typeof(Netfence.Protocol.V1.ControlPlane.ControlPlaneClient));
         Assert.NotNull(typeof(DaemonService.DaemonServiceBase));
 
         static string Describe(Google.Protobuf.Reflection.MethodDescriptor m) =>
