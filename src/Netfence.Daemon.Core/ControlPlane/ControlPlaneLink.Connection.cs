@@ -57,7 +57,7 @@ public sealed partial class ControlPlaneLink
         }
         catch (Exception e)
         {
-            failure = e is ProtocolException ? e.Message : LinkStream.Describe(e) + TlsRefusal(e);
+            failure = e is ProtocolException ? e.Message : stream.DescribeFailure(e) + TlsRefusal(e);
         }
         finally
         {
@@ -76,17 +76,10 @@ public sealed partial class ControlPlaneLink
     }
 
     // The TLS stack says only that the validation callback refused; the check knows why.
-    string TlsRefusal(Exception e)
-    {
-        // gRPC keeps the transport's exception as the status's debug exception, not as the inner exception.
-        var cause = e is Grpc.Core.RpcException rpc ? rpc.Status.DebugException ?? e : e;
-        for (; cause is not null; cause = cause.InnerException)
-        {
-            if (cause is System.Security.Authentication.AuthenticationException && certificateCheck?.LastRefusal is { } refusal)
-                return $" ({refusal})";
-        }
-        return "";
-    }
+    string TlsRefusal(Exception e) =>
+        certificateCheck?.LastRefusal is { } refusal && LinkStream.Causes(e).Any(c => c is System.Security.Authentication.AuthenticationException)
+            ? $" ({refusal})"
+            : "";
 
     /// <summary>Sends SyncRequest with every current attachment and waits for SyncAck, the stream's first command.</summary>
     async Task SyncAsync(LinkStream stream)

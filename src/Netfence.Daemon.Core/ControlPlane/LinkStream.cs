@@ -128,6 +128,38 @@ sealed class LinkStream : IDisposable
         }
     }
 
+    /// <summary>
+    /// Why the stream failed, preferring the status the control plane ended the call with: a write that failed
+    /// because the call was already over says only that it was cancelled, the status says why (PermissionDenied, ...).
+    /// </summary>
+    public string DescribeFailure(Exception e)
+    {
+        if (e is not RpcException)
+        {
+            try
+            {
+                var status = call.GetStatus();
+                if (status.StatusCode is not (StatusCode.OK or StatusCode.Cancelled)) return Describe(new RpcException(status));
+            }
+            catch (InvalidOperationException)
+            {
+                // The call has no status yet: the exception is all there is.
+            }
+        }
+        return Describe(e);
+    }
+
+    /// <summary>The exception, its inner exceptions, and the transport exceptions gRPC keeps as debug exceptions.</summary>
+    public static IEnumerable<Exception> Causes(Exception e)
+    {
+        for (Exception? cause = e; cause is not null; cause = cause.InnerException)
+        {
+            yield return cause;
+            if (cause is RpcException { Status.DebugException: { } debug })
+                foreach (var inner in Causes(debug)) yield return inner;
+        }
+    }
+
     /// <summary>A one-line description of a stream failure, without a stack trace.</summary>
     public static string Describe(Exception e) => e switch
     {

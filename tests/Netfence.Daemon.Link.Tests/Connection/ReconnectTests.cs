@@ -25,8 +25,8 @@ public sealed class ReconnectTests
             await stream.SendAsync(new ControlCommand { Id = "att-1", Version = "v5", SetMode = new SetMode { Mode = PolicyMode.Allowlist } });
             await stream.ResultAsync("att-1", "v5");
         }
-        await Wait.UntilAsync(() => test.Link.State != ConnectionState.Connected, "the link to notice the restart");
-        Assert.Contains("Unavailable", test.Link.LastError);
+        // How the stream ends (a shutdown status, a reset connection) depends on timing; that it is noticed does not.
+        await Wait.UntilAsync(() => test.Link.State != ConnectionState.Connected && test.Link.LastError is not null, "the link to notice the restart");
         host.Add("att-2");
 
         await using var second = await TestServer.StartAsync(service, new ServerEndpoint.Unix(path));
@@ -101,7 +101,8 @@ public sealed class ReconnectTests
             }));
         await using var test = TestLink.Start(server.Address);
 
-        await test.ConnectedAsync(times: 2);
+        // Each stream is connected only until the garbage arrives, too briefly to observe; count the syncs instead.
+        await Wait.UntilAsync(() => test.TimesConnected >= 2, "a second connection after the garbage");
         Assert.True(Volatile.Read(ref calls) >= 2);
         await Wait.UntilAsync(() => test.Link.LastError is not null, "the failure to be recorded");
         Assert.Contains("InvalidProtocolBufferException", test.Link.LastError);
