@@ -139,6 +139,7 @@ public static class ConfigurationLoader
             r.OptionalString("control_plane.tls.server_name", HostName));
         var controlPlane = new ControlPlaneSettings(address, tls,
             r.Scalar("control_plane.subscribe_ack_timeout", text => Duration(text, TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(5)), TimeSpan.FromSeconds(5)),
+            r.Scalar("control_plane.sync_ack_timeout", text => Duration(text, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(10)), TimeSpan.FromSeconds(15)),
             r.Scalar("control_plane.heartbeat_interval", text => Duration(text, TimeSpan.FromSeconds(1), TimeSpan.FromHours(1)), TimeSpan.FromSeconds(30)),
             r.Scalar("control_plane.keepalive_interval", text => Duration(text, TimeSpan.FromSeconds(1), TimeSpan.FromHours(1)), TimeSpan.FromSeconds(20)),
             r.Scalar("control_plane.keepalive_timeout", text => Duration(text, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(10)), TimeSpan.FromSeconds(10)),

@@ -4,6 +4,7 @@ namespace Netfence.Daemon.Configuration;
 /// <param name="Address">http, https or unix URI, or null to run without a control plane.</param>
 /// <param name="Tls">TLS options.</param>
 /// <param name="SubscribeAckTimeout">How long Attach waits for SubscribedAck.</param>
+/// <param name="SyncAckTimeout">How long a (re)connect waits for SyncAck before it retries.</param>
 /// <param name="HeartbeatInterval">How often Heartbeat is sent.</param>
 /// <param name="KeepaliveInterval">HTTP/2 ping interval.</param>
 /// <param name="KeepaliveTimeout">How long a ping may go unanswered.</param>
@@ -13,6 +14,7 @@ public sealed record ControlPlaneSettings(
     Uri? Address,
     TlsSettings Tls,
     TimeSpan SubscribeAckTimeout,
+    TimeSpan SyncAckTimeout,
     TimeSpan HeartbeatInterval,
     TimeSpan KeepaliveInterval,
     TimeSpan KeepaliveTimeout,

@@ -16,10 +16,13 @@ public interface IControlPlaneLink
     ConnectionState State { get; }
 
     /// <summary>
-    /// Sends <c>Subscribed</c> and waits for the matching <c>SubscribedAck</c> on the same stream, up to the
-    /// configured timeout. Throws <see cref="ControlPlaneUnavailableException"/> when the stream is not connected
-    /// (or breaks while waiting) and <see cref="TimeoutException"/> when no ack arrives in time; the caller then
-    /// rolls the attachment back and calls <see cref="Unsubscribed"/> with reason ERROR.
+    /// Sends <c>Subscribed</c>, waits for the matching <c>SubscribedAck</c> on the same stream, up to the configured
+    /// timeout, and applies it through <see cref="IAttachmentHost.ApplyAsync"/> before returning it (so it is ordered
+    /// with the commands that follow it, and its version becomes the rule_version). Throws
+    /// <see cref="ControlPlaneUnavailableException"/> when the stream is not connected (or breaks while waiting),
+    /// <see cref="TimeoutException"/> when no ack arrives in time, and <see cref="SubscribedAckRejectedException"/>
+    /// when the host rejected the ack; the caller then rolls the attachment back and calls <see cref="Unsubscribed"/>
+    /// with reason ERROR.
     /// </summary>
     Task<SubscribedAck> SubscribeAsync(Subscribed subscribed, CancellationToken cancellationToken);
 

@@ -34,6 +34,7 @@ public sealed class ConfigurationLoaderTests : IDisposable
         Assert.Equal("/var/lib/netfence", c.DataDirectory);
         Assert.Null(c.ControlPlane.Address);
         Assert.Equal(TimeSpan.FromSeconds(5), c.ControlPlane.SubscribeAckTimeout);
+        Assert.Equal(TimeSpan.FromSeconds(15), c.ControlPlane.SyncAckTimeout);
         Assert.Equal(TimeSpan.FromSeconds(30), c.ControlPlane.HeartbeatInterval);
         Assert.Equal(IPAddress.Loopback, c.Dns.ListenAddress);
         Assert.True(c.Dns.PortCount >= 10_000);
@@ -136,6 +137,7 @@ public sealed class ConfigurationLoaderTests : IDisposable
     [Theory]
     [InlineData("control_plane:\n  subscribe_ack_timeout: 5x\n", "control_plane.subscribe_ack_timeout", "not a duration")]
     [InlineData("control_plane:\n  subscribe_ack_timeout: 10m\n", "control_plane.subscribe_ack_timeout", "outside the allowed range")]
+    [InlineData("control_plane:\n  sync_ack_timeout: 500ms\n", "control_plane.sync_ack_timeout", "outside the allowed range")]
     [InlineData("control_plane:\n  address: ftp://x\n", "control_plane.address", "not an http://, https:// or unix://")]
     [InlineData("control_plane:\n  address: http://x:1\n  tls:\n    ca_file: /ca.pem\n", "control_plane.tls.ca_file", "does not use https")]
     [InlineData("control_plane:\n  address: https://x:1\n  tls:\n    cert_file: /c.pem\n", "control_plane.tls.cert_file", "must be set together")]
