@@ -82,11 +82,11 @@ internal sealed record BenchReport(
     {
         var md = new StringBuilder();
         if (!ValidComparison) md.AppendLine(CultureInfo.InvariantCulture, $"> **{Invalidity}**").AppendLine();
+        string fills = string.Join(", ", Fills.Select(f => string.Create(CultureInfo.InvariantCulture, $"{f.Rules:N0} in {f.Fill.TotalSeconds:0.0} s")));
         md.AppendLine(CultureInfo.InvariantCulture,
             $"`{Command}` on {Started:yyyy-MM-dd HH:mm} UTC, Linux {Kernel}, {Cpus} CPUs shared with other work (compare ratios, not absolute numbers); " +
             $"C# object `{Display(CSharp.Path)}` (sha256 {CSharp.Sha256[..12]}) against clang -O2 `{Display(Reference.Path)}` (sha256 {Reference.Sha256[..12]}); " +
-            $"run took {Duration.TotalSeconds:0} s. Rules written through RuleSetWriter in batches: " +
-            string.Join(", ", Fills.Select(f => $"{f.Rules:N0} in {f.Fill.TotalSeconds:0.0} s")) + ".");
+            $"run took {Duration.TotalSeconds:0} s. Rules written through RuleSetWriter in batches: {fills}.");
         md.AppendLine();
         foreach (var table in Tables()) md.AppendLine(table.ToMarkdown());
         return md.ToString().TrimEnd() + "\n";
