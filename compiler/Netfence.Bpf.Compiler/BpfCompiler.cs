@@ -104,6 +104,7 @@ public static class BpfCompiler
     internal static IrFunction Lower(ProgramDeclaration program, ProgramDiscovery discovery, DiagnosticBag diagnostics)
     {
         var function = new IRBuilder(program, discovery).Build();
+        Inlining.Run(function);
         var packetChecks = new VerifyPacketChecks(function);
         DeadCodeElimination.Run(function);
         ConstantFolding.Run(function);

@@ -89,13 +89,18 @@ internal sealed partial class IRBuilder
 
     void Return(Stack<StackValue> stack)
     {
-        if (_frame.Continuation is null)
+        if (_frame.IsProgram)
         {
             var verdict = Widen(PopScalar(stack), Width.W32);
             Terminate(new ReturnTerminator(_position, verdict.Operand));
             return;
         }
+        if (_frame.ReturnWidth is { } width)
+        {
+            Terminate(new ReturnTerminator(_position, Widen(PopScalar(stack), width).Operand));
+            return;
+        }
         if (_frame.Result is { } result) Store(result, stack.Pop(), null);
-        Terminate(new JumpTerminator(_position, _frame.Continuation));
+        Terminate(new ReturnTerminator(_position));
     }
 }

@@ -30,6 +30,15 @@ internal sealed partial class IRBuilder
             var value = arguments[k];
             string name = method.HasThis && k == 0 ? "this" : method.Parameters[k - (method.HasThis ? 1 : 0)].Name;
             result[k] = NewVariable(type, name, addressTaken.Contains(k), $"parameter '{name}' of {method.Name}");
+            if (!frame.IsProgram && value is ScalarValue scalar)
+            {
+                // A scalar argument is a run-time value: it becomes a parameter of the callee, set by the call.
+                var parameter = result[k] is RegisterVariable r ? r.Register : _function.NewRegister(WidthOf(type), name);
+                frame.Function.Parameters.Add(parameter);
+                frame.ScalarArguments.Add((scalar, parameter));
+                if (result[k] is not RegisterVariable) Store(result[k], new ScalarValue(Operand.Of(parameter), parameter.Width), null);
+                continue;
+            }
             Store(result[k], value, null);
         }
         frame.Arguments = result;

@@ -7,18 +7,22 @@ using Netfence.Bpf.Diagnostics;
 namespace Netfence.Bpf.Compiler.Frontend;
 
 /// <summary>
-/// Builds the IR of one program by abstract interpretation of the IL evaluation stack, inlining every user method it
-/// calls (each inlined body gets its own variables and frame slots). The opcode families live in partial files:
-/// Arithmetic, Compare, Convert, ControlFlow, Calls, Fields, Variables; SDK members in Intrinsics/.
+/// Builds the IR of one program by abstract interpretation of the IL evaluation stack: the program and every user
+/// method it calls each become an <see cref="IrFunction"/>, joined by <see cref="CallInstruction"/>s that the
+/// inlining pass resolves. C# references, the context and maps stay compile-time values (a callee is built for its
+/// call site, with its reference arguments bound), so every reference is a fixed frame offset in the end. The opcode
+/// families live in partial files: Arithmetic, Compare, Convert, ControlFlow, Calls, Fields, Variables; SDK members
+/// in Intrinsics/.
 /// </summary>
 internal sealed partial class IRBuilder
 {
-    const int MaxInlineDepth = 32;
+    const int MaxCallDepth = 32;
 
     readonly ProgramDeclaration _program;
     readonly ProgramDiscovery _discovery;
-    readonly IrFunction _function;
-    readonly Stack<MethodDefinition> _inlineStack = new();
+    /// <summary>The methods being built, innermost on top, with their functions: a call to one of them is a cycle.</summary>
+    readonly Stack<(MethodDefinition Method, IrFunction Function)> _calls = new();
+    IrFunction _function;
     BasicBlock _current = null!;
     MethodFrame _frame = null!;
     SourcePosition? _position;
@@ -30,7 +34,10 @@ internal sealed partial class IRBuilder
         _function = new IrFunction(program.Name);
     }
 
-    /// <summary>Builds the function, or throws <see cref="CompilationAbortedException"/> at the first construct it cannot compile.</summary>
+    /// <summary>
+    /// Builds the program's function and, reachable through its calls, those of the methods it calls; throws
+    /// <see cref="CompilationAbortedException"/> at the first construct it cannot compile.
+    /// </summary>
     public IrFunction Build()
     {
         var method = _program.Method;
@@ -38,28 +45,34 @@ internal sealed partial class IRBuilder
         _position = _function.EntryPosition;
         _function.DefineContext();
         _current = _function.NewBlock("entry");
-        var frame = new MethodFrame(method, null);
-        var arguments = new StackValue[] { ContextValue.Instance };
-        Inline(frame, arguments);
+        BuildBody(new MethodFrame(method, _function, isProgram: true), [ContextValue.Instance]);
         return _function;
     }
 
-    /// <summary>One inlined method body: its variables, IL blocks and where its returns go.</summary>
-    sealed class MethodFrame(MethodDefinition method, BasicBlock? continuation)
+    /// <summary>One method body being built: its function, variables, IL blocks and how it returns.</summary>
+    sealed class MethodFrame(MethodDefinition method, IrFunction function, bool isProgram)
     {
         public MethodDefinition Method { get; } = method;
 
+        public IrFunction Function { get; } = function;
+
         public SequencePoints Points { get; } = new(method);
 
-        /// <summary>The block after the call in the caller; null for the program itself (returns exit).</summary>
-        public BasicBlock? Continuation { get; } = continuation;
+        /// <summary>The program itself: its returns leave with the verdict.</summary>
+        public bool IsProgram { get; } = isProgram;
 
         public Variable[] Arguments { get; set; } = [];
 
         public Variable[] Locals { get; set; } = [];
 
-        /// <summary>Where an inlined method's return value goes.</summary>
+        /// <summary>Width of the scalar a called method returns, or null.</summary>
+        public Width? ReturnWidth { get; set; }
+
+        /// <summary>Where a called method stores a struct result (a caller's slot) or binds a reference result.</summary>
         public Variable? Result { get; set; }
+
+        /// <summary>Scalar arguments and the parameter registers they become, in call-operand order.</summary>
+        public List<(ScalarValue Argument, VirtualRegister Parameter)> ScalarArguments { get; } = [];
 
         public Dictionary<Instruction, BasicBlock> Blocks { get; } = [];
 
@@ -82,12 +95,9 @@ internal sealed partial class IRBuilder
     VirtualRegister Temp(Width width) => _function.NewRegister(width, "t");
 
     /// <summary>Interprets <paramref name="frame"/>'s method with the given argument values, starting in the current block.</summary>
-    void Inline(MethodFrame frame, IReadOnlyList<StackValue> arguments)
+    void BuildBody(MethodFrame frame, IReadOnlyList<StackValue> arguments)
     {
         var method = frame.Method;
-        if (_inlineStack.Contains(method))
-            throw Abort(DiagnosticCatalogue.Recursion, method.Name, string.Join(" -> ", _inlineStack.Reverse().Select(m => m.Name).Append(method.Name)));
-        if (_inlineStack.Count >= MaxInlineDepth) throw Unsupported($"calls nested deeper than {MaxInlineDepth} methods");
         if (!method.HasBody) throw Unsupported($"'{method.FullName}' has no IL body");
         var body = method.Body;
         if (body.HasExceptionHandlers)
@@ -102,9 +112,8 @@ internal sealed partial class IRBuilder
             });
         }
 
-        var outer = _frame;
         _frame = frame;
-        _inlineStack.Push(method);
+        _calls.Push((method, frame.Function));
         _position = frame.Points.First ?? _position;
         BindArguments(frame, arguments);
         DeclareLocals(frame);
@@ -123,10 +132,7 @@ internal sealed partial class IRBuilder
             foreach (var next in InterpretBlock(leader))
                 if (!done.Contains(next)) pending.Enqueue(next);
         }
-
-        _inlineStack.Pop();
-        _frame = outer;
-        if (frame.Continuation is not null) _current = frame.Continuation;
+        _calls.Pop();
     }
 
     void FindLeaders(MethodFrame frame)
