@@ -109,6 +109,7 @@ public static class BpfCompiler
         DeadCodeElimination.Run(function);
         ConstantFolding.Run(function);
         DeadCodeElimination.Run(function);
+        ProveLoopBounds.Run(function, diagnostics);
         packetChecks.Check(function);
         ProveDivisors.Run(function, diagnostics);
         return function;

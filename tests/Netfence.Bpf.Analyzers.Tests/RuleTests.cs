@@ -89,6 +89,29 @@ public sealed class RuleTests
     [Fact] public Task NF0013_rejects_loop_bounded_by_a_parameter() =>
         Members("static int F(int n) { int s = 0; {|NF0013:for|} (int i = 0; i < n; i++) s += i; return s; }");
 
+    [Fact] public Task NF0013_rejects_a_counter_assigned_in_the_body() =>
+        Members("static int F(int n) { int s = 0; {|NF0013:for|} (int i = 0; i < 8; i++) { s += i; i = s & 3; } return s; }");
+
+    [Fact] public Task NF0013_rejects_while_true_with_a_data_dependent_break() =>
+        Members("static int F(int x) { {|NF0013:while|} (true) { if (x == 1) break; x = (x & 1) == 0 ? x >> 1 : 3 * x + 1; } return x; }");
+
+    [Fact] public Task NF0013_rejects_a_step_away_from_the_bound() =>
+        Members("static int F() { int s = 0; {|NF0013:for|} (int i = 0; i < 8; i--) s++; return s; }");
+
+    [Fact] public Task NF0013_rejects_a_conditional_or_skippable_step() =>
+        Members("""
+            static int F(int x)
+            {
+                int i = 0;
+                {|NF0013:while|} (i < 8) { if (x > 0) i++; }
+                {|NF0013:while|} (i < 16) { if (x > i) continue; i++; }
+                return i;
+            }
+            """);
+
+    [Fact] public Task NF0013_rejects_goto_loops() =>
+        Members("static int F(int x) { top: x = x * 3 + 1; if (x != 7) {|NF0013:goto top;|} return x; }");
+
     [Fact] public Task NF0013_accepts_constant_config_and_break_bounds() =>
         Members("""
             static readonly int MaxHeaders = 4;
@@ -97,7 +120,11 @@ public sealed class RuleTests
                 int s = 0;
                 for (int i = 0; i < 16; i++) s += i;
                 for (int i = 0; i < MaxHeaders && i < n; i++) s += i;
+                for (uint i = 40; i > 0; i -= 4) s++;
                 while (true) { if (s > 100) break; s += 7; }
+                int k = 0;
+                do { s ^= k; k += 2; } while (s != 3 && k < MaxHeaders * 2);
+                for (int i = 0; i < 8; i++) { if ((s & i) == 0) continue; s++; }
                 return s;
             }
             """);

@@ -91,6 +91,9 @@ internal sealed partial class BodyWalker(SdkSymbols sdk, CallGraph graph, Operat
             case IWhileLoopOperation or IForLoopOperation:
                 CheckLoop((ILoopOperation)operation);
                 break;
+            case IBranchOperation { BranchKind: BranchKind.GoTo } jump:
+                CheckGoto(jump);
+                break;
             case ITypeOfOperation:
                 Report(DiagnosticCatalogue.UnsupportedConstruct, operation, "typeof (runtime type objects)");
                 break;
