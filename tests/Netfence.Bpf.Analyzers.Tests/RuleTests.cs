@@ -7,6 +7,7 @@ namespace Netfence.Bpf.Analyzers.Tests;
 public sealed class RuleTests
 {
     private const string Struct = "public struct S { public int A; }";
+    private const string Pair = "public struct P2 { public int A; public int B; }";
 
     [Fact] public Task NF0001_rejects_class_allocation() =>
         Members("static int F() { _ = {|NF0001:new C()|}; return 0; }", "public class C { }");
@@ -238,6 +239,18 @@ public sealed class RuleTests
 
     [Fact] public Task NF0031_rejects_typeof() =>
         Members("static int F() { _ = {|NF0031:typeof(int)|}; return 0; }");
+
+    [Fact] public Task NF0031_rejects_conditional_refs() =>
+        Members("static int F(ref P2 p, bool c) { ref int r = ref ({|NF0031:c ? ref p.A : ref p.B|}); return r; }", Pair);
+
+    [Fact] public Task NF0031_rejects_ref_returns_whose_target_depends_on_the_path() =>
+        Members("static ref int Pick(ref P2 p, bool c) { if (c) return ref p.A; {|NF0031:return ref p.B;|} }", Pair);
+
+    [Fact] public Task NF0031_rejects_reassigned_ref_locals() =>
+        Members("static int F(ref P2 p, bool c) { ref int r = ref p.A; if (c) {|NF0031:r = ref p.B|}; return r; }", Pair);
+
+    [Fact] public Task NF0031_accepts_refs_with_one_target_and_a_value_chosen_by_if() =>
+        Members("static ref int First(ref P2 p) => ref First2(ref p); static ref int First2(ref P2 p) => ref p.A; static int F(ref P2 p, bool c) { ref int r = ref First(ref p); if (c) r = 1; else p.B = 1; return c ? p.A : p.B; }", Pair);
 
     [Fact] public Task NF0031_accepts_sizeof() =>
         Members("static int F() => sizeof(int);");

@@ -73,6 +73,15 @@ public class DiagnosticsTests
             "uint k = ctx.Mark;\nFlows.TryLookup(k, out var v);\nreturn (int)v;", "Flows.TryLookup(k, out var v);");
 
     [Fact]
+    public void A_conditional_ref_is_NF0031()
+        => Rejects("NF0031", "public struct P2 { public int A; public int B; }", "P2 p = default;\np.A = (int)ctx.Mark;\nref int r = ref (ctx.Priority > 3 ? ref p.A : ref p.B);\nreturn r;", "ref int r = ref (ctx.Priority");
+
+    [Fact]
+    public void A_ref_return_whose_target_depends_on_the_path_is_NF0031()
+        => Rejects("NF0031", "public struct P2 { public int A; public int B; }\nstatic ref int Pick(ref P2 p, bool c)\n{\nif (c) return ref p.A;\nreturn ref p.B;\n}",
+            "P2 p = default;\nreturn Pick(ref p, ctx.Mark > 3);", "if (c) return ref p.A;");
+
+    [Fact]
     public void A_wrong_program_signature_is_NF0030()
     {
         var source = "public static class P {\n[Program(Hook.CgroupConnect4)] public static int M(SkBuff ctx) => 1;\n}";

@@ -133,7 +133,7 @@ internal sealed partial class IRBuilder
                 StoreAt(m.Address, m.Type, value);
                 break;
             case (BoundVariable b, ContextValue or AddressValue or MapValue):
-                if (b.Value is not null && !SameTarget(b.Value, value)) throw Unsupported("a ref, context or map variable assigned two different targets");
+                if (b.Value is not null && !SameTarget(b.Value, value)) throw Unsupported(UnsupportedConstructs.RuntimeReference);
                 b.Value = value;
                 break;
             case (BoundVariable, StructValue s) when TypeLayout.Classify(variable.Type) == TypeKind.Context:

@@ -222,7 +222,7 @@ internal sealed partial class IRBuilder
                 case var (e, v) when e == v:
                     break;
                 default:
-                    throw Unsupported("a reference or context chosen at run time (a conditional expression over refs)");
+                    throw Unsupported(UnsupportedConstructs.RuntimeReference);
             }
         }
     }
