@@ -45,6 +45,9 @@ internal sealed partial class IRBuilder
 
     void Call(Instruction i, MethodReference reference, Stack<StackValue> stack)
     {
+        // LINQ is a call outside the SDK too, but the analyzer names it as LINQ, and so does the IL walker.
+        if (reference.DeclaringType.Namespace.StartsWith("System.Linq", StringComparison.Ordinal))
+            throw Abort(DiagnosticCatalogue.Linq, reference.Name);
         var method = SdkMetadata.Resolve(reference) ?? throw Abort(DiagnosticCatalogue.CallOutsideSdk, reference.FullName);
         var name = $"{method.DeclaringType.Name}.{method.Name}";
         if (SdkMetadata.IsManagedOnly(method)) throw Abort(DiagnosticCatalogue.ManagedOnlySdkMember, name);
