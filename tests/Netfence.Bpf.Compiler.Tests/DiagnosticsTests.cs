@@ -63,6 +63,11 @@ public class DiagnosticsTests
             "uint k = ctx.Mark;\nref readonly ulong v = ref Flows.Lookup(k);\nint x = (int)v;\nif (BpfMap.IsMissing(in v)) return 0;\nreturn x;", "int x = (int)v;");
 
     [Fact]
+    public void A_map_value_reference_passed_to_a_method_before_its_null_test_is_NF0036()
+        => Rejects("NF0036", "static readonly HashMap<uint, ulong> Flows = new(16);\nstatic ulong Read(in ulong v) => v;",
+            "uint k = ctx.Mark;\nref readonly ulong v = ref Flows.Lookup(k);\nulong x = Read(in v);\nif (BpfMap.IsMissing(in v)) return 0;\nreturn (int)x;", "ulong x = Read(in v);");
+
+    [Fact]
     public void A_discarded_reference_lookup_is_NF0018()
         => Rejects("NF0018", "static readonly HashMap<uint, ulong> Flows = new(16);", "uint k = ctx.Mark;\nFlows.Lookup(k);\nreturn 0;", "Flows.Lookup(k);");
 
