@@ -27,6 +27,8 @@ public class RejectedConstructMatrixTests
         { "call outside the SDK", "NF0014" },
         { "stack frame over 512 bytes", "NF0016" },
         { "division by a value not provably non-zero", "NF0017" },
+        { "signed division that may overflow (MinValue / -1)", "NF0035" },
+        { "a map value reference used before BpfMap.IsMissing", "NF0036" },
         { "anything else the kernel cannot run (e.g. a reference chosen at run time)", "NF0031" },
     };
 
