@@ -118,11 +118,14 @@ public static class BpfCompiler
     internal static IrFunction Lower(IRBuilder builder, DiagnosticBag diagnostics)
     {
         var function = builder.Build();
+        // Every later pass, and the backend's lifetimes and frame sharing, see one function with the callees spliced in.
+        Inlining.Run(function);
         var packetChecks = new VerifyPacketChecks(function);
         DeadCodeElimination.Run(function);
         ConstantFolding.Run(function);
         FuseCompareBranches.Run(function);
         DeadCodeElimination.Run(function);
+        ProveLoopBounds.Run(function, diagnostics);
         packetChecks.Check(function);
         ProveDivisors.Run(function, diagnostics);
         return function;

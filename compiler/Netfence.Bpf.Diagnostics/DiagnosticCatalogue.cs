@@ -97,7 +97,7 @@ namespace Netfence.Bpf.Diagnostics
             DiagnosticIds.UnboundedLoop, "Loop without a provable bound",
             "This loop is not provably bounded ({0}): the verifier rejects programs that may not terminate",
             DiagnosticCategory.ControlFlow,
-            "Bound the loop by a constant or a static readonly configuration field, e.g. for (int i = 0; i < MaxHeaders; i++).",
+            "Bound the loop by a counter: an int local compared with a constant or a static readonly configuration field in the loop condition (or in an if (...) break; of the body), changed only by one constant step towards the bound per iteration, e.g. for (int i = 0; i < MaxHeaders; i++). Do not assign the counter in the body, loop with goto, or leave a while (true) only on data.",
             AnalyzerAndIlWalker);
 
         public static readonly DiagnosticEntry CallOutsideSdk = new DiagnosticEntry(

@@ -7,6 +7,7 @@ namespace Netfence.Bpf.Analyzers.Tests;
 public sealed class RuleTests
 {
     private const string Struct = "public struct S { public int A; }";
+    private const string Pair = "public struct P2 { public int A; public int B; }";
 
     [Fact] public Task NF0001_rejects_class_allocation() =>
         Members("static int F() { _ = {|NF0001:new C()|}; return 0; }", "public class C { }");
@@ -89,6 +90,29 @@ public sealed class RuleTests
     [Fact] public Task NF0013_rejects_loop_bounded_by_a_parameter() =>
         Members("static int F(int n) { int s = 0; {|NF0013:for|} (int i = 0; i < n; i++) s += i; return s; }");
 
+    [Fact] public Task NF0013_rejects_a_counter_assigned_in_the_body() =>
+        Members("static int F(int n) { int s = 0; {|NF0013:for|} (int i = 0; i < 8; i++) { s += i; i = s & 3; } return s; }");
+
+    [Fact] public Task NF0013_rejects_while_true_with_a_data_dependent_break() =>
+        Members("static int F(int x) { {|NF0013:while|} (true) { if (x == 1) break; x = (x & 1) == 0 ? x >> 1 : 3 * x + 1; } return x; }");
+
+    [Fact] public Task NF0013_rejects_a_step_away_from_the_bound() =>
+        Members("static int F() { int s = 0; {|NF0013:for|} (int i = 0; i < 8; i--) s++; return s; }");
+
+    [Fact] public Task NF0013_rejects_a_conditional_or_skippable_step() =>
+        Members("""
+            static int F(int x)
+            {
+                int i = 0;
+                {|NF0013:while|} (i < 8) { if (x > 0) i++; }
+                {|NF0013:while|} (i < 16) { if (x > i) continue; i++; }
+                return i;
+            }
+            """);
+
+    [Fact] public Task NF0013_rejects_goto_loops() =>
+        Members("static int F(int x) { top: x = x * 3 + 1; if (x != 7) {|NF0013:goto top;|} return x; }");
+
     [Fact] public Task NF0013_accepts_constant_config_and_break_bounds() =>
         Members("""
             static readonly int MaxHeaders = 4;
@@ -97,7 +121,11 @@ public sealed class RuleTests
                 int s = 0;
                 for (int i = 0; i < 16; i++) s += i;
                 for (int i = 0; i < MaxHeaders && i < n; i++) s += i;
+                for (uint i = 40; i > 0; i -= 4) s++;
                 while (true) { if (s > 100) break; s += 7; }
+                int k = 0;
+                do { s ^= k; k += 2; } while (s != 3 && k < MaxHeaders * 2);
+                for (int i = 0; i < 8; i++) { if ((s & i) == 0) continue; s++; }
                 return s;
             }
             """);
@@ -249,6 +277,18 @@ public sealed class RuleTests
 
     [Fact] public Task NF0031_rejects_typeof() =>
         Members("static int F() { _ = {|NF0031:typeof(int)|}; return 0; }");
+
+    [Fact] public Task NF0031_rejects_conditional_refs() =>
+        Members("static int F(ref P2 p, bool c) { ref int r = ref ({|NF0031:c ? ref p.A : ref p.B|}); return r; }", Pair);
+
+    [Fact] public Task NF0031_rejects_ref_returns_whose_target_depends_on_the_path() =>
+        Members("static ref int Pick(ref P2 p, bool c) { if (c) return ref p.A; {|NF0031:return ref p.B;|} }", Pair);
+
+    [Fact] public Task NF0031_rejects_reassigned_ref_locals() =>
+        Members("static int F(ref P2 p, bool c) { ref int r = ref p.A; if (c) {|NF0031:r = ref p.B|}; return r; }", Pair);
+
+    [Fact] public Task NF0031_accepts_refs_with_one_target_and_a_value_chosen_by_if() =>
+        Members("static ref int First(ref P2 p) => ref First2(ref p); static ref int First2(ref P2 p) => ref p.A; static int F(ref P2 p, bool c) { ref int r = ref First(ref p); if (c) r = 1; else p.B = 1; return c ? p.A : p.B; }", Pair);
 
     [Fact] public Task NF0031_accepts_sizeof() =>
         Members("static int F() => sizeof(int);");

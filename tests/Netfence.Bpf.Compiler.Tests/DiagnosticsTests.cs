@@ -63,6 +63,11 @@ public class DiagnosticsTests
             "uint k = ctx.Mark;\nref readonly ulong v = ref Flows.Lookup(k);\nint x = (int)v;\nif (BpfMap.IsMissing(in v)) return 0;\nreturn x;", "int x = (int)v;");
 
     [Fact]
+    public void A_map_value_reference_passed_to_a_method_before_its_null_test_is_NF0036()
+        => Rejects("NF0036", "static readonly HashMap<uint, ulong> Flows = new(16);\nstatic ulong Read(in ulong v) => v;",
+            "uint k = ctx.Mark;\nref readonly ulong v = ref Flows.Lookup(k);\nulong x = Read(in v);\nif (BpfMap.IsMissing(in v)) return 0;\nreturn (int)x;", "ulong x = Read(in v);");
+
+    [Fact]
     public void A_discarded_reference_lookup_is_NF0018()
         => Rejects("NF0018", "static readonly HashMap<uint, ulong> Flows = new(16);", "uint k = ctx.Mark;\nFlows.Lookup(k);\nreturn 0;", "Flows.Lookup(k);");
 
@@ -95,6 +100,26 @@ public class DiagnosticsTests
         => Rejects("NF0001", "sealed class Box { public int V; }", "var b = new Box();\nreturn b.V;", "var b = new Box()");
 
     [Fact]
+    public void Arrays_are_NF0002()
+        => Rejects("NF0002", "", "int[] a = new int[4];\na[0] = (int)ctx.Mark;\nreturn a[0];", "int[] a");
+
+    [Fact]
+    public void Boxing_is_NF0004()
+        => Rejects("NF0004", "", "return ((object)(int)ctx.Mark).GetHashCode();", "return ((object)");
+
+    [Fact]
+    public void Lambdas_are_NF0005()
+        => Rejects("NF0005", "", "return ((System.Func<int>)(() => 1))();", "return ((System.Func<int>)");
+
+    [Fact]
+    public void Linq_is_NF0006()
+        => Rejects("NF0006", "", "return System.Linq.Enumerable.Count(System.Linq.Enumerable.Range(0, (int)ctx.Mark));", "return System.Linq");
+
+    [Fact]
+    public void A_virtual_call_is_NF0007()
+        => Rejects("NF0007", "public struct K { public int V; }", "K k = default;\nk.V = (int)ctx.Mark;\nreturn k.GetHashCode();", "return k.GetHashCode();");
+
+    [Fact]
     public void A_call_outside_the_SDK_is_NF0014()
         => Rejects("NF0014", "", "return System.Math.Max((int)ctx.Mark, 3);", "System.Math.Max");
 
@@ -112,6 +137,15 @@ public class DiagnosticsTests
     public void A_discarded_lookup_result_is_NF0018()
         => Rejects("NF0018", "static readonly HashMap<uint, uint> Flows = new(8);",
             "uint k = ctx.Mark;\nFlows.TryLookup(k, out var v);\nreturn (int)v;", "Flows.TryLookup(k, out var v);");
+
+    [Fact]
+    public void A_conditional_ref_is_NF0031()
+        => Rejects("NF0031", "public struct P2 { public int A; public int B; }", "P2 p = default;\np.A = (int)ctx.Mark;\nref int r = ref (ctx.Priority > 3 ? ref p.A : ref p.B);\nreturn r;", "ref int r = ref (ctx.Priority");
+
+    [Fact]
+    public void A_ref_return_whose_target_depends_on_the_path_is_NF0031()
+        => Rejects("NF0031", "public struct P2 { public int A; public int B; }\nstatic ref int Pick(ref P2 p, bool c)\n{\nif (c) return ref p.A;\nreturn ref p.B;\n}",
+            "P2 p = default;\nreturn Pick(ref p, ctx.Mark > 3);", "if (c) return ref p.A;");
 
     [Fact]
     public void A_wrong_program_signature_is_NF0030()

@@ -29,7 +29,7 @@ internal static class Snippet
         var diagnostics = new Diagnostics.DiagnosticBag();
         var discovery = new Frontend.ProgramDiscovery(module, diagnostics);
         discovery.Run();
-        var functions = discovery.Programs.Select(p => BpfCompiler.Lower(p, discovery, diagnostics)).ToList();
+        var functions = discovery.Programs.Select(p => BpfCompiler.Lower(new Frontend.IRBuilder(p, discovery), diagnostics)).ToList();
         Assert.Empty(diagnostics.Items);
         return functions;
     }

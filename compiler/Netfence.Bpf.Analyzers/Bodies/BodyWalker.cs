@@ -91,6 +91,16 @@ internal sealed partial class BodyWalker(SdkSymbols sdk, CallGraph graph, Operat
             case IWhileLoopOperation or IForLoopOperation:
                 CheckLoop((ILoopOperation)operation);
                 break;
+            case IConditionalOperation { IsRef: true }:
+            case ISimpleAssignmentOperation { IsRef: true }:
+                Report(DiagnosticCatalogue.UnsupportedConstruct, operation, UnsupportedConstructs.RuntimeReference);
+                break;
+            case IReturnOperation { Kind: OperationKind.Return, ReturnedValue: not null } @return when IsSecondRefReturn(@return):
+                Report(DiagnosticCatalogue.UnsupportedConstruct, operation, UnsupportedConstructs.RuntimeReference);
+                break;
+            case IBranchOperation { BranchKind: BranchKind.GoTo } jump:
+                CheckGoto(jump);
+                break;
             case ITypeOfOperation:
                 Report(DiagnosticCatalogue.UnsupportedConstruct, operation, "typeof (runtime type objects)");
                 break;
@@ -109,6 +119,22 @@ internal sealed partial class BodyWalker(SdkSymbols sdk, CallGraph graph, Operat
         CheckStrings(operation);
         CheckArithmetic(operation);
         CheckDynamic(operation);
+    }
+
+    // A ref-returning method with more than one return may return different targets depending on the path; the
+    // first return is fine, every later one is reported.
+    private bool IsSecondRefReturn(IReturnOperation @return)
+    {
+        if (Caller(@return) is not { ReturnsByRef: true } && !(Caller(@return) is { ReturnsByRefReadonly: true }))
+            return false;
+        var root = @return;
+        IOperation top = @return;
+        while (top.Parent is not null && top.Parent is not ILocalFunctionOperation and not IAnonymousFunctionOperation)
+            top = top.Parent;
+        var first = top.DescendantsAndSelf().OfType<IReturnOperation>()
+            .Where(r => r.Kind == OperationKind.Return && SymbolEqualityComparer.Default.Equals(Caller(r), Caller(root)))
+            .OrderBy(r => r.Syntax.SpanStart).FirstOrDefault();
+        return first is not null && first != @return;
     }
 
     private void Report(DiagnosticEntry entry, IOperation operation, params object[] arguments) =>

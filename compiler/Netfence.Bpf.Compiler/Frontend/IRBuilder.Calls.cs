@@ -5,8 +5,9 @@ using Netfence.Bpf.Diagnostics;
 
 namespace Netfence.Bpf.Compiler.Frontend;
 
-// call, callvirt and newobj: SDK members become intrinsics, user methods of BPF code types are inlined, everything
-// else is outside the subset.
+// call, callvirt and newobj: SDK members become intrinsics, user methods of BPF code types become calls of their own
+// functions (inlined by the inlining pass) or, for [GlobalFunction]s, BPF-to-BPF calls; everything else is outside
+// the subset.
 internal sealed partial class IRBuilder
 {
     const string SdkNamespace = "Netfence.Bpf.Sdk";
@@ -45,6 +46,9 @@ internal sealed partial class IRBuilder
 
     void Call(Instruction i, MethodReference reference, Stack<StackValue> stack)
     {
+        // LINQ is a call outside the SDK too, but the analyzer names it as LINQ, and so does the IL walker.
+        if (reference.DeclaringType.Namespace.StartsWith("System.Linq", StringComparison.Ordinal))
+            throw Abort(DiagnosticCatalogue.Linq, reference.Name);
         var method = SdkMetadata.Resolve(reference) ?? throw Abort(DiagnosticCatalogue.CallOutsideSdk, reference.FullName);
         var name = $"{method.DeclaringType.Name}.{method.Name}";
         if (SdkMetadata.IsManagedOnly(method)) throw Abort(DiagnosticCatalogue.ManagedOnlySdkMember, name);
@@ -65,7 +69,9 @@ internal sealed partial class IRBuilder
                 throw Abort(DiagnosticCatalogue.CallToNonBpfUserCode, name, method.DeclaringType.Name);
             if (reference is GenericInstanceMethod || method.HasGenericParameters || method.DeclaringType.HasGenericParameters)
                 throw Unsupported($"the generic method '{name}' (write it for a concrete type)");
-            result = GlobalFunctions.IsGlobal(method) ? CallGlobal(method, args) : InlineCall(method, args);
+            // A global function stays a BPF-to-BPF call (compiled once, on its own); any other method is built for this
+            // call site and inlined by the inlining pass.
+            result = GlobalFunctions.IsGlobal(method) ? CallGlobal(method, args) : CallMethod(method, args);
         }
         else
         {
@@ -74,17 +80,44 @@ internal sealed partial class IRBuilder
         if (result is not null) stack.Push(result);
     }
 
-    /// <summary>Inlines a user method: fresh variables, returns flowing to a continuation block.</summary>
-    StackValue? InlineCall(MethodDefinition method, StackValue[] args)
+    /// <summary>
+    /// Builds <paramref name="method"/> as a function of its own for this call site (its reference, context and map
+    /// arguments bound, its scalar arguments parameters) and emits the call. A call back into a method still being
+    /// built becomes a call of that function instead: a cycle the inlining pass reports as recursion.
+    /// </summary>
+    StackValue? CallMethod(MethodDefinition method, StackValue[] args)
     {
-        var continuation = _function.NewBlock($"{method.Name}:return");
-        var frame = new MethodFrame(method, continuation);
-        if (method.ReturnType.MetadataType != MetadataType.Void)
-            frame.Result = NewVariable(method.ReturnType, $"{method.Name}.ret", addressTaken: false, $"the result of {method.Name}");
-        var caller = _position;
-        Inline(frame, args);
-        _position = caller;
-        return frame.Result is null ? null : Load(frame.Result);
+        // The result: a scalar comes back as the call's destination, a struct is stored by the callee into a slot of
+        // this function, a reference is a compile-time value the callee binds.
+        var result = method.ReturnType.MetadataType == MetadataType.Void
+            ? null
+            : NewVariable(method.ReturnType, $"{method.Name}.ret", addressTaken: false, $"the result of {method.Name}");
+        var destination = (result as RegisterVariable)?.Register;
+        var cycle = _calls.FirstOrDefault(c => c.Method == method).Function;
+        if (cycle is not null)
+        {
+            // A reference result would be needed now to go on building; there is none, so report the cycle here.
+            if (result is BoundVariable)
+                throw Abort(DiagnosticCatalogue.Recursion, method.Name, string.Join(" -> ", _calls.Reverse().Select(c => c.Function.Name).Append(cycle.Name)));
+            Emit(new CallInstruction(_position, destination, cycle, []));
+            return result is null ? null : Load(result);
+        }
+        if (_calls.Count >= MaxCallDepth) throw Unsupported($"calls nested deeper than {MaxCallDepth} methods");
+
+        var callee = _function.NewCallee(method.Name);
+        var frame = new MethodFrame(method, callee, isRoot: false);
+        if (destination is not null) frame.ReturnWidth = destination.Width;
+        else frame.Result = result;
+        var (caller, block, callerFrame, position) = (_function, _current, _frame, _position);
+        _function = callee;
+        _current = callee.NewBlock($"{method.Name}:entry");
+        callee.EntryPosition = frame.Points.First ?? position;
+        BuildBody(frame, args);
+        (_function, _current, _frame, _position) = (caller, block, callerFrame, position);
+
+        var operands = frame.ScalarArguments.Select(a => Widen(a.Argument, a.Parameter.Width).Operand).ToArray();
+        Emit(new CallInstruction(_position, destination, callee, operands));
+        return result is null ? null : Load(result);
     }
 
     void NewObject(MethodReference ctor, Stack<StackValue> stack)
@@ -103,7 +136,7 @@ internal sealed partial class IRBuilder
         var slot = new StackAddress(_function.NewSlot(SizeOfStruct(ctor.DeclaringType), $"new {type.Name}"), 0);
         Emit(new StackZeroInstruction(_position, slot, slot.Slot.Size));
         args[0] = new AddressValue(slot, ctor.DeclaringType);
-        InlineCall(method, args);
+        CallMethod(method, args);
         stack.Push(new StructValue(slot, ctor.DeclaringType));
     }
 

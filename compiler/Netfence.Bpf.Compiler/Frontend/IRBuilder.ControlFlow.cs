@@ -89,13 +89,19 @@ internal sealed partial class IRBuilder
 
     void Return(Stack<StackValue> stack)
     {
-        if (_frame.Continuation is null)
+        if (_frame.IsRoot)
         {
             var verdict = Widen(PopScalar(stack), Width.W32);
             Terminate(new ReturnTerminator(_position, verdict.Operand));
             return;
         }
+        if (_frame.ReturnWidth is { } width)
+        {
+            Terminate(new ReturnTerminator(_position, Widen(PopScalar(stack), width).Operand));
+            return;
+        }
+        // A map value reference returned is a use of it: the caller gets it only once it was tested.
         if (_frame.Result is { } result) Store(result, Checked(stack.Pop()), null);
-        Terminate(new JumpTerminator(_position, _frame.Continuation));
+        Terminate(new ReturnTerminator(_position));
     }
 }

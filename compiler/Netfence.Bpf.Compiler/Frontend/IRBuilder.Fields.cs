@@ -207,6 +207,9 @@ internal sealed partial class IRBuilder
         var field = SdkMetadata.Resolve(reference.DeclaringType)?.Fields.FirstOrDefault(f => f.Name == reference.Name)
                     ?? throw Unsupported($"the static field '{reference.FullName}' cannot be resolved");
         if (_discovery.Maps.TryGetValue(field, out var map)) return new MapValue(map);
+        // A lambda's IL starts by reading the delegate the compiler caches in a static field.
+        if (SdkMetadata.Resolve(field.FieldType)?.BaseType?.FullName == "System.MulticastDelegate")
+            throw Abort(DiagnosticCatalogue.LambdaOrDelegate, field.FieldType.Name);
         if (_discovery.Config.TryGetValue(field, out var config))
         {
             var width = WidthOf(field.FieldType);

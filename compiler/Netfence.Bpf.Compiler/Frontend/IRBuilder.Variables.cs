@@ -30,6 +30,15 @@ internal sealed partial class IRBuilder
             var value = arguments[k];
             string name = method.HasThis && k == 0 ? "this" : method.Parameters[k - (method.HasThis ? 1 : 0)].Name;
             result[k] = NewVariable(type, name, addressTaken.Contains(k), $"parameter '{name}' of {method.Name}");
+            if (!frame.IsRoot && value is ScalarValue scalar)
+            {
+                // A scalar argument is a run-time value: it becomes a parameter of the callee, set by the call.
+                var parameter = result[k] is RegisterVariable r ? r.Register : _function.NewRegister(WidthOf(type), name);
+                frame.Function.Parameters.Add(parameter);
+                frame.ScalarArguments.Add((scalar, parameter));
+                if (result[k] is not RegisterVariable) Store(result[k], new ScalarValue(Operand.Of(parameter), parameter.Width), null);
+                continue;
+            }
             Store(result[k], value, null);
         }
         frame.Arguments = result;
@@ -124,7 +133,7 @@ internal sealed partial class IRBuilder
                 StoreAt(m.Address, m.Type, value);
                 break;
             case (BoundVariable b, ContextValue or AddressValue or MapValue or PointerReference):
-                if (b.Value is not null && !SameTarget(b.Value, value)) throw Unsupported("a ref, context or map variable assigned two different targets");
+                if (b.Value is not null && !SameTarget(b.Value, value)) throw Unsupported(UnsupportedConstructs.RuntimeReference);
                 b.Value = value;
                 break;
             case (BoundVariable, StructValue s) when TypeLayout.Classify(variable.Type) == TypeKind.Context:

@@ -7,19 +7,24 @@ using Netfence.Bpf.Diagnostics;
 namespace Netfence.Bpf.Compiler.Frontend;
 
 /// <summary>
-/// Builds the IR of one program by abstract interpretation of the IL evaluation stack, inlining every user method it
-/// calls (each inlined body gets its own variables and frame slots). The opcode families live in partial files:
-/// Arithmetic, Compare, Convert, ControlFlow, Calls, Fields, Variables; SDK members in Intrinsics/.
+/// Builds the IR of one program or global function by abstract interpretation of the IL evaluation stack: it and
+/// every user method it calls each become an <see cref="IrFunction"/>, joined by <see cref="CallInstruction"/>s that
+/// the inlining pass resolves (a call of a global function is a <see cref="FunctionCallInstruction"/> instead, which
+/// stays a call). C# references, the context and maps stay compile-time values (a callee is built for its
+/// call site, with its reference arguments bound), so every reference is a fixed frame offset in the end. The opcode
+/// families live in partial files: Arithmetic, Compare, Convert, ControlFlow, Calls, Fields, Variables; SDK members
+/// in Intrinsics/.
 /// </summary>
 internal sealed partial class IRBuilder
 {
-    const int MaxInlineDepth = 32;
+    const int MaxCallDepth = 32;
 
     readonly MethodDefinition _root;
     readonly GlobalFunctionDeclaration? _globalFunction;
     readonly ProgramDiscovery _discovery;
-    readonly IrFunction _function;
-    readonly Stack<MethodDefinition> _inlineStack = new();
+    /// <summary>The methods being built, innermost on top, with their functions: a call to one of them is a cycle.</summary>
+    readonly Stack<(MethodDefinition Method, IrFunction Function)> _calls = new();
+    IrFunction _function;
     BasicBlock _current = null!;
     MethodFrame _frame = null!;
     SourcePosition? _position;
@@ -43,14 +48,17 @@ internal sealed partial class IRBuilder
     /// <summary>The global functions the code calls (each compiled once, on its own).</summary>
     public Dictionary<MethodDefinition, GlobalFunctionDeclaration> CalledFunctions { get; } = [];
 
-    /// <summary>Builds the function, or throws <see cref="CompilationAbortedException"/> at the first construct it cannot compile.</summary>
+    /// <summary>
+    /// Builds the program's (or global function's) function and, reachable through its calls, those of the methods
+    /// it calls; throws <see cref="CompilationAbortedException"/> at the first construct it cannot compile.
+    /// </summary>
     public IrFunction Build()
     {
         _function.EntryPosition = SequencePoints.Of(_root);
         _position = _function.EntryPosition;
         _current = _function.NewBlock("entry");
-        var frame = new MethodFrame(_root, null);
-        Inline(frame, _globalFunction is null ? BindContext() : BindGlobalParameters(_globalFunction));
+        var frame = new MethodFrame(_root, _function, isRoot: true);
+        BuildBody(frame, _globalFunction is null ? BindContext() : BindGlobalParameters(_globalFunction));
         return _function;
     }
 
@@ -60,22 +68,33 @@ internal sealed partial class IRBuilder
         return [ContextValue.Instance];
     }
 
-    /// <summary>One inlined method body: its variables, IL blocks and where its returns go.</summary>
-    sealed class MethodFrame(MethodDefinition method, BasicBlock? continuation)
+    /// <summary>One method body being built: its function, variables, IL blocks and how it returns.</summary>
+    sealed class MethodFrame(MethodDefinition method, IrFunction function, bool isRoot)
     {
         public MethodDefinition Method { get; } = method;
 
+        public IrFunction Function { get; } = function;
+
         public SequencePoints Points { get; } = new(method);
 
-        /// <summary>The block after the call in the caller; null for the program itself (returns exit).</summary>
-        public BasicBlock? Continuation { get; } = continuation;
+        /// <summary>
+        /// The body of the compiled program or global function itself: its returns leave with the verdict or result
+        /// in r0, and its arguments are the context or the registers r1–r5, not the operands of a call.
+        /// </summary>
+        public bool IsRoot { get; } = isRoot;
 
         public Variable[] Arguments { get; set; } = [];
 
         public Variable[] Locals { get; set; } = [];
 
-        /// <summary>Where an inlined method's return value goes.</summary>
+        /// <summary>Width of the scalar a called method returns, or null.</summary>
+        public Width? ReturnWidth { get; set; }
+
+        /// <summary>Where a called method stores a struct result (a caller's slot) or binds a reference result.</summary>
         public Variable? Result { get; set; }
+
+        /// <summary>Scalar arguments and the parameter registers they become, in call-operand order.</summary>
+        public List<(ScalarValue Argument, VirtualRegister Parameter)> ScalarArguments { get; } = [];
 
         public Dictionary<Instruction, BasicBlock> Blocks { get; } = [];
 
@@ -98,12 +117,9 @@ internal sealed partial class IRBuilder
     VirtualRegister Temp(Width width) => _function.NewRegister(width, "t");
 
     /// <summary>Interprets <paramref name="frame"/>'s method with the given argument values, starting in the current block.</summary>
-    void Inline(MethodFrame frame, IReadOnlyList<StackValue> arguments)
+    void BuildBody(MethodFrame frame, IReadOnlyList<StackValue> arguments)
     {
         var method = frame.Method;
-        if (_inlineStack.Contains(method))
-            throw Abort(DiagnosticCatalogue.Recursion, method.Name, string.Join(" -> ", _inlineStack.Reverse().Select(m => m.Name).Append(method.Name)));
-        if (_inlineStack.Count >= MaxInlineDepth) throw Unsupported($"calls nested deeper than {MaxInlineDepth} methods");
         if (!method.HasBody) throw Unsupported($"'{method.FullName}' has no IL body");
         var body = method.Body;
         if (body.HasExceptionHandlers)
@@ -118,9 +134,8 @@ internal sealed partial class IRBuilder
             });
         }
 
-        var outer = _frame;
         _frame = frame;
-        _inlineStack.Push(method);
+        _calls.Push((method, frame.Function));
         _position = frame.Points.First ?? _position;
         BindArguments(frame, arguments);
         DeclareLocals(frame);
@@ -139,10 +154,7 @@ internal sealed partial class IRBuilder
             foreach (var next in InterpretBlock(leader))
                 if (!done.Contains(next)) pending.Enqueue(next);
         }
-
-        _inlineStack.Pop();
-        _frame = outer;
-        if (frame.Continuation is not null) _current = frame.Continuation;
+        _calls.Pop();
     }
 
     void FindLeaders(MethodFrame frame)
@@ -232,7 +244,7 @@ internal sealed partial class IRBuilder
                 case var (e, v) when e == v:
                     break;
                 default:
-                    throw Unsupported("a reference or context chosen at run time (a conditional expression over refs)");
+                    throw Unsupported(UnsupportedConstructs.RuntimeReference);
             }
         }
     }

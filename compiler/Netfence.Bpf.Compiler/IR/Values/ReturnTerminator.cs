@@ -1,9 +1,23 @@
 namespace Netfence.Bpf.Compiler.IR;
 
-/// <summary>Returns the program's verdict in r0.</summary>
-internal sealed class ReturnTerminator(SourcePosition? position, Operand value) : Terminator(position, value)
+/// <summary>
+/// Leaves the function: a program returns its verdict in r0; a called method returns its scalar result, or nothing
+/// (void, or a result it stored into the caller's frame).
+/// </summary>
+internal sealed class ReturnTerminator : Terminator
 {
-    public Operand Value => Operands[0];
+    public ReturnTerminator(SourcePosition? position, Operand value) : base(position, value)
+    {
+    }
+
+    /// <summary>A return without a value, from a called method.</summary>
+    public ReturnTerminator(SourcePosition? position) : base(position)
+    {
+    }
+
+    public bool HasValue => Operands.Length == 1;
+
+    public Operand Value => HasValue ? Operands[0] : throw new InvalidOperationException("a return without a value");
 
     public override IEnumerable<BasicBlock> Successors => [];
 
@@ -11,5 +25,5 @@ internal sealed class ReturnTerminator(SourcePosition? position, Operand value) 
     {
     }
 
-    public override string ToString() => $"return {Value}";
+    public override string ToString() => HasValue ? $"return {Value}" : "return";
 }
