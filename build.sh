@@ -6,6 +6,7 @@
 #   ./build.sh inspect ARGS  build, then run bytecode-inspect (disassembly, summaries, --verify, --run, --diff)
 #   ./build.sh bench NAME run a benchmark; table to artifacts/bench/NAME.md, figures to NAME.json
 #                         (datapath: C#-compiled vs clang -O2 datapath object; needs root; updates README's table)
+#                         (dns: dnsperf against dnsmasq directly and through an attachment's DNS server, cache off and on)
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -20,6 +21,7 @@ EXECUTABLES=(
   "src/Netfence.Inspect/Netfence.Inspect.csproj"
   "vm-tests/bench/Netfence.Bench.Datapath/Netfence.Bench.Datapath.csproj"
   "src/Netfence.Daemon/Netfence.Daemon.csproj"
+  "vm-tests/bench/Netfence.Bench.Dns/Netfence.Bench.Dns.csproj"
 )
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
@@ -141,12 +143,13 @@ inspect() {
 }
 
 bench() {
-  [[ $# -ge 1 ]] || die "usage: ./build.sh bench NAME [ARGS] (benchmarks: datapath)"
+  [[ $# -ge 1 ]] || die "usage: ./build.sh bench NAME [ARGS] (benchmarks: datapath, dns)"
   local name=$1
   shift
   case $name in
     datapath) bench_datapath "$@" ;;
-    *) die "no benchmark named '$name' (benchmarks: datapath)" ;;
+    dns) bench_dns "$@" ;;
+    *) die "no benchmark named '$name' (benchmarks: datapath, dns)" ;;
   esac
 }
 
@@ -172,6 +175,17 @@ bench_datapath() {
   log "running the datapath benchmark"
   "$ARTIFACTS/bin/netfence-bench-datapath" "${inputs[@]}" --reference-object "$reference" \
     --out "$ARTIFACTS/bench" --readme "$ROOT/README.md" "$@"
+}
+
+# Issue 7: dnsperf against a dnsmasq upstream directly and through an attachment's DNS server forwarding to it, with
+# the cache off and on, interleaved in one run. ARGS go to the tool (--rounds, --seconds, ...).
+bench_dns() {
+  ensure_packages dnsmasq dnsperf
+  command -v dnsperf >/dev/null && command -v dnsmasq >/dev/null || die "the DNS benchmark needs dnsperf and dnsmasq (run as root to install them)"
+  build_one vm-tests/bench/Netfence.Bench.Dns/Netfence.Bench.Dns.csproj
+  mkdir -p "$ARTIFACTS/bench"
+  log "running the DNS benchmark"
+  "$ARTIFACTS/bin/netfence-bench-dns" --out "$ARTIFACTS/bench" --readme "$ROOT/README.md" "$@"
 }
 
 case "${1:-build}" in

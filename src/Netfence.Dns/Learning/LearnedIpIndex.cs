@@ -13,6 +13,9 @@ public sealed class LearnedIpIndex(int maxIpsPerName)
 {
     readonly Dictionary<string, Dictionary<IPAddress, DateTimeOffset>> _byName = new(StringComparer.Ordinal);
     readonly Dictionary<IPAddress, Dictionary<string, DateTimeOffset>> _byAddress = [];
+    // The longest expiry of each address over its names: what the kernel holds. Kept so that learning an address many
+    // names share (a CDN's) does not walk all of them on every answer; recomputed only when its longest pair goes.
+    readonly Dictionary<IPAddress, DateTimeOffset> _longest = [];
 
     /// <summary>The most addresses one name may teach; the entries expiring first make room.</summary>
     public int MaxIpsPerName { get; } = maxIpsPerName > 0 ? maxIpsPerName : throw new ArgumentOutOfRangeException(nameof(maxIpsPerName));
@@ -33,14 +36,25 @@ public sealed class LearnedIpIndex(int maxIpsPerName)
         var write = new List<LearnedIp>(learned.Count);
         foreach (var (address, expiresAt) in learned)
         {
-            var at = expiresAt;
-            if (_byAddress.TryGetValue(address, out var names))
-            {
-                foreach (var other in names.Values) if (other > at) at = other;
-            }
+            var at = _longest.TryGetValue(address, out var longest) && longest > expiresAt ? longest : expiresAt;
             write.Add(new LearnedIp(address, name, at));
         }
         return write;
+    }
+
+    /// <summary>
+    /// Whether <paramref name="name"/> already taught every address in <paramref name="learned"/> until at least the
+    /// given expiry: then the kernel already holds each at least that long and learning it again changes nothing
+    /// (a cached answer, whose TTLs count down with the cache, usually lands here).
+    /// </summary>
+    public bool Covers(string name, IReadOnlyList<(IPAddress Address, DateTimeOffset ExpiresAt)> learned)
+    {
+        if (!_byName.TryGetValue(name, out var addresses)) return false;
+        foreach (var (address, expiresAt) in learned)
+        {
+            if (!addresses.TryGetValue(address, out var at) || at < expiresAt) return false;
+        }
+        return true;
     }
 
     /// <summary>
@@ -56,6 +70,7 @@ public sealed class LearnedIpIndex(int maxIpsPerName)
             addresses[address] = at;
             if (!_byAddress.TryGetValue(address, out var names)) _byAddress[address] = names = new(StringComparer.Ordinal);
             names[name] = at;
+            if (!_longest.TryGetValue(address, out var longest) || at > longest) _longest[address] = at;
         }
         var remove = new List<IPAddress>();
         if (addresses.Count > MaxIpsPerName)
@@ -125,10 +140,14 @@ public sealed class LearnedIpIndex(int maxIpsPerName)
             addresses.Remove(address);
             if (addresses.Count == 0) _byName.Remove(name);
         }
-        if (!_byAddress.TryGetValue(address, out var names)) return false;
-        names.Remove(name);
-        if (names.Count > 0) return false;
+        if (!_byAddress.TryGetValue(address, out var names) || !names.Remove(name, out var removed)) return false;
+        if (names.Count > 0)
+        {
+            if (removed >= _longest[address]) _longest[address] = names.Values.Max();
+            return false;
+        }
         _byAddress.Remove(address);
+        _longest.Remove(address);
         return true;
     }
 }

@@ -143,7 +143,9 @@ public sealed partial class DnsAttachment
                 Counters.CountRebindingStripped(filtered.Stripped);
                 _logger.LogInformation("attachment {Id}: removed {Count} internal addresses from the answer for {Name}", Id, filtered.Stripped, question.Name);
             }
-            if (ttlOverride is { } ttl) CapTtls(response, ttl);
+            // The client may cache an answer no longer than the kernel keeps what it taught (pitfall 11): a record
+            // TTL above the clamp's maximum would have the client reuse an address the sweep already removed.
+            CapTtls(response, ttlOverride ?? (uint)Math.Min(uint.MaxValue, _options.Ttl.Max.TotalSeconds));
             // A truncated answer is incomplete: the client retries over TCP and that answer teaches.
             if (!response.Truncated)
             {

@@ -133,16 +133,20 @@ public sealed partial class DnsAttachment
     {
         if (learned.Count == 0) return LearnOutcome.Learned;
         var now = _time.GetUtcNow();
-        var entries = learned
-            .Select(l => (l.Address.IsIPv4MappedToIPv6 ? l.Address.MapToIPv4() : l.Address, _options.Ttl.ExpiryFor(ttlOverride ?? l.Ttl, now)))
-            .DistinctBy(e => e.Item1)
-            .Take(_options.MaxIpsPerName)
-            .ToList();
+        var entries = new List<(IPAddress Address, DateTimeOffset ExpiresAt)>(Math.Min(learned.Count, _options.MaxIpsPerName));
+        foreach (var (learnedAddress, ttl) in learned)
+        {
+            var address = learnedAddress.IsIPv4MappedToIPv6 ? learnedAddress.MapToIPv4() : learnedAddress;
+            if (entries.Exists(e => e.Address.Equals(address))) continue;
+            entries.Add((address, _options.Ttl.ExpiryFor(ttlOverride ?? ttl, now)));
+            if (entries.Count == _options.MaxIpsPerName) break;
+        }
         await _learning.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             var current = _config;
             if (current is null || (!ReferenceEquals(current, decidedUnder) && !StillTeaches(current, name))) return LearnOutcome.Revoked;
+            if (_index.Covers(name, entries)) return LearnOutcome.Learned;
             var write = _index.Plan(name, entries);
             var result = await _writer.WriteAsync(Id, write, cancellationToken).ConfigureAwait(false);
             if (!result.Succeeded)

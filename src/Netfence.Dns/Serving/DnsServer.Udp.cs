@@ -49,7 +49,7 @@ public sealed partial class DnsServer
                 {
                     var response = pending.Result;
                     attachment.Exit();
-                    if (response is not null) await SendAsync(listener, response, from, token).ConfigureAwait(false);
+                    if (response is not null) Send(listener, response, from);
                 }
                 else
                 {
@@ -71,7 +71,7 @@ public sealed partial class DnsServer
         try
         {
             var response = await pending.ConfigureAwait(false);
-            if (response is not null) await SendAsync(listener, response, replyTo, token).ConfigureAwait(false);
+            if (response is not null) Send(listener, response, replyTo);
         }
         catch (Exception e) when (!token.IsCancellationRequested)
         {
@@ -88,16 +88,23 @@ public sealed partial class DnsServer
         }
     }
 
-    async ValueTask SendAsync(Listener listener, byte[] response, SocketAddress to, CancellationToken token)
+    // A synchronous sendto: a UDP send does not wait for the peer, answers are sent from several threads at once (the
+    // receive loop and the upstream receivers that complete queries), and SendToAsync with a SocketAddress was seen
+    // to throw NullReferenceException inside the runtime under such concurrent use on .NET 10.
+    void Send(Listener listener, byte[] response, SocketAddress to)
     {
         try
         {
-            await listener.Udp.SendToAsync(response, SocketFlags.None, to, token).ConfigureAwait(false);
+            listener.Udp.SendTo(response, SocketFlags.None, to);
         }
         catch (SocketException e)
         {
             // A full send buffer or an unreachable client is the client's problem, not the server's.
             _logger.LogDebug(e, "attachment {Id}: UDP send failed", listener.Attachment.Id);
+        }
+        catch (ObjectDisposedException)
+        {
+            // The attachment closed while this answer was being prepared.
         }
     }
 }

@@ -88,7 +88,8 @@ public sealed partial class DnsServer : IAsyncDisposable
     {
         for (int attempt = 0; ; attempt++)
         {
-            var udp = new Socket(endpoint.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
+            // Answers are sent synchronously (DnsServer.Udp.cs): a send buffer that stays full for a second drops the answer.
+            var udp = new Socket(endpoint.AddressFamily, SocketType.Dgram, ProtocolType.Udp) { SendTimeout = 1000 };
             var tcp = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
             try
             {

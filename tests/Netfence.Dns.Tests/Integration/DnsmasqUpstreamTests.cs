@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using DnsClient;
+using Netfence.Dns.Learning;
 using Netfence.Dns.Serving;
 using Netfence.Dns.Tests.Support;
 using Netfence.Dns.Wire;
@@ -128,11 +129,13 @@ public class DnsmasqUpstreamTests(DnsmasqFixture dnsmasq)
     }
 
     [Fact]
-    public async Task The_cache_answers_repeats_with_lower_ttls_and_refreshes_the_kernel_entries()
+    public async Task The_cache_answers_repeats_with_lower_ttls_and_refreshes_the_kernel_entries_only_when_that_extends_them()
     {
+        // A 10-minute minimum over dnsmasq's 300 s records: a cache hit 5 s later teaches an expiry 5 s later.
         var time = new ManualTime();
         var writer = new FakeAllowlistWriter();
-        await using var dns = new DnsServer(new DnsServerOptions { DefaultUpstreams = [Upstream.Endpoint] }, writer, time: time);
+        var ttl = new LearnedTtl(TimeSpan.FromMinutes(10), TimeSpan.FromHours(1), TimeSpan.FromSeconds(30));
+        await using var dns = new DnsServer(new DnsServerOptions { DefaultUpstreams = [Upstream.Endpoint], Ttl = ttl }, writer, time: time);
         var attachment = await dns.OpenAsync("cache", new IPEndPoint(IPAddress.Loopback, 0));
         await attachment.ConfigureAsync(TestServer.Policy(DnsMode.Allowlist, ["allowed.test+"]));
         var name = $"cached{Random.Shared.Next()}.allowed.test";
@@ -144,7 +147,32 @@ public class DnsmasqUpstreamTests(DnsmasqFixture dnsmasq)
         Assert.Equal(1, attachment.Counters.CacheHits);
         Assert.Equal(1, Upstream.QueriedNames().Count(n => n == name));
         Assert.Equal(2, writer.Calls.Count(c => c.StartsWith("write", StringComparison.Ordinal)));
-        Assert.True(writer.Map[IPAddress.Parse("192.0.2.10")].ExpiresAt >= firstExpiry);
+        Assert.Equal(firstExpiry + TimeSpan.FromSeconds(5), writer.Map[IPAddress.Parse("192.0.2.10")].ExpiresAt);
+
+        // At the same instant, the same answer would teach the same expiry: the kernel is not written again.
+        await Queries.UdpAsync(attachment.Endpoint!, Queries.Bytes(name));
+        Assert.Equal(2, attachment.Counters.CacheHits);
+        Assert.Equal(2, writer.Calls.Count(c => c.StartsWith("write", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task A_cache_hit_that_would_teach_the_same_expiry_does_not_write_the_kernel_again()
+    {
+        // dnsmasq's 300 s records under the default clamp: an answer 5 s older from the cache expires at the same instant.
+        var time = new ManualTime();
+        var writer = new FakeAllowlistWriter();
+        await using var dns = new DnsServer(new DnsServerOptions { DefaultUpstreams = [Upstream.Endpoint] }, writer, time: time);
+        var attachment = await dns.OpenAsync("cache", new IPEndPoint(IPAddress.Loopback, 0));
+        await attachment.ConfigureAsync(TestServer.Policy(DnsMode.Allowlist, ["allowed.test+"]));
+        var name = $"same{Random.Shared.Next()}.allowed.test";
+        await Queries.UdpAsync(attachment.Endpoint!, Queries.Bytes(name));
+        var firstExpiry = writer.Map[IPAddress.Parse("192.0.2.10")].ExpiresAt;
+        time.Advance(TimeSpan.FromSeconds(5));
+        var second = await Queries.UdpAsync(attachment.Endpoint!, Queries.Bytes(name));
+        Assert.Equal(["192.0.2.10"], Queries.Addresses(second!).Select(a => a.ToString()));
+        Assert.Equal(1, attachment.Counters.CacheHits);
+        Assert.Equal(1, writer.Calls.Count(c => c.StartsWith("write", StringComparison.Ordinal)));
+        Assert.Equal(firstExpiry, writer.Map[IPAddress.Parse("192.0.2.10")].ExpiresAt);
     }
 
     sealed class ManualTime : TimeProvider

@@ -18,7 +18,8 @@ sealed class Dnsmasq : IDisposable
     public IPEndPoint Endpoint { get; }
     public string LogPath { get; }
 
-    public Dnsmasq()
+    /// <summary>Starts dnsmasq with the test zone, plus <paramref name="extraArguments"/> (more records, options).</summary>
+    public Dnsmasq(params IEnumerable<string> extraArguments)
     {
         var address = new IPAddress([127, (byte)Random.Shared.Next(1, 250), (byte)Random.Shared.Next(1, 250), (byte)Random.Shared.Next(2, 250)]);
         Endpoint = new IPEndPoint(address, FreePort(address));
@@ -34,6 +35,7 @@ sealed class Dnsmasq : IDisposable
             "--host-record=v6.test,2001:db8::1", "--local-ttl=300",
         };
         for (int i = 0; i < 20; i++) args.Add($"--txt-record=big.test,{(char)('a' + i)}{BigTxt}");
+        args.AddRange(extraArguments);
         if (Environment.UserName == "root") args.AddRange(["--user=root", "--group=root"]);
         var start = new ProcessStartInfo("dnsmasq") { RedirectStandardError = true, RedirectStandardOutput = true };
         foreach (var arg in args) start.ArgumentList.Add(arg);

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Net;
+using Microsoft.Extensions.Logging;
 using Netfence.Dns.Proxy;
 using Netfence.Dns.Serving;
 using Netfence.Policy.Modes;
@@ -15,13 +16,15 @@ sealed class TestServer : IAsyncDisposable
     public DnsAttachment Attachment { get; private set; } = null!;
     public IPEndPoint Endpoint => Attachment.Endpoint!;
 
-    TestServer(DnsServerOptions options, IDnsControlPlane? controlPlane) => Server = new DnsServer(options, Writer, controlPlane);
+    TestServer(DnsServerOptions options, IDnsControlPlane? controlPlane, ILogger<DnsServer>? logger) =>
+        Server = new DnsServer(options, Writer, controlPlane, logger);
 
-    public static async Task<TestServer> StartAsync(DnsServerOptions? options = null, IDnsControlPlane? controlPlane = null, IPEndPoint? upstream = null)
+    public static async Task<TestServer> StartAsync(DnsServerOptions? options = null, IDnsControlPlane? controlPlane = null, IPEndPoint? upstream = null,
+        ILogger<DnsServer>? logger = null)
     {
         options ??= new DnsServerOptions();
         if (upstream is not null) options = options with { DefaultUpstreams = [upstream] };
-        var server = new TestServer(options with { UpstreamTimeout = TimeSpan.FromMilliseconds(500) }, controlPlane);
+        var server = new TestServer(options with { UpstreamTimeout = TimeSpan.FromMilliseconds(500) }, controlPlane, logger);
         server.Attachment = await server.Server.OpenAsync("att-1", new IPEndPoint(IPAddress.Loopback, 0));
         return server;
     }

@@ -1,0 +1,90 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+
+namespace Netfence.Bench.Dns;
+
+/// <summary>Latency order statistics in µs (nearest-rank percentiles).</summary>
+internal sealed record Latency(double Mean, double P50, double P99, int Count)
+{
+    public static Latency Of(IReadOnlyCollection<double> samples)
+    {
+        if (samples.Count == 0) throw new ArgumentException("no answered queries were timed", nameof(samples));
+        var sorted = samples.Order().ToArray();
+        double At(double q) => sorted[Math.Clamp((int)Math.Ceiling(q * sorted.Length) - 1, 0, sorted.Length - 1)];
+        return new Latency(sorted.Average(), At(0.50), At(0.99), sorted.Length);
+    }
+}
+
+/// <summary>One configuration over every round.</summary>
+internal sealed record ConfigurationResult(string Name, IReadOnlyList<double> QpsPerRound, double MedianQps, long Sent, long Lost,
+    double LoadedMeanLatencyUs, double ServerCpuUsPerQuery, double UpstreamCpuUsPerQuery, Latency Unloaded, string ResponseCodes);
+
+/// <summary>Everything one run measured, as written to dns.json.</summary>
+internal sealed record BenchReport(string Command, DateTimeOffset Started, string Kernel, int Cpus, string LoadAverage, BenchOptions Options,
+    IReadOnlyList<ConfigurationResult> Configurations, long AllowlistWrites, long ServerInternalErrors, TimeSpan Duration)
+{
+    static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
+
+    ConfigurationResult Direct => Configurations[0];
+    ConfigurationResult Forwarding => Configurations[1];
+    ConfigurationResult Cached => Configurations[2];
+
+    public double ForwardingP50OverheadUs => Forwarding.Unloaded.P50 - Direct.Unloaded.P50;
+    public double ForwardingQpsRatio => Forwarding.MedianQps / Direct.MedianQps;
+    public double CachedP50Ratio => Cached.Unloaded.P50 / Direct.Unloaded.P50;
+    public double CachedQpsRatio => Cached.MedianQps / Direct.MedianQps;
+
+    public string ToMarkdown()
+    {
+        var md = new StringBuilder();
+        md.AppendLine(Inv,
+            $"`{Command}` on {Started:yyyy-MM-dd HH:mm} UTC, Linux {Kernel}, {Cpus} CPUs shared with other work (load average {LoadAverage} at the start; " +
+            $"compare ratios, not absolute numbers); {Options.Rounds} rounds, each running every configuration in rotated order for " +
+            $"{Options.ThroughputRun.TotalSeconds:0.#} s of throughput (dnsperf, 1 client, {Options.Outstanding} queries outstanding) and " +
+            $"{Options.LatencyRun.TotalSeconds:0.#} s of latency (our client, 1 query outstanding, every answer timed); " +
+            $"{Options.Names:N0} allowed names, A queries; run took {Duration.TotalSeconds:0} s.");
+        md.AppendLine();
+        md.AppendLine("| configuration | QPS (median of rounds) | vs direct | lost | loaded mean µs | CPU µs/query: our server | dnsmasq | unloaded mean µs | p50 µs | p99 µs | p50 vs direct |");
+        md.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (var c in Configurations)
+        {
+            md.AppendLine(Inv,
+                $"| {c.Name} | {c.MedianQps:N0} | {c.MedianQps / Direct.MedianQps:0.00} | {c.Lost:N0} of {c.Sent:N0} | {c.LoadedMeanLatencyUs:0} | " +
+                $"{c.ServerCpuUsPerQuery:0.0} | {c.UpstreamCpuUsPerQuery:0.0} | " +
+                $"{c.Unloaded.Mean:0} | {c.Unloaded.P50:0} | {c.Unloaded.P99:0} | {Signed(c.Unloaded.P50 - Direct.Unloaded.P50)} µs |");
+        }
+        md.AppendLine();
+        md.AppendLine("Goals (issue 7):");
+        md.AppendLine();
+        md.AppendLine(Inv, $"- forwarding adds at most 20 µs at p50: **{Signed(ForwardingP50OverheadUs)} µs** — {Verdict(ForwardingP50OverheadUs <= 20)}");
+        md.AppendLine(Inv, $"- forwarding keeps at least 80 % of the upstream's direct QPS: **{ForwardingQpsRatio * 100:0} %** — {Verdict(ForwardingQpsRatio >= 0.8)}");
+        md.AppendLine(Inv, $"- with the cache, hot names are served faster than the upstream itself: p50 **{CachedP50Ratio:0.00}×** the direct p50, " +
+            $"QPS **{CachedQpsRatio:0.00}×** — {Verdict(CachedP50Ratio < 1 && CachedQpsRatio > 1)}");
+        md.AppendLine();
+        md.AppendLine(Inv, $"Allowlist writes (a counting double; every fresh upstream answer writes, a cached one only if it extends an expiry): {AllowlistWrites:N0}; internal errors: {ServerInternalErrors}.");
+        return md.ToString();
+    }
+
+    public string ToJson() => JsonSerializer.Serialize(this, new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase });
+
+    static string Signed(double value) => value.ToString("+0;-0;0", Inv);
+
+    static string Verdict(bool met) => met ? "met" : "**not met**";
+}
+
+/// <summary>Keeps the README's latest table: replaces what lies between the benchmark's markers.</summary>
+internal static class ReadmeTable
+{
+    public const string Start = "<!-- bench:dns:start -->";
+    public const string End = "<!-- bench:dns:end -->";
+
+    public static void Replace(string readmePath, string markdown)
+    {
+        var text = File.ReadAllText(readmePath);
+        int start = text.IndexOf(Start, StringComparison.Ordinal);
+        int end = text.IndexOf(End, StringComparison.Ordinal);
+        if (start < 0 || end < start) throw new InvalidOperationException($"{readmePath} has no '{Start}' … '{End}' block for the DNS benchmark's table");
+        File.WriteAllText(readmePath, text[..(start + Start.Length)] + "\n" + markdown + text[end..]);
+    }
+}

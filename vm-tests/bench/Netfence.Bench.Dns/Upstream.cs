@@ -1,0 +1,86 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Netfence.Dns.Wire;
+
+namespace Netfence.Bench.Dns;
+
+/// <summary>
+/// dnsmasq on a random 127.x address, answering every name under allowed.test from its own configuration
+/// (<c>--address</c>), so that nothing it answers depends on a further upstream or on its cache (off: nothing would
+/// use it). No query log: logging would cost dnsmasq more than the hop being measured.
+/// </summary>
+internal sealed class Upstream : IDisposable
+{
+    public const string Zone = "allowed.test";
+    public const string Address = "192.0.2.10";
+    readonly Process _process;
+
+    public IPEndPoint Endpoint { get; }
+
+    public Upstream()
+    {
+        var address = new IPAddress([127, (byte)Random.Shared.Next(1, 250), (byte)Random.Shared.Next(1, 250), (byte)Random.Shared.Next(2, 250)]);
+        Endpoint = new IPEndPoint(address, FreePort(address));
+        var start = new ProcessStartInfo("dnsmasq") { RedirectStandardError = true, RedirectStandardOutput = true };
+        string[] args =
+        [
+            "--keep-in-foreground", "--conf-file=/dev/null", "--no-resolv", "--no-hosts", "--bind-interfaces",
+            $"--listen-address={address}", $"--port={Endpoint.Port}", "--pid-file=", "--cache-size=0",
+            $"--address=/{Zone}/{Address}", "--local-ttl=300", .. Environment.IsPrivilegedProcess ? (string[])["--user=root", "--group=root"] : [],
+        ];
+        foreach (var arg in args) start.ArgumentList.Add(arg);
+        _process = Process.Start(start) ?? throw new InvalidOperationException("dnsmasq did not start");
+        if (!Answers(TimeSpan.FromSeconds(10)))
+        {
+            Dispose();
+            throw new InvalidOperationException($"dnsmasq on {Endpoint} did not answer within 10 s");
+        }
+    }
+
+    public int ProcessId => _process.Id;
+
+    bool Answers(TimeSpan within)
+    {
+        var query = DnsMessageWriter.Write(new DnsMessage
+        {
+            Id = 1,
+            Flags = 0x0100,
+            Questions = [new DnsQuestion(DnsName.Parse("ready." + Zone), DnsType.A, DnsQuestion.ClassIn)],
+        });
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        socket.Connect(Endpoint);
+        var buffer = new byte[512];
+        var deadline = Stopwatch.StartNew();
+        while (deadline.Elapsed < within && !_process.HasExited)
+        {
+            socket.Send(query);
+            if (socket.Poll(TimeSpan.FromMilliseconds(200), SelectMode.SelectRead))
+            {
+                try
+                {
+                    if (socket.Receive(buffer) > 0) return true;
+                }
+                catch (SocketException)
+                {
+                    // Not listening yet (port unreachable): ask again.
+                }
+            }
+        }
+        return false;
+    }
+
+    static int FreePort(IPAddress address)
+    {
+        using var udp = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        udp.Bind(new IPEndPoint(address, 0));
+        return ((IPEndPoint)udp.LocalEndPoint!).Port;
+    }
+
+    public void Dispose()
+    {
+        if (!_process.HasExited) _process.Kill();
+        _process.WaitForExit();
+        _process.Dispose();
+    }
+}
