@@ -51,7 +51,7 @@ try
         else if (!options.UsesDefaultRuleCounts) AnsiConsole.MarkupLine("[yellow]README not updated:[/] --rules differs from the issue's 10, 10,000 and 1,000,000");
         else
         {
-            ReadmeTable.Replace(readme, markdown);
+            Netfence.Bench.ReadmeTable.Replace(readme, "datapath", markdown);
             AnsiConsole.MarkupLine($"updated the table in {Markup.Escape(readme)}");
         }
     }

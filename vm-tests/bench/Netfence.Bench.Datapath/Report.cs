@@ -117,21 +117,3 @@ internal sealed record TestRunSettings(uint Repeat, int Rounds, int RulesPerAtta
 internal sealed record FillTiming(int Rules, TimeSpan Fill);
 
 internal sealed record ConnectSettings(int Rounds, int PerRound, int Warmup, int Rules);
-
-/// <summary>Keeps the README's latest table: replaces what lies between the benchmark's markers.</summary>
-internal static class ReadmeTable
-{
-    public const string Start = "<!-- bench:datapath:start -->";
-    public const string End = "<!-- bench:datapath:end -->";
-
-    public static void Replace(string readmePath, string markdown)
-    {
-        var text = File.ReadAllText(readmePath);
-        int start = text.IndexOf(Start, StringComparison.Ordinal);
-        int end = text.IndexOf(End, StringComparison.Ordinal);
-        if (start < 0 || end < start)
-            throw new InvalidOperationException($"{readmePath} has no '{Start}' … '{End}' block for the datapath benchmark's table");
-        var updated = text[..(start + Start.Length)] + "\n" + markdown + text[end..];
-        File.WriteAllText(readmePath, updated);
-    }
-}

@@ -37,7 +37,7 @@ try
     Console.WriteLine($"written: {stem}.md, {stem}.json ({report.Duration.TotalSeconds:0} s)");
     if (options.Readme is { } readme)
     {
-        ReadmeTable.Replace(readme, markdown);
+        Netfence.Bench.ReadmeTable.Replace(readme, "dns", markdown);
         Console.WriteLine($"updated the table in {readme}");
     }
     return 0;

@@ -72,19 +72,3 @@ internal sealed record BenchReport(string Command, DateTimeOffset Started, strin
 
     static string Verdict(bool met) => met ? "met" : "**not met**";
 }
-
-/// <summary>Keeps the README's latest table: replaces what lies between the benchmark's markers.</summary>
-internal static class ReadmeTable
-{
-    public const string Start = "<!-- bench:dns:start -->";
-    public const string End = "<!-- bench:dns:end -->";
-
-    public static void Replace(string readmePath, string markdown)
-    {
-        var text = File.ReadAllText(readmePath);
-        int start = text.IndexOf(Start, StringComparison.Ordinal);
-        int end = text.IndexOf(End, StringComparison.Ordinal);
-        if (start < 0 || end < start) throw new InvalidOperationException($"{readmePath} has no '{Start}' … '{End}' block for the DNS benchmark's table");
-        File.WriteAllText(readmePath, text[..(start + Start.Length)] + "\n" + markdown + text[end..]);
-    }
-}
