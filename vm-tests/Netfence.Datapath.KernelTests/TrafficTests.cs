@@ -1,5 +1,8 @@
 using System.Net;
+using System.Net.Sockets;
+using System.Text;
 using Netfence.Bpf.Links;
+using Netfence.Bpf.Netlink;
 using Netfence.KernelTesting;
 using Netfence.Policy.Modes;
 using Netfence.Sandbox;
@@ -100,6 +103,140 @@ public abstract class TrafficTests(DatapathObject build)
             }
         }
         Leftovers.AssertCgroupGone(cgroupPath);
+    }
+
+    /// <summary>Runs python3 inside <paramref name="ns"/> as a process of <paramref name="cgroup"/> (the cgroup hooks follow the process, not the namespace).</summary>
+    private static Command.Result PythonIn(SandboxCgroup cgroup, SandboxNamespace ns, string script) =>
+        cgroup.Run("ip", "netns", "exec", ns.Name, "python3", "-c", script);
+
+    private static Socket Listen(SandboxNamespace ns, IPAddress address, int port = 0, Action<Socket>? configure = null) =>
+        NetworkNamespace.Run(ns.Path, () =>
+        {
+            var s = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+            configure?.Invoke(s);
+            s.Bind(new IPEndPoint(address, port));
+            s.Listen(64);
+            return s;
+        });
+
+    private static int PortOf(Socket s) => ((IPEndPoint)s.LocalEndPoint!).Port;
+
+    /// <summary>The connection the listener accepts within <paramref name="timeout"/>, or null.</summary>
+    private static Socket? AcceptWithin(Socket listener, TimeSpan timeout) =>
+        listener.Poll(timeout, SelectMode.SelectRead) ? listener.Accept() : null;
+
+    /// <summary>Reads what arrives on <paramref name="s"/> until <paramref name="expected"/> bytes are in or the deadline passes; null when nothing came.</summary>
+    private static string? ReceiveWithin(Socket s, int expected, TimeSpan timeout)
+    {
+        var buffer = new byte[256];
+        int total = 0;
+        var end = DateTime.UtcNow + timeout;
+        while (total < expected)
+        {
+            var left = end - DateTime.UtcNow;
+            if (left <= TimeSpan.Zero || !s.Poll(left, SelectMode.SelectRead)) break;
+            int n = s.Receive(buffer, total, buffer.Length - total, SocketFlags.None);
+            if (n == 0) break;
+            total += n;
+        }
+        return total == 0 ? null : Encoding.ASCII.GetString(buffer, 0, total);
+    }
+
+    /// <summary>Attaches the cgroup programs to a fresh cgroup with <paramref name="rules"/>, runs <paramref name="body"/>, and removes everything.</summary>
+    private void WithCgroup(Netfence.Policy.Rules.RuleSet rules, Action<DatapathFixture, SandboxCgroup, AttachmentTarget> body)
+    {
+        using var f = new DatapathFixture(build);
+        string cgroupPath;
+        using (var cgroup = new SandboxCgroup())
+        {
+            cgroupPath = cgroup.Path;
+            var target = AttachmentTarget.Cgroup(cgroup.Path);
+            f.Writer.Apply(target, rules, new AttachmentSettings());
+            var attachments = f.Programs.AttachCgroup(cgroup.Path);
+            try
+            {
+                body(f, cgroup, target);
+            }
+            finally
+            {
+                foreach (var a in attachments)
+                {
+                    a.Detach();
+                    a.Dispose();
+                }
+                f.Writer.Remove(target);
+            }
+        }
+        Leftovers.AssertCgroupGone(cgroupPath);
+    }
+
+    /// <summary>
+    /// A client that opens its connection with sendto(MSG_FASTOPEN) and prints the peer's answer. The socket stays
+    /// blocking (kernel timeouts, not Python's, which would make sendto return EINPROGRESS without a cookie).
+    /// </summary>
+    private static string FastOpen(string address, int port) => $$"""
+        import socket, struct
+        s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_SNDTIMEO, struct.pack('ll', 3, 0))
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVTIMEO, struct.pack('ll', 3, 0))
+        s.sendto(b'fast open', socket.MSG_FASTOPEN, ('{{address}}', {{port}}))
+        print(s.recv(16).decode())
+        """;
+
+    /// <summary>Runs the fast-open client in the cgroup; true when the listener accepted its connection and got its data within <paramref name="timeout"/>.</summary>
+    private static bool FastOpenArrives(SandboxCgroup cgroup, SandboxNamespace ns, Socket listener, string address, TimeSpan timeout)
+    {
+        var client = Task.Run(() => PythonIn(cgroup, ns, FastOpen(address, PortOf(listener))));
+        string? received = null;
+        using (var accepted = AcceptWithin(listener, timeout))
+        {
+            if (accepted != null)
+            {
+                received = ReceiveWithin(accepted, 9, timeout);
+                accepted.Send("ok"u8);
+            }
+        }
+        var result = client.GetAwaiter().GetResult();
+        bool arrived = received == "fast open";
+        if (arrived) Assert.True(result.ExitCode == 0 && result.StdOut.Trim() == "ok", result.StdErr);
+        return arrived;
+    }
+
+    /// <summary>A TcpExt counter of the namespace (/proc/net/netstat).</summary>
+    private static long TcpExt(SandboxNamespace ns, string name)
+    {
+        var lines = ns.Run("cat", "/proc/net/netstat").Split('\n').Where(l => l.StartsWith("TcpExt:")).ToArray();
+        var names = lines[0].Split(' ');
+        return long.Parse(lines[1].Split(' ')[Array.IndexOf(names, name)]);
+    }
+
+    /// <summary>
+    /// Pitfall 2: sendto(MSG_FASTOPEN) opens a TCP connection without connect(), with the data in the SYN once the
+    /// client holds a cookie for the destination. The cookie is fetched while the destination is allowed; after it is
+    /// denied the listener accepts nothing, while an allowed destination still gets its data.
+    /// </summary>
+    [KernelFact]
+    public void Tcp_fast_open_from_the_cgroup_reaches_only_allowed_destinations()
+    {
+        using var ns = new SandboxNamespace();
+        // tcp_fastopen is per network namespace: client and server on (3) here, the host's setting untouched.
+        ns.Run("sysctl", "-q", "-w", "net.ipv4.tcp_fastopen=3");
+        using var listener = Listen(ns, IPAddress.Any, configure: s => s.SetRawSocketOption(6 /* IPPROTO_TCP */, 23 /* TCP_FASTOPEN: queue length */, BitConverter.GetBytes(16)));
+        WithCgroup(DatapathFixture.Rules(PolicyMode.Allowlist, ["127.0.0.1/32", "127.0.0.2/32"]), (f, cgroup, target) =>
+        {
+            // The first connection to each address fetches a cookie; the second carries its data in the SYN.
+            foreach (var address in new[] { "127.0.0.1", "127.0.0.2" })
+            {
+                Assert.True(FastOpenArrives(cgroup, ns, listener, address, Traffic.PassTimeout));
+                long before = TcpExt(ns, "TCPFastOpenActive");
+                Assert.True(FastOpenArrives(cgroup, ns, listener, address, Traffic.PassTimeout));
+                Assert.True(TcpExt(ns, "TCPFastOpenActive") > before, "the second connection did not use fast open");
+            }
+
+            f.Writer.Apply(target, DatapathFixture.Rules(PolicyMode.Allowlist, ["127.0.0.1/32"]), new AttachmentSettings());
+            Assert.False(FastOpenArrives(cgroup, ns, listener, "127.0.0.2", Traffic.DropTimeout));
+            Assert.True(FastOpenArrives(cgroup, ns, listener, "127.0.0.1", Traffic.PassTimeout));
+        });
     }
 }
 
