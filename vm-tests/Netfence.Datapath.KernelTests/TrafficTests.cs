@@ -238,6 +238,40 @@ public abstract class TrafficTests(DatapathObject build)
             Assert.True(FastOpenArrives(cgroup, ns, listener, "127.0.0.1", Traffic.PassTimeout));
         });
     }
+
+    private static string RawUdp(string address, int port, string payload) => $$"""
+        import socket, struct
+        s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_UDP)
+        data = b'{{payload}}'
+        s.sendto(struct.pack('!HHHH', 40000, {{port}}, 8 + len(data), 0) + data, ('{{address}}', 0))
+        """;
+
+    /// <summary>
+    /// Pitfall 4: a raw socket passes no socket-level hook (connect4/sendmsg4 never run for it); only
+    /// cgroup_skb egress sees its packet. The UDP receiver, outside the cgroup, sees only the allowed one.
+    /// </summary>
+    [KernelFact]
+    public void Raw_socket_packets_from_the_cgroup_are_dropped_by_cgroup_skb_egress_unless_allowed()
+    {
+        using var ns = new SandboxNamespace();
+        using var receiver = NetworkNamespace.Run(ns.Path, () =>
+        {
+            var s = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+            s.Bind(new IPEndPoint(IPAddress.Any, 0));
+            return s;
+        });
+        int port = ((IPEndPoint)receiver.LocalEndPoint!).Port;
+        WithCgroup(DatapathFixture.Rules(PolicyMode.Allowlist, ["127.0.0.1/32"]), (_, cgroup, _) =>
+        {
+            var sent = PythonIn(cgroup, ns, RawUdp("127.0.0.1", port, "raw allowed"));
+            Assert.True(sent.ExitCode == 0, sent.StdErr);
+            Assert.Equal("raw allowed", ReceiveWithin(receiver, 11, Traffic.PassTimeout));
+
+            // Whatever sendto reports, the packet must not arrive.
+            PythonIn(cgroup, ns, RawUdp("127.0.0.2", port, "raw denied"));
+            Assert.Null(ReceiveWithin(receiver, 10, Traffic.DropTimeout));
+        });
+    }
 }
 
 /// <summary>The cases on the C# programs as our compiler built them.</summary>
