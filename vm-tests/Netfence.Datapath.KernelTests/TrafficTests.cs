@@ -272,6 +272,97 @@ public abstract class TrafficTests(DatapathObject build)
             Assert.Null(ReceiveWithin(receiver, 10, Traffic.DropTimeout));
         });
     }
+
+
+    /// <summary>
+    /// Sends one Ethernet frame carrying IPv4/UDP 10.77.0.2 → address:port out of <paramref name="device"/> in
+    /// <paramref name="ns"/> through an AF_PACKET socket, with an 802.1Q/802.1ad tag (VID 0) per TPID in
+    /// <paramref name="tpids"/>, outermost first.
+    /// </summary>
+    private static void SendTaggedUdp(SandboxNamespace ns, string device, string destinationMac, string address, int port, string payload, params ushort[] tpids) =>
+        ns.Run("python3", "-c", $$"""
+            import socket, struct
+            def checksum(b):
+                s = sum(struct.unpack('!10H', b))
+                s = (s & 0xffff) + (s >> 16)
+                s = (s & 0xffff) + (s >> 16)
+                return ~s & 0xffff
+            s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+            s.bind(('{{device}}', 0))
+            data = b'{{payload}}'
+            udp = struct.pack('!HHHH', 40000, {{port}}, 8 + len(data), 0) + data
+            ip = struct.pack('!BBHHHBBH4s4s', 0x45, 0, 20 + len(udp), 0, 0, 64, 17, 0, socket.inet_aton('10.77.0.2'), socket.inet_aton('{{address}}'))
+            ip = ip[:10] + struct.pack('!H', checksum(ip)) + ip[12:]
+            tags = b''.join(struct.pack('!HH', t, 0) for t in [{{string.Join(", ", tpids)}}])
+            s.send(bytes.fromhex('{{destinationMac.Replace(":", "")}}') + s.getsockname()[4] + tags + b'\x08\x00' + ip + udp)
+            """);
+
+    private static bool TaggedUdpArrives(SandboxNamespace workload, VethPair veth, string address, int port, TimeSpan timeout, params ushort[] tpids)
+    {
+        using var receiver = NetworkNamespace.Run(veth.Second.Path, () =>
+        {
+            var s = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+            s.Bind(new IPEndPoint(IPAddress.Parse(address), port));
+            return s;
+        });
+        string mac = veth.Second.Run("cat", $"/sys/class/net/{veth.SecondName}/address").Trim();
+        SendTaggedUdp(workload, veth.FirstName, mac, address, port, "tagged", tpids);
+        return ReceiveWithin(receiver, 6, timeout) == "tagged";
+    }
+
+    /// <summary>
+    /// IPv6 and VLAN-tagged traffic from the workload over the veth, decided at the host-side device's TC ingress
+    /// (pitfall 6). ARP and neighbour discovery are never allowed by a rule here, so every passing case also shows
+    /// that they work in allowlist mode.
+    /// </summary>
+    /// <remarks>
+    /// This kernel is built without CONFIG_VLAN_8021Q (no VLAN sub-interfaces), so tagged frames are written to the
+    /// workload's veth through an AF_PACKET socket. They carry VID 0 (priority tags): the receiving kernel delivers
+    /// those to the parent device's IP stack, so a UDP socket can observe the verdict. <c>__netif_receive_skb_core</c>
+    /// strips the outer tag into <c>skb-&gt;vlan_tci</c> before TC ingress runs, so for a single 802.1Q tag the program
+    /// sees the inner IPv4 ethertype; for QinQ (802.1ad outer, 802.1Q inner) it sees the inner 802.1Q tag in the packet
+    /// and must parse it to find the destination (the kernel then strips the inner tag and runs TC ingress again).
+    /// </remarks>
+    [KernelTheory]
+    [InlineData(TcAttachMode.Tcx)]
+    [InlineData(TcAttachMode.Netlink)]
+    public void Tc_ingress_filters_ipv6_and_vlan_tagged_traffic_from_the_workload(TcAttachMode mode)
+    {
+        using var f = new DatapathFixture(build);
+        using var workload = new SandboxNamespace();
+        using var host = new SandboxNamespace();
+        using var veth = new VethPair(workload, "10.77.0.2", host, "10.77.0.1");
+        Command.Run("ip", "-n", host.Name, "addr", "add", "10.77.0.3/24", "dev", veth.SecondName);
+        Command.Run("ip", "-n", workload.Name, "addr", "add", "fd77::2/64", "dev", veth.FirstName, "nodad");
+        Command.Run("ip", "-n", host.Name, "addr", "add", "fd77::1/64", "dev", veth.SecondName, "nodad");
+        Command.Run("ip", "-n", host.Name, "addr", "add", "fd77::3/64", "dev", veth.SecondName, "nodad");
+
+        var target = AttachmentTarget.Interface(Ifindex(host, veth.SecondName));
+        f.Writer.Apply(target, DatapathFixture.Rules(PolicyMode.Allowlist, ["10.77.0.1/32", "fd77::1/128"]), new AttachmentSettings());
+        var attachment = f.Programs.AttachInterface((int)target.Id, new TcAttachOptions { Mode = mode, NamespacePath = host.Path });
+        try
+        {
+            Assert.True(Traffic.UdpArrives(workload, host, "fd77::1", 5310, Traffic.PassTimeout));
+            Assert.True(Traffic.TcpConnects(workload, host, "fd77::1", 5311, Traffic.PassTimeout));
+            Assert.False(Traffic.UdpArrives(workload, host, "fd77::3", 5310, Traffic.DropTimeout));
+            Assert.False(Traffic.TcpConnects(workload, host, "fd77::3", 5311, Traffic.DropTimeout));
+
+            const ushort Dot1Q = 0x8100, Dot1Ad = 0x88A8;
+            Assert.True(TaggedUdpArrives(workload, veth, "10.77.0.1", 5312, Traffic.PassTimeout, Dot1Q));
+            Assert.True(TaggedUdpArrives(workload, veth, "10.77.0.1", 5312, Traffic.PassTimeout, Dot1Ad, Dot1Q));
+            Assert.False(TaggedUdpArrives(workload, veth, "10.77.0.3", 5312, Traffic.DropTimeout, Dot1Q));
+            Assert.False(TaggedUdpArrives(workload, veth, "10.77.0.3", 5312, Traffic.DropTimeout, Dot1Ad, Dot1Q));
+            // Once allowed, the same frames reach 10.77.0.3, tagged and untagged: the drops above were the policy's.
+            f.Writer.Apply(target, DatapathFixture.Rules(PolicyMode.Allowlist, ["10.77.0.0/24"]), new AttachmentSettings());
+            Assert.True(TaggedUdpArrives(workload, veth, "10.77.0.3", 5312, Traffic.PassTimeout, Dot1Ad, Dot1Q));
+            Assert.True(TaggedUdpArrives(workload, veth, "10.77.0.3", 5312, Traffic.PassTimeout));
+        }
+        finally
+        {
+            attachment.Detach();
+            attachment.Dispose();
+        }
+    }
 }
 
 /// <summary>The cases on the C# programs as our compiler built them.</summary>
