@@ -363,6 +363,75 @@ public abstract class TrafficTests(DatapathObject build)
             attachment.Dispose();
         }
     }
+
+    /// <summary>A rule change cuts an established TCP flow at TC ingress: the next data from the workload no longer arrives.</summary>
+    [KernelTheory]
+    [InlineData(TcAttachMode.Tcx)]
+    [InlineData(TcAttachMode.Netlink)]
+    public void Rule_change_cuts_an_established_tcp_flow_at_tc_ingress(TcAttachMode mode)
+    {
+        using var f = new DatapathFixture(build);
+        using var workload = new SandboxNamespace();
+        using var host = new SandboxNamespace();
+        using var veth = new VethPair(workload, "10.77.0.2", host, "10.77.0.1");
+        var target = AttachmentTarget.Interface(Ifindex(host, veth.SecondName));
+        f.Writer.Apply(target, DatapathFixture.Rules(PolicyMode.Allowlist, ["10.77.0.1/32"]), new AttachmentSettings());
+        var attachment = f.Programs.AttachInterface((int)target.Id, new TcAttachOptions { Mode = mode, NamespacePath = host.Path });
+        try
+        {
+            using var listener = Listen(host, IPAddress.Parse("10.77.0.1"), 5320);
+            using var client = NetworkNamespace.Run(workload.Path, () => new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp));
+            using (var cts = new CancellationTokenSource(Traffic.PassTimeout))
+                client.ConnectAsync(new IPEndPoint(IPAddress.Parse("10.77.0.1"), 5320), cts.Token).AsTask().GetAwaiter().GetResult();
+            using var accepted = AcceptWithin(listener, Traffic.PassTimeout);
+            Assert.NotNull(accepted);
+            client.Send("before"u8);
+            Assert.Equal("before", ReceiveWithin(accepted, 6, Traffic.PassTimeout));
+
+            f.Writer.Apply(target, DatapathFixture.Rules(PolicyMode.Allowlist, ["192.0.2.0/24"]), new AttachmentSettings());
+            client.Send("after"u8);
+            Assert.Null(ReceiveWithin(accepted, 5, Traffic.DropTimeout));
+        }
+        finally
+        {
+            attachment.Detach();
+            attachment.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// A rule change cuts an established TCP flow of a cgroup's process: connect4 ran long ago, so only cgroup_skb
+    /// egress can stop the data sent after the change. The peer's "go" reaches the client (ingress is not filtered).
+    /// </summary>
+    [KernelFact]
+    public void Rule_change_cuts_an_established_tcp_flow_from_the_cgroup()
+    {
+        using var ns = new SandboxNamespace();
+        using var listener = Listen(ns, IPAddress.Loopback);
+        int port = PortOf(listener);
+        WithCgroup(DatapathFixture.Rules(PolicyMode.Allowlist, ["127.0.0.1/32"]), (f, cgroup, target) =>
+        {
+            var client = Task.Run(() => PythonIn(cgroup, ns, $$"""
+                import socket
+                s = socket.create_connection(('127.0.0.1', {{port}}))
+                s.settimeout(10)
+                s.sendall(b'before')
+                assert s.recv(2) == b'go'
+                s.sendall(b'after')
+                print('sent')
+                """));
+            using var accepted = AcceptWithin(listener, Traffic.PassTimeout);
+            Assert.NotNull(accepted);
+            Assert.Equal("before", ReceiveWithin(accepted, 6, Traffic.PassTimeout));
+
+            f.Writer.Apply(target, DatapathFixture.Rules(PolicyMode.Allowlist, ["192.0.2.0/24"]), new AttachmentSettings());
+            accepted.Send("go"u8);
+            var result = client.GetAwaiter().GetResult();
+            Assert.True(result.ExitCode == 0, result.StdErr);
+            Assert.Equal("sent", result.StdOut.Trim());
+            Assert.Null(ReceiveWithin(accepted, 5, Traffic.DropTimeout));
+        });
+    }
 }
 
 /// <summary>The cases on the C# programs as our compiler built them.</summary>
