@@ -432,6 +432,27 @@ public abstract class TrafficTests(DatapathObject build)
             Assert.Null(ReceiveWithin(accepted, 5, Traffic.DropTimeout));
         });
     }
+
+    /// <summary>
+    /// Pitfall 7: 169.254.169.254 has no exemption. In a namespace with only loopback nothing could answer; the hook's
+    /// EPERM comes before routing, and once allowed the same connect fails with "unreachable" instead.
+    /// </summary>
+    [KernelFact]
+    public void Metadata_address_is_blocked_in_allowlist_mode_without_a_rule()
+    {
+        using var ns = new SandboxNamespace();
+        WithCgroup(DatapathFixture.Rules(PolicyMode.Allowlist, ["10.0.0.0/8"]), (f, cgroup, target) =>
+        {
+            Assert.Contains("Operation not permitted", PythonIn(cgroup, ns, Tcp("AF_INET", "169.254.169.254", 80)).StdErr);
+            Assert.Contains("Operation not permitted", PythonIn(cgroup, ns, Udp("AF_INET", "169.254.169.254", 53)).StdErr);
+            Assert.Contains("Operation not permitted", PythonIn(cgroup, ns, Tcp("AF_INET6", "::ffff:169.254.169.254", 80)).StdErr);
+
+            f.Writer.Apply(target, DatapathFixture.Rules(PolicyMode.Allowlist, ["169.254.169.254/32"]), new AttachmentSettings());
+            var allowed = PythonIn(cgroup, ns, Tcp("AF_INET", "169.254.169.254", 80));
+            Assert.DoesNotContain("Operation not permitted", allowed.StdErr);
+            Assert.Contains("Network is unreachable", allowed.StdErr);
+        });
+    }
 }
 
 /// <summary>The cases on the C# programs as our compiler built them.</summary>
