@@ -453,6 +453,84 @@ public abstract class TrafficTests(DatapathObject build)
             Assert.Contains("Network is unreachable", allowed.StdErr);
         });
     }
+
+    /// <summary>
+    /// Pitfall 9: rule sets replaced back to back, with the same verdicts in different shapes (and modes), while the
+    /// cgroup's process connects to an allowed and a denied address in a loop: no denied attempt ever connects and no
+    /// allowed attempt ever fails.
+    /// </summary>
+    [KernelFact]
+    public void Atomic_swaps_under_load_never_open_a_denied_or_close_an_allowed_destination()
+    {
+        using var ns = new SandboxNamespace();
+        using var listener = Listen(ns, IPAddress.Any, configure: s => s.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true));
+        int port = PortOf(listener);
+        Netfence.Policy.Rules.RuleSet[] shapes =
+        [
+            DatapathFixture.Rules(PolicyMode.Allowlist, ["127.0.0.1/32"]),
+            DatapathFixture.Rules(PolicyMode.Allowlist, ["127.0.0.0/24"], ["127.0.0.2/32"]),
+            DatapathFixture.Rules(PolicyMode.Allowlist, ["127.0.0.0/8", "127.0.0.1/32"], ["127.0.0.2/31"]),
+            DatapathFixture.Rules(PolicyMode.Denylist, deny: ["127.0.0.2/32"]),
+        ];
+        WithCgroup(shapes[0], (f, cgroup, target) =>
+        {
+            bool stop = false;
+            var acceptor = Task.Run(() =>
+            {
+                while (!Volatile.Read(ref stop))
+                    if (listener.Poll(TimeSpan.FromMilliseconds(100), SelectMode.SelectRead))
+                        listener.Accept().Dispose();
+            });
+            var client = Task.Run(() => PythonIn(cgroup, ns, $$"""
+                import socket, time
+                fails = []
+                n = 0
+                end = time.monotonic() + 4
+                while time.monotonic() < end and n < 3000:
+                    n += 1
+                    for addr, allowed in (('127.0.0.1', True), ('127.0.0.2', False)):
+                        s = socket.socket()
+                        s.settimeout(2)
+                        try:
+                            s.connect((addr, {{port}}))
+                            got = True
+                        except PermissionError:
+                            got = False
+                        except OSError as e:
+                            got = None
+                            fails.append(f'{addr}: {e!r}')
+                        finally:
+                            s.close()
+                        if got is not None and got != allowed:
+                            fails.append(f'{addr}: connected={got}')
+                print(n)
+                print(len(fails))
+                print('\n'.join(fails[:20]))
+                """));
+            int applies = 0;
+            try
+            {
+                while (!client.IsCompleted)
+                {
+                    applies++;
+                    f.Writer.Apply(target, shapes[applies % shapes.Length], new AttachmentSettings());
+                }
+            }
+            finally
+            {
+                client.Wait();
+                Volatile.Write(ref stop, true);
+                acceptor.GetAwaiter().GetResult();
+            }
+            var result = client.Result;
+            Assert.True(result.ExitCode == 0, result.StdErr);
+            var lines = result.StdOut.Split('\n');
+            int attempts = int.Parse(lines[0]);
+            Assert.True(lines[1].Trim() == "0", $"{lines[1].Trim()} wrong verdicts in {attempts} pairs of attempts over {applies} swaps:\n{result.StdOut}");
+            Assert.True(attempts >= 100, $"only {attempts} pairs of attempts");
+            Assert.True(applies >= 10, $"only {applies} swaps during the attempts");
+        });
+    }
 }
 
 /// <summary>The cases on the C# programs as our compiler built them.</summary>
