@@ -19,16 +19,16 @@ public static class Traffic
     /// </summary>
     public static readonly TimeSpan DropTimeout = TimeSpan.FromMilliseconds(1500);
 
-    /// <summary>Sends datagrams from <paramref name="from"/> to address:port in <paramref name="to"/>; true when one arrives in time.</summary>
+    /// <summary>Sends datagrams (IPv4 or IPv6, by the address) from <paramref name="from"/> to address:port in <paramref name="to"/>; true when one arrives in time.</summary>
     public static bool UdpArrives(SandboxNamespace from, SandboxNamespace to, string address, int port, TimeSpan timeout)
     {
         using var receiver = NetworkNamespace.Run(to.Path, () =>
         {
-            var s = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+            var s = new Socket(IPAddress.Parse(address).AddressFamily, SocketType.Dgram, ProtocolType.Udp);
             s.Bind(new IPEndPoint(IPAddress.Parse(address), port));
             return s;
         });
-        using var sender = NetworkNamespace.Run(from.Path, () => new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp));
+        using var sender = NetworkNamespace.Run(from.Path, () => new Socket(IPAddress.Parse(address).AddressFamily, SocketType.Dgram, ProtocolType.Udp));
         var target = new IPEndPoint(IPAddress.Parse(address), port);
         var payload = "netfence"u8.ToArray();
         var buffer = new byte[64];
@@ -51,12 +51,12 @@ public static class Traffic
     {
         using var listener = NetworkNamespace.Run(to.Path, () =>
         {
-            var s = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            var s = new Socket(IPAddress.Parse(address).AddressFamily, SocketType.Stream, ProtocolType.Tcp);
             s.Bind(new IPEndPoint(IPAddress.Parse(address), port));
             s.Listen(4);
             return s;
         });
-        using var client = NetworkNamespace.Run(from.Path, () => new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp));
+        using var client = NetworkNamespace.Run(from.Path, () => new Socket(IPAddress.Parse(address).AddressFamily, SocketType.Stream, ProtocolType.Tcp));
         using var cts = new CancellationTokenSource(timeout);
         try
         {
