@@ -1,4 +1,5 @@
 using System.Net;
+using Netfence.Bpf.Features;
 using Netfence.Bpf.Links;
 using Netfence.KernelTesting;
 using Netfence.Policy.Modes;
@@ -13,7 +14,7 @@ public sealed class TrafficTests
         int.Parse(ns.Run("cat", $"/sys/class/net/{device}/ifindex").Trim());
 
     [KernelTheory]
-    [InlineData(TcAttachMode.Tcx)]
+    [KernelInlineData(TcAttachMode.Tcx, Requires = nameof(KernelFeatures.TcxLinks))]
     [InlineData(TcAttachMode.Netlink)]
     public void Tc_ingress_on_the_host_side_device_filters_the_workloads_outbound_traffic(TcAttachMode mode)
     {
