@@ -19,14 +19,9 @@ public sealed class KernelFactAttribute : FactAttribute
     /// </summary>
     public string? Requires
     {
-        get => _requires;
-        set
-        {
-            _requires = value;
-            if (value is not null && KernelFeatureRequirement.SkipReason(value) is { } reason) Skip = reason;
-        }
+        get;
+        set => Skip = KernelFeatureRequirement.SkipReason(field = value) ?? Skip;
     }
-    string? _requires;
 }
 
 /// <summary>A data-driven test that needs a real kernel and root.</summary>
@@ -49,14 +44,9 @@ public sealed class KernelInlineDataAttribute(params object?[] data) : DataAttri
     /// <summary>A <see cref="Netfence.Bpf.Features.KernelFeatures"/> property this row needs.</summary>
     public string? Requires
     {
-        get => _requires;
-        set
-        {
-            _requires = value;
-            if (value is not null && KernelFeatureRequirement.SkipReason(value) is { } reason) Skip = reason;
-        }
+        get;
+        set => Skip = KernelFeatureRequirement.SkipReason(field = value) ?? Skip;
     }
-    string? _requires;
 
     public override IEnumerable<object?[]> GetData(MethodInfo testMethod) => [data];
 }

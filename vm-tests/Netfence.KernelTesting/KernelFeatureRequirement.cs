@@ -41,11 +41,12 @@ public static class KernelFeatureRequirement
         ?? throw new ArgumentException($"KernelFeatures has no probe called '{name}'", nameof(name));
 
     /// <summary>
-    /// Why a test needing <paramref name="featureName"/> cannot run here, or null when it can or must. Outside root
+    /// Why a test needing <paramref name="featureName"/> (null: none) cannot run here, or null when it can or must. Outside root
     /// the usual privilege reason; a probe that cannot decide leaves the test to run and report the real error.
     /// </summary>
-    public static string? SkipReason(string featureName)
+    public static string? SkipReason(string? featureName)
     {
+        if (featureName is null) return null;
         if (KernelRequirement.SkipReason() is { } privilege) return privilege;
         if (!KernelRequirement.IsRoot) return null;
         var probe = Probe(featureName);
