@@ -4,6 +4,8 @@
 #   ./build.sh test       build, then run every test suite (real-kernel suites need root)
 #   ./build.sh demo       build, then run the demo (needs root)
 #   ./build.sh inspect ARGS  build, then run bytecode-inspect (disassembly, summaries, --verify, --run, --diff)
+#   ./build.sh test-kernel SERIES  build the real-kernel suites and run them on Debian's SERIES kernel (e.g. 6.1)
+#                         booted under qemu (software emulation); summary and console log in artifacts/qemu/SERIES
 #   ./build.sh bench NAME run a benchmark; table to artifacts/bench/NAME.md, figures to NAME.json
 #                         (datapath: C#-compiled vs clang -O2 datapath object; needs root; updates README's table)
 #                         (dns: dnsperf against dnsmasq directly and through an attachment's DNS server, cache off and on)
@@ -130,6 +132,25 @@ test_() {
   return $rc
 }
 
+# Issue 9: the real-kernel suites on a second, older kernel (Debian's 6.1 LTS: no TCX, an older verifier), booted
+# under qemu on the host's own root (vm-tests/qemu/README.md). Only the test projects the guest runs are built.
+test_kernel() {
+  [[ $# -eq 1 ]] || die "usage: ./build.sh test-kernel SERIES (e.g. 6.1)"
+  [[ $(id -u) -eq 0 ]] || die "test-kernel shares the host's root with a qemu guest through virtiofsd: run it as root"
+  # qemu-system-x86 brings virtiofsd; busybox-static the initramfs; kmod depmod and the guest's modprobe; python3
+  # the summary; the rest is what the suites themselves use (as in test_).
+  ensure_packages qemu-system-x86 busybox-static kmod python3 clang llvm iproute2
+  ensure_dotnet
+  local projects=${NETFENCE_QEMU_PROJECTS:-$(grep -v '^#' vm-tests/qemu/projects | awk '{print $1}')} p
+  if [[ $projects != none ]]; then
+    for p in $projects; do
+      log "restoring and building $p ($CONFIG)"
+      dotnet build "vm-tests/$p/$p.csproj" -c "$CONFIG" -nologo -clp:ErrorsOnly -v:quiet
+    done
+  fi
+  vm-tests/qemu/run.sh "$1"
+}
+
 demo() {
   ensure_packages iproute2
   build
@@ -191,8 +212,9 @@ bench_dns() {
 case "${1:-build}" in
   build) build ;;
   test) test_ ;;
+  test-kernel) shift; test_kernel "$@" ;;
   demo) shift; demo "$@" ;;
   inspect) shift; inspect "$@" ;;
   bench) shift; bench "$@" ;;
-  *) die "unknown command '$1' (use: build, test, demo, inspect ARGS, bench NAME)" ;;
+  *) die "unknown command '$1' (use: build, test, test-kernel SERIES, demo, inspect ARGS, bench NAME)" ;;
 esac

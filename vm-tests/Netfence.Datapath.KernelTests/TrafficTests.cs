@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using Netfence.Bpf.Features;
 using Netfence.Bpf.Links;
 using Netfence.Bpf.Netlink;
 using Netfence.KernelTesting;
@@ -16,7 +17,7 @@ public abstract class TrafficTests(DatapathObject build)
         int.Parse(ns.Run("cat", $"/sys/class/net/{device}/ifindex").Trim());
 
     [KernelTheory]
-    [InlineData(TcAttachMode.Tcx)]
+    [KernelInlineData(TcAttachMode.Tcx, Requires = nameof(KernelFeatures.TcxLinks))]
     [InlineData(TcAttachMode.Netlink)]
     public void Tc_ingress_on_the_host_side_device_filters_the_workloads_outbound_traffic(TcAttachMode mode)
     {
@@ -324,7 +325,7 @@ public abstract class TrafficTests(DatapathObject build)
     /// and must parse it to find the destination (the kernel then strips the inner tag and runs TC ingress again).
     /// </remarks>
     [KernelTheory]
-    [InlineData(TcAttachMode.Tcx)]
+    [KernelInlineData(TcAttachMode.Tcx, Requires = nameof(KernelFeatures.TcxLinks))]
     [InlineData(TcAttachMode.Netlink)]
     public void Tc_ingress_filters_ipv6_and_vlan_tagged_traffic_from_the_workload(TcAttachMode mode)
     {
@@ -366,7 +367,7 @@ public abstract class TrafficTests(DatapathObject build)
 
     /// <summary>A rule change cuts an established TCP flow at TC ingress: the next data from the workload no longer arrives.</summary>
     [KernelTheory]
-    [InlineData(TcAttachMode.Tcx)]
+    [KernelInlineData(TcAttachMode.Tcx, Requires = nameof(KernelFeatures.TcxLinks))]
     [InlineData(TcAttachMode.Netlink)]
     public void Rule_change_cuts_an_established_tcp_flow_at_tc_ingress(TcAttachMode mode)
     {

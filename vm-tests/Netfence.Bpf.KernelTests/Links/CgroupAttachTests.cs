@@ -104,7 +104,18 @@ public class CgroupAttachTests
     public void A_path_outside_the_cgroup_v2_mount_is_rejected_by_name()
     {
         using var program = TestPrograms.DenyConnect4();
-        var e = Assert.Throws<ArgumentException>(() => CgroupAttach.Attach(program, "/sys/fs/cgroup/cpu", AttachType.CgroupInet4Connect));
+        // A directory that exists on any layout (not a v1 controller such as /sys/fs/cgroup/cpu, which a host with
+        // cgroup2 at /sys/fs/cgroup does not have), so only "outside the mount" can be the reason.
+        var outside = Directory.CreateTempSubdirectory("nft-cgroup-outside-");
+        ArgumentException e;
+        try
+        {
+            e = Assert.Throws<ArgumentException>(() => CgroupAttach.Attach(program, outside.FullName, AttachType.CgroupInet4Connect));
+        }
+        finally
+        {
+            outside.Delete();
+        }
         Assert.Contains("not inside the cgroup v2 mount", e.Message);
         Assert.Contains(CgroupV2.FindMount(), e.Message);
 
