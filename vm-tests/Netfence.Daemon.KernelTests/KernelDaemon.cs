@@ -6,6 +6,7 @@ using Netfence.Daemon.Attachments;
 using Netfence.Daemon.Cli;
 using Netfence.Daemon.Configuration;
 using Netfence.Daemon.Hosting;
+using Netfence.Daemon.Targets;
 using Netfence.KernelTesting;
 using Netfence.Protocol.V1;
 using Netfence.Sandbox;
@@ -13,8 +14,8 @@ using Netfence.Sandbox;
 namespace Netfence.Daemon.KernelTests;
 
 /// <summary>
-/// netfenced in this process with the real datapath pinned in a scratch bpffs directory, the real target resolver,
-/// and a control plane that acks with given rules. Restart keeps the pins, store and socket path.
+/// netfenced in this process with the real datapath pinned in a scratch bpffs directory, the real target resolver
+/// and target watcher, and a control plane that acks with given rules. Restart keeps the pins, store and socket path.
 /// </summary>
 sealed class KernelDaemon : IAsyncDisposable
 {
@@ -66,9 +67,9 @@ sealed class KernelDaemon : IAsyncDisposable
     }
 
     static Task<DaemonHost> Start(DaemonConfiguration configuration, AckingControlPlane link) =>
-        DaemonHost.StartAsync(configuration, loggers => new DaemonParts(
+        DaemonHost.StartAsync(configuration, (_, loggers) => new DaemonParts(
             KernelDatapath.Open(configuration.Datapath.PinDirectory, configuration.Datapath.ObjectPath, loggers.CreateLogger<KernelDatapath>()),
-            new HostTargetResolver(), link.Bind, null, null), NullLoggerFactory.Instance, CancellationToken.None);
+            new HostTargetResolver(), link.Bind, new TargetWatcher(), null), NullLoggerFactory.Instance, CancellationToken.None);
 
     /// <summary>Stops the daemon; pinned filters keep enforcing.</summary>
     public async Task StopAsync()

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Netfence.Daemon.Attachments;
 using Netfence.Daemon.Configuration;
 using Netfence.Daemon.ControlPlane;
+using Netfence.Daemon.Store;
 using Netfence.Daemon.Targets;
 using Netfence.Dns.Proxy;
 
@@ -16,21 +17,22 @@ namespace Netfence.Daemon.Hosting;
 /// <param name="Link">Creates the control-plane link for the manager (the host the link applies commands to), or null standalone.</param>
 /// <param name="Watcher">The target watcher, or null.</param>
 /// <param name="DnsControlPlane">The DNS proxy-mode decision client, or null.</param>
+/// <param name="ControlPlane">The real link's lifetime (started after the restore, stopped with the daemon), or null.</param>
 sealed record DaemonParts(
     IDatapath Datapath,
     ITargetResolver Resolver,
     Func<IAttachmentHost, IControlPlaneLink>? Link,
     ITargetWatcher? Watcher,
-    IDnsControlPlane? DnsControlPlane)
+    IDnsControlPlane? DnsControlPlane,
+    ControlPlaneWiring? ControlPlane = null)
 {
     /// <summary>The real datapath, resolver, link and watcher of this host.</summary>
-    public static DaemonParts ForHost(DaemonConfiguration configuration, ILoggerFactory loggers)
+    public static DaemonParts ForHost(DaemonConfiguration configuration, AttachmentStore store, ILoggerFactory loggers)
     {
         var objectPath = Path.IsPathRooted(configuration.Datapath.ObjectPath)
             ? configuration.Datapath.ObjectPath
             : Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, configuration.Datapath.ObjectPath));
-        var (link, dnsControlPlane) = ControlPlaneWiring.Create(configuration, loggers);
-        var watcher = TargetWatcherWiring.Create(loggers);
+        var controlPlane = ControlPlaneWiring.Create(configuration, store, loggers);
         IDatapath datapath;
         try
         {
@@ -41,6 +43,16 @@ sealed record DaemonParts(
         {
             throw new StartupException($"the datapath cannot be opened (datapath.pin_dir {configuration.Datapath.PinDirectory}, datapath.object {objectPath}): {e.Message}", e);
         }
-        return new DaemonParts(datapath, new HostTargetResolver(), link, watcher, dnsControlPlane);
+        ITargetWatcher watcher;
+        try
+        {
+            watcher = TargetWatcherWiring.Create();
+        }
+        catch
+        {
+            datapath.Dispose();
+            throw;
+        }
+        return new DaemonParts(datapath, new HostTargetResolver(), controlPlane is null ? null : controlPlane.CreateLink, watcher, controlPlane, controlPlane);
     }
 }
