@@ -52,7 +52,6 @@ sealed class KernelDaemon : IAsyncDisposable
                 ["NETFENCE_SOCKET_PATH"] = Path.Combine(root, "api.sock"),
                 ["NETFENCE_DATA_DIR"] = Path.Combine(root, "data"),
                 ["NETFENCE_DATAPATH_PIN_DIR"] = pins.Path,
-                ["NETFENCE_DATAPATH_OBJECT"] = ReferenceObjects.Compile("../bench/reference/netfence_datapath.c"),
                 ["NETFENCE_DNS_PORT_RANGE_START"] = "31000",
                 ["NETFENCE_DNS_PORT_RANGE_END"] = "31999",
             });
@@ -86,8 +85,11 @@ sealed class KernelDaemon : IAsyncDisposable
         Client = DaemonClient.For(_channel);
     }
 
-    /// <summary>A configuration file for a netfenced process with this daemon's socket, store, pins and object.</summary>
-    public string WriteConfigFile()
+    /// <summary>
+    /// A configuration file for a netfenced process with this daemon's socket, store and pins, connecting to
+    /// <paramref name="controlPlaneAddress"/> (or, when null, running the built-in control plane with the default policy).
+    /// </summary>
+    public string WriteConfigFile(string? controlPlaneAddress = null)
     {
         var path = Path.Combine(_root, "netfenced.yaml");
         File.WriteAllText(path, $$"""
@@ -96,13 +98,17 @@ sealed class KernelDaemon : IAsyncDisposable
             data_dir: {{Configuration.DataDirectory}}
             datapath:
               pin_dir: {{Configuration.Datapath.PinDirectory}}
-              object: {{Configuration.Datapath.ObjectPath}}
             dns:
               port_range_start: {{Configuration.Dns.PortRangeStart}}
               port_range_end: {{Configuration.Dns.PortRangeEnd}}
+            control_plane:
+              address: {{controlPlaneAddress ?? "~"}}
             """);
         return path;
     }
+
+    /// <summary>A unix socket address in this daemon's scratch directory that nothing listens on.</summary>
+    public string UnreachableControlPlane => "unix://" + Path.Combine(_root, "no-control-plane.sock");
 
     /// <summary>Every entry of every pinned map, as bytes, for comparing kernel state across a restart.</summary>
     public SortedDictionary<string, string> MapContents()

@@ -95,10 +95,11 @@ sealed class DaemonHost : IAsyncDisposable
                 throw new StartupException(e.Message, e);
             }
 
+            // After the restore, so the first SyncRequest lists every adopted attachment; before the API, so the first
+            // Attach finds the control plane connected.
+            if (built.ControlPlane is { } controlPlane) await controlPlane.StartAsync(cancellationToken);
             var app = BuildApp(configuration, manager, loggers);
             await app.StartAsync(cancellationToken);
-            // After the restore, so the first SyncRequest lists every adopted attachment.
-            built.ControlPlane?.Start();
             UnixSocketFile.SetPermissions(configuration.Socket.Path, configuration.Socket.Group);
             loggers.CreateLogger("netfenced").LogInformation("netfenced {Version} serving {Socket}{Tcp} ({Mode})", DaemonIdentity.ThisVersion, configuration.Socket.Path,
                 configuration.Socket.TcpAddress is { } tcp ? $" and tcp {tcp}" : "", manager.Standalone ? "standalone" : $"control plane {manager.Link!.Address}");

@@ -29,10 +29,7 @@ sealed record DaemonParts(
     /// <summary>The real datapath, resolver, link and watcher of this host.</summary>
     public static DaemonParts ForHost(DaemonConfiguration configuration, AttachmentStore store, ILoggerFactory loggers)
     {
-        var objectPath = Path.IsPathRooted(configuration.Datapath.ObjectPath)
-            ? configuration.Datapath.ObjectPath
-            : Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, configuration.Datapath.ObjectPath));
-        var controlPlane = ControlPlaneWiring.Create(configuration, store, loggers);
+        var objectPath = configuration.Datapath.ObjectPath is { } configured ? DatapathSettings.Resolve(configured) : null;
         IDatapath datapath;
         try
         {
@@ -41,18 +38,21 @@ sealed record DaemonParts(
         catch (Exception e) when (e is InvalidOperationException or IOException or UnauthorizedAccessException or ArgumentException
                                    || e.GetType().Namespace?.StartsWith("Netfence.Bpf", StringComparison.Ordinal) == true)
         {
-            throw new StartupException($"the datapath cannot be opened (datapath.pin_dir {configuration.Datapath.PinDirectory}, datapath.object {objectPath}): {e.Message}", e);
+            throw new StartupException($"the datapath cannot be opened (datapath.pin_dir {configuration.Datapath.PinDirectory}, datapath.object {objectPath ?? "unset: the built-in programs"}): {e.Message}", e);
         }
-        ITargetWatcher watcher;
+        ITargetWatcher? watcher = null;
+        ControlPlaneWiring controlPlane;
         try
         {
             watcher = TargetWatcherWiring.Create();
+            controlPlane = ControlPlaneWiring.Create(configuration, store, loggers);
         }
         catch
         {
+            watcher?.DisposeAsync().AsTask().GetAwaiter().GetResult();
             datapath.Dispose();
             throw;
         }
-        return new DaemonParts(datapath, new HostTargetResolver(), controlPlane is null ? null : controlPlane.CreateLink, watcher, controlPlane, controlPlane);
+        return new DaemonParts(datapath, new HostTargetResolver(), controlPlane.CreateLink, watcher, controlPlane, controlPlane);
     }
 }
