@@ -89,7 +89,7 @@ sealed class KernelDaemon : IAsyncDisposable
     /// A configuration file for a netfenced process with this daemon's socket, store and pins, connecting to
     /// <paramref name="controlPlaneAddress"/> (or, when null, running the built-in control plane with the default policy).
     /// </summary>
-    public string WriteConfigFile(string? controlPlaneAddress = null)
+    public string WriteConfigFile(string? controlPlaneAddress = null, string? policyFile = null)
     {
         var path = Path.Combine(_root, "netfenced.yaml");
         File.WriteAllText(path, $$"""
@@ -103,9 +103,13 @@ sealed class KernelDaemon : IAsyncDisposable
               port_range_end: {{Configuration.Dns.PortRangeEnd}}
             control_plane:
               address: {{controlPlaneAddress ?? "~"}}
+              policy_file: {{policyFile ?? "~"}}
             """);
         return path;
     }
+
+    /// <summary>This daemon's scratch directory (removed on dispose).</summary>
+    public string ScratchDirectory => _root;
 
     /// <summary>A unix socket address in this daemon's scratch directory that nothing listens on.</summary>
     public string UnreachableControlPlane => "unix://" + Path.Combine(_root, "no-control-plane.sock");

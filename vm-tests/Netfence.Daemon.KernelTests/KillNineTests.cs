@@ -32,7 +32,7 @@ public sealed class KillNineTests
             time.sleep(0.02)
         """;
 
-    static Process StartNetfenced(string config)
+    internal static Process StartNetfenced(string config)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "netfenced.dll");
         var info = new ProcessStartInfo("dotnet", ["exec", dll, "start", "--config", config]) { RedirectStandardOutput = true, RedirectStandardError = true };
@@ -44,7 +44,7 @@ public sealed class KillNineTests
         return process;
     }
 
-    static async Task<DaemonStatus> WaitForApiAsync(string socket, Process process)
+    internal static async Task<DaemonStatus> WaitForApiAsync(string socket, Process process)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
         while (true)
