@@ -14,7 +14,7 @@ namespace Netfence.Daemon.Hosting;
 /// </summary>
 /// <param name="Datapath">The kernel side.</param>
 /// <param name="Resolver">Target lookup.</param>
-/// <param name="Link">Creates the control-plane link for the manager (the host the link applies commands to), or null standalone.</param>
+/// <param name="Link">Creates the control-plane link for the manager (the host the link applies commands to); null only in tests of the manager without a control plane.</param>
 /// <param name="Watcher">The target watcher, or null.</param>
 /// <param name="DnsControlPlane">The DNS proxy-mode decision client, or null.</param>
 /// <param name="ControlPlane">The real link's lifetime (started after the restore, stopped with the daemon), or null.</param>
