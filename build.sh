@@ -49,14 +49,6 @@ ensure_dotnet() {
   command -v dotnet >/dev/null || die "the .NET SDK (10.0) is required: dotnet is not on PATH"
 }
 
-# netfenced's filter object. Today it is the C reference of the datapath (clang); when the C# programs compile,
-# their object takes this name and place.
-datapath_object() {
-  ensure_packages clang llvm
-  command -v clang >/dev/null || { echo "build.sh: clang is missing, so artifacts/bpf/netfence_datapath.o is not built (netfenced needs it)" >&2; return 0; }
-  clang -O2 -g -target bpf -c vm-tests/bench/reference/netfence_datapath.c -o "$ARTIFACTS/bpf/netfence_datapath.o"
-}
-
 build() {
   ensure_dotnet
   log "restoring and building ($CONFIG)"
@@ -67,7 +59,6 @@ build() {
     [[ -f $proj ]] || continue
     dotnet publish "$proj" -c "$CONFIG" --no-build -nologo -v:quiet -o "$ARTIFACTS/bin" >/dev/null
   done
-  datapath_object
 }
 
 # Builds one executable project and what it references (a program project's eBPF compile step included), and

@@ -3,7 +3,10 @@ using Netfence.Protocol.V1;
 
 namespace Netfence.Daemon.KernelTests;
 
-/// <summary>A connected control plane that answers every Subscribed with <see cref="Ack"/>; commands go through <see cref="Host"/>.</summary>
+/// <summary>
+/// A connected control plane that answers every Subscribed with <see cref="Ack"/>, applied through <see cref="Host"/>
+/// before SubscribeAsync returns as the real link does; commands go through <see cref="Host"/> too.
+/// </summary>
 sealed class AckingControlPlane(SubscribedAck ack) : IControlPlaneLink
 {
     public SubscribedAck Ack { get; set; } = ack;
@@ -17,11 +20,17 @@ sealed class AckingControlPlane(SubscribedAck ack) : IControlPlaneLink
         return this;
     }
 
-    public Task<SubscribedAck> SubscribeAsync(Subscribed subscribed, CancellationToken cancellationToken) => Task.FromResult(Ack);
+    public System.Collections.Concurrent.ConcurrentQueue<(string Id, UnsubscribeReason Reason, string? Error)> Unsubscriptions { get; } = new();
 
-    public void Unsubscribed(string id, UnsubscribeReason reason, string? error)
+    public async Task<SubscribedAck> SubscribeAsync(Subscribed subscribed, CancellationToken cancellationToken)
     {
+        var ack = Ack;
+        var result = await Host.ApplyAsync(new ControlCommand { Id = subscribed.Id, Version = "ack", SubscribedAck = ack }, cancellationToken);
+        if (result.Status != CommandStatus.Ack) throw new SubscribedAckRejectedException(subscribed.Id, result.Field, result.Error);
+        return ack;
     }
+
+    public void Unsubscribed(string id, UnsubscribeReason reason, string? error) => Unsubscriptions.Enqueue((id, reason, error));
 
     public static SubscribedAck Allowlist(params string[] cidrs)
     {

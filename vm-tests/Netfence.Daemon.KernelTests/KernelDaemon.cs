@@ -6,6 +6,7 @@ using Netfence.Daemon.Attachments;
 using Netfence.Daemon.Cli;
 using Netfence.Daemon.Configuration;
 using Netfence.Daemon.Hosting;
+using Netfence.Daemon.Targets;
 using Netfence.KernelTesting;
 using Netfence.Protocol.V1;
 using Netfence.Sandbox;
@@ -13,8 +14,8 @@ using Netfence.Sandbox;
 namespace Netfence.Daemon.KernelTests;
 
 /// <summary>
-/// netfenced in this process with the real datapath pinned in a scratch bpffs directory, the real target resolver,
-/// and a control plane that acks with given rules. Restart keeps the pins, store and socket path.
+/// netfenced in this process with the real datapath pinned in a scratch bpffs directory, the real target resolver
+/// and target watcher, and a control plane that acks with given rules. Restart keeps the pins, store and socket path.
 /// </summary>
 sealed class KernelDaemon : IAsyncDisposable
 {
@@ -51,7 +52,6 @@ sealed class KernelDaemon : IAsyncDisposable
                 ["NETFENCE_SOCKET_PATH"] = Path.Combine(root, "api.sock"),
                 ["NETFENCE_DATA_DIR"] = Path.Combine(root, "data"),
                 ["NETFENCE_DATAPATH_PIN_DIR"] = pins.Path,
-                ["NETFENCE_DATAPATH_OBJECT"] = ReferenceObjects.Compile("../bench/reference/netfence_datapath.c"),
                 ["NETFENCE_DNS_PORT_RANGE_START"] = "31000",
                 ["NETFENCE_DNS_PORT_RANGE_END"] = "31999",
             });
@@ -66,9 +66,9 @@ sealed class KernelDaemon : IAsyncDisposable
     }
 
     static Task<DaemonHost> Start(DaemonConfiguration configuration, AckingControlPlane link) =>
-        DaemonHost.StartAsync(configuration, loggers => new DaemonParts(
+        DaemonHost.StartAsync(configuration, (_, loggers) => new DaemonParts(
             KernelDatapath.Open(configuration.Datapath.PinDirectory, configuration.Datapath.ObjectPath, loggers.CreateLogger<KernelDatapath>()),
-            new HostTargetResolver(), link.Bind, null, null), NullLoggerFactory.Instance, CancellationToken.None);
+            new HostTargetResolver(), link.Bind, new TargetWatcher(), null), NullLoggerFactory.Instance, CancellationToken.None);
 
     /// <summary>Stops the daemon; pinned filters keep enforcing.</summary>
     public async Task StopAsync()
@@ -85,8 +85,11 @@ sealed class KernelDaemon : IAsyncDisposable
         Client = DaemonClient.For(_channel);
     }
 
-    /// <summary>A configuration file for a netfenced process with this daemon's socket, store, pins and object.</summary>
-    public string WriteConfigFile()
+    /// <summary>
+    /// A configuration file for a netfenced process with this daemon's socket, store and pins, connecting to
+    /// <paramref name="controlPlaneAddress"/> (or, when null, running the built-in control plane with the default policy).
+    /// </summary>
+    public string WriteConfigFile(string? controlPlaneAddress = null, string? policyFile = null)
     {
         var path = Path.Combine(_root, "netfenced.yaml");
         File.WriteAllText(path, $$"""
@@ -95,13 +98,21 @@ sealed class KernelDaemon : IAsyncDisposable
             data_dir: {{Configuration.DataDirectory}}
             datapath:
               pin_dir: {{Configuration.Datapath.PinDirectory}}
-              object: {{Configuration.Datapath.ObjectPath}}
             dns:
               port_range_start: {{Configuration.Dns.PortRangeStart}}
               port_range_end: {{Configuration.Dns.PortRangeEnd}}
+            control_plane:
+              address: {{controlPlaneAddress ?? "~"}}
+              policy_file: {{policyFile ?? "~"}}
             """);
         return path;
     }
+
+    /// <summary>This daemon's scratch directory (removed on dispose).</summary>
+    public string ScratchDirectory => _root;
+
+    /// <summary>A unix socket address in this daemon's scratch directory that nothing listens on.</summary>
+    public string UnreachableControlPlane => "unix://" + Path.Combine(_root, "no-control-plane.sock");
 
     /// <summary>Every entry of every pinned map, as bytes, for comparing kernel state across a restart.</summary>
     public SortedDictionary<string, string> MapContents()

@@ -32,7 +32,7 @@ public sealed class KillNineTests
             time.sleep(0.02)
         """;
 
-    static Process StartNetfenced(string config)
+    internal static Process StartNetfenced(string config)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "netfenced.dll");
         var info = new ProcessStartInfo("dotnet", ["exec", dll, "start", "--config", config]) { RedirectStandardOutput = true, RedirectStandardError = true };
@@ -44,7 +44,7 @@ public sealed class KillNineTests
         return process;
     }
 
-    static async Task<DaemonStatus> WaitForApiAsync(string socket, Process process)
+    internal static async Task<DaemonStatus> WaitForApiAsync(string socket, Process process)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
         while (true)
@@ -84,13 +84,14 @@ public sealed class KillNineTests
         using var cgroup = new SandboxCgroup();
 
         // The attachment is made through a daemon with a control plane (its rules: 127.0.0.1 only), then served by a
-        // standalone netfenced process that adopts it.
+        // netfenced process that adopts it. Its control plane is unreachable, so nothing but the adoption (and the
+        // kill) could change what the kernel enforces.
         await using var setup = await KernelDaemon.StartAsync(new AckingControlPlane(AckingControlPlane.Allowlist("127.0.0.1/32")));
         var attached = await setup.Client.AttachAsync(new AttachRequest { CgroupPath = cgroup.Path });
         var listBefore = await setup.Client.ListAsync(new ListRequest());
         await setup.StopAsync();
         var mapsBefore = setup.MapContents();
-        var config = setup.WriteConfigFile();
+        var config = setup.WriteConfigFile(setup.UnreachableControlPlane);
         var socket = setup.Configuration.Socket.Path;
 
         var daemon = StartNetfenced(config);

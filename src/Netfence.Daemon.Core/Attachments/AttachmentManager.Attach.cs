@@ -45,7 +45,7 @@ public sealed partial class AttachmentManager
 
         await attachment.Gate.WaitAsync(CancellationToken.None).ConfigureAwait(false);
         int? rentedPort = null;
-        bool dnsOpen = false, inKernel = false, stored = false, subscribed = false;
+        bool dnsOpen = false, inKernel = false, subscribed = false;
         try
         {
             _byId[attachment.Id] = attachment;
@@ -56,36 +56,31 @@ public sealed partial class AttachmentManager
             KernelCall(() => _datapath.Attach(attachment.Id, target, RuleSet.BlockAll, endpoint), $"attaching the filter to {target}");
             inKernel = true;
 
-            RuleSet rules;
             if (askControlPlane)
             {
                 subscribed = true;
-                rules = await SubscribeAsync(attachment, cancellationToken).ConfigureAwait(false);
+                // The link applies the ack through ApplyAsync (kernel, store, DNS) before SubscribeAsync returns.
+                await SubscribeAsync(attachment, cancellationToken).ConfigureAwait(false);
             }
             else
             {
-                rules = DefaultRules();
+                var rules = DefaultRules();
                 _logger.LogInformation("{Target}: {Why}; attaching with {Mode}", target,
                     _link is null ? "standalone (no control_plane.address)" : "the control plane is not connected",
                     rules.Mode);
+                await WriteInitialRulesAsync(attachment, rules, "").ConfigureAwait(false);
             }
 
-            KernelCall(() => _datapath.Apply(target, rules, endpoint), $"writing the rules of {target}");
-            StoreCall(() => _store.Add(new AttachmentRecord(attachment.Id, target.Type, target.Name, metadata, attachment.AttachedAt,
-                attachment.DnsAddress, "", rules)));
-            stored = true;
-            attachment.Rules = rules;
-            await _dns.ConfigureAsync(attachment.Id, rules, CancellationToken.None).ConfigureAwait(false);
             attachment.Committed = true;
             _byIdentity[target.Identity] = attachment;
             _watcher?.Watch(target.Identity);
-            _logger.LogInformation("attached {Id} to {Target} ({Mode}, DNS {Dns})", attachment.Id, target, rules.Mode, attachment.DnsAddress);
+            _logger.LogInformation("attached {Id} to {Target} ({Mode}, DNS {Dns})", attachment.Id, target, attachment.Rules.Mode, attachment.DnsAddress);
             return new AttachResult(attachment.Id, attachment.DnsAddress);
         }
         catch (Exception e)
         {
             _logger.LogWarning("attaching {Target} failed, rolling back: {Error}", target, e.Message);
-            if (stored) TryUndo(() => _store.Remove(attachment.Id), "removing the stored attachment");
+            if (attachment.Stored) TryUndo(() => _store.Remove(attachment.Id), "removing the stored attachment");
             if (inKernel) TryUndo(() => _datapath.Remove(attachment.Id, target), "removing the filter");
             if (dnsOpen) await TryUndoAsync(() => _dns.CloseAsync(attachment.Id), "closing the DNS server").ConfigureAwait(false);
             if (rentedPort is { } port) _ports.Return(port);
@@ -101,7 +96,9 @@ public sealed partial class AttachmentManager
         }
     }
 
-    async Task<RuleSet> SubscribeAsync(LiveAttachment attachment, CancellationToken cancellationToken)
+    // Sends Subscribed and returns once the link has applied the SubscribedAck (ApplySubscribedAckAsync), which is
+    // then the attachment's stored state.
+    async Task SubscribeAsync(LiveAttachment attachment, CancellationToken cancellationToken)
     {
         var subscribed = new Proto.Subscribed
         {
@@ -113,10 +110,10 @@ public sealed partial class AttachmentManager
             DnsAddress = attachment.DnsAddress,
         };
         subscribed.Metadata.Add(attachment.Metadata.ToDictionary());
-        Proto.SubscribedAck ack;
+        attachment.AwaitingSubscribedAck = true;
         try
         {
-            ack = await _link!.SubscribeAsync(subscribed, cancellationToken).ConfigureAwait(false);
+            await _link!.SubscribeAsync(subscribed, cancellationToken).ConfigureAwait(false);
         }
         catch (ControlPlaneUnavailableException e)
         {
@@ -128,15 +125,33 @@ public sealed partial class AttachmentManager
             throw new AttachmentException(AttachmentErrorKind.DeadlineExceeded,
                 $"the control plane ({_link!.Address}) did not answer Subscribed within control_plane.subscribe_ack_timeout ({_configuration.ControlPlane.SubscribeAckTimeout.TotalSeconds:0.###} s)", e);
         }
-        try
+        catch (SubscribedAckRejectedException e)
         {
-            return RuleSetReader.FromSubscribedAck(ack, _time.GetUtcNow());
+            throw new AttachmentException(AttachmentErrorKind.FailedPrecondition, $"the control plane's SubscribedAck is invalid: {e.Error}", e);
         }
-        catch (PolicyValidationException e)
+        finally
         {
-            throw new AttachmentException(AttachmentErrorKind.FailedPrecondition,
-                $"the control plane's SubscribedAck is invalid at {e.Field}: {e.Problem}", e);
+            // An ack being applied right now (the caller gave up while it was) finishes before the rollback starts.
+            await attachment.SubscribeGate.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+            attachment.AwaitingSubscribedAck = false;
+            attachment.SubscribeGate.Release();
         }
+        if (!attachment.Stored)
+            throw new AttachmentException(AttachmentErrorKind.Internal,
+                $"the control-plane link returned the SubscribedAck for '{attachment.Id}' without applying it through IAttachmentHost.ApplyAsync");
+    }
+
+    // The first rules of an attachment being attached: written to the kernel, then stored (the record is created
+    // here, so a crash before this point leaves only unowned pins, which the next start removes), then given to DNS.
+    async Task WriteInitialRulesAsync(LiveAttachment attachment, RuleSet rules, string version)
+    {
+        KernelCall(() => _datapath.Apply(attachment.Target, rules, attachment.Dns), $"writing the rules of {attachment.Target}");
+        StoreCall(() => _store.Add(new AttachmentRecord(attachment.Id, attachment.Target.Type, attachment.Target.Name, attachment.Metadata,
+            attachment.AttachedAt, attachment.DnsAddress, version, rules)));
+        attachment.Stored = true;
+        attachment.Rules = rules;
+        attachment.RuleVersion = version;
+        await _dns.ConfigureAsync(attachment.Id, rules, CancellationToken.None).ConfigureAwait(false);
     }
 
     RuleSet DefaultRules() =>

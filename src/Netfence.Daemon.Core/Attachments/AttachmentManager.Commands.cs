@@ -60,11 +60,16 @@ public sealed partial class AttachmentManager
     public async Task<Proto.CommandResult> ApplyAsync(Proto.ControlCommand command, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(command);
-        if (command.CommandCase is Proto.ControlCommand.CommandOneofCase.SyncAck or Proto.ControlCommand.CommandOneofCase.SubscribedAck)
-            return Nack(command, command.CommandCase == Proto.ControlCommand.CommandOneofCase.SyncAck ? "sync_ack" : "subscribed_ack",
-                "is an answer to the daemon's own event, not a command for an attachment");
+        if (command.CommandCase is Proto.ControlCommand.CommandOneofCase.SyncAck)
+            return Nack(command, "sync_ack", "is an answer to the daemon's own SyncRequest, not a command for an attachment");
         if (!_byId.TryGetValue(command.Id, out var attachment))
             return Nack(command, "id", $"no attachment '{command.Id}' exists on this daemon");
+        if (command.CommandCase is Proto.ControlCommand.CommandOneofCase.SubscribedAck)
+            return await ApplySubscribedAckAsync(attachment, command, cancellationToken).ConfigureAwait(false);
+        // Attach holds the gate until its ack is applied, and the link applies the ack only after this command: waiting
+        // would hold both until the caller's deadline.
+        if (!attachment.Committed && attachment.AwaitingSubscribedAck)
+            return Nack(command, "id", $"attachment '{command.Id}' is still waiting for its subscribed_ack; commands for it follow the ack");
         await attachment.Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
@@ -121,6 +126,43 @@ public sealed partial class AttachmentManager
         finally
         {
             attachment.Gate.Release();
+        }
+    }
+
+    // The SubscribedAck of an attachment whose Attach waits for it in SubscribeAsync. That Attach holds the gate and
+    // does nothing until this returns, so this runs in its stead; SubscribeGate keeps an Attach that gave up meanwhile
+    // from rolling back underneath it. Replaces the whole (block-all) state, like bulk_update.
+    async Task<Proto.CommandResult> ApplySubscribedAckAsync(LiveAttachment attachment, Proto.ControlCommand command, CancellationToken cancellationToken)
+    {
+        await attachment.SubscribeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (!attachment.AwaitingSubscribedAck || attachment.Ended)
+                return Nack(command, "subscribed_ack", $"attachment '{command.Id}' is not waiting for a SubscribedAck (it was acknowledged already or its Attach gave up)");
+            RuleSet rules;
+            try
+            {
+                rules = RuleCommands.Apply(attachment.Rules, command, _time.GetUtcNow());
+            }
+            catch (PolicyValidationException e)
+            {
+                return Nack(command, e.Field, e.Problem);
+            }
+            try
+            {
+                await WriteInitialRulesAsync(attachment, rules, command.Version).ConfigureAwait(false);
+            }
+            catch (AttachmentException e)
+            {
+                // Attach rolls the whole attachment back when its ack is rejected, the rules just written included.
+                return Nack(command, "subscribed_ack", e.Message);
+            }
+            attachment.AwaitingSubscribedAck = false;
+            return new Proto.CommandResult { Id = command.Id, Version = command.Version, Status = Proto.CommandStatus.Ack };
+        }
+        finally
+        {
+            attachment.SubscribeGate.Release();
         }
     }
 

@@ -91,6 +91,6 @@ public sealed class HostTargetResolver : ITargetResolver
         {
             throw new AttachmentException(AttachmentErrorKind.NotFound, $"cgroup_path: {e.Message}", e);
         }
-        return new ResolvedTarget(AttachmentType.Cgroup, cgroup.RelativePath, cgroup.FullPath, new WatchedTarget.Cgroup(id, cgroup.RelativePath));
+        return new ResolvedTarget(AttachmentType.Cgroup, cgroup.RelativePath, cgroup.FullPath, new WatchedTarget.Cgroup(id, cgroup.FullPath));
     }
 }

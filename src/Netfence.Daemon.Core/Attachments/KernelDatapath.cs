@@ -43,21 +43,22 @@ public sealed class KernelDatapath : IDatapath
     public string PinRoot => _maps.PinDirectory;
 
     /// <summary>
-    /// Opens (or creates) the shared maps pinned in <paramref name="pinDirectory"/> and loads the filter programs of
-    /// <paramref name="objectPath"/> against them.
+    /// Opens (or creates) the shared maps pinned in <paramref name="pinDirectory"/> and loads the filter programs
+    /// against them: the C#-compiled ones built into Netfence.Datapath, or those of <paramref name="objectPath"/>
+    /// (datapath.object, e.g. the C reference) when given.
     /// </summary>
     /// <exception cref="InvalidOperationException">bpffs, the object or the maps are not usable; the message says which.</exception>
-    public static KernelDatapath Open(string pinDirectory, string objectPath, ILogger logger)
+    public static KernelDatapath Open(string pinDirectory, string? objectPath, ILogger logger)
     {
-        if (!File.Exists(objectPath))
-            throw new InvalidOperationException($"the filter object {objectPath} does not exist (datapath.object); build it with ./build.sh");
+        if (objectPath is not null && !File.Exists(objectPath))
+            throw new InvalidOperationException($"the filter object {objectPath} (datapath.object) does not exist");
         BpfFs.EnsureMounted();
         MemlockLimit.EnsureSufficient();
         var maps = SharedMaps.OpenOrCreate(PinDirectory.Create(pinDirectory));
         try
         {
             var writer = new RuleSetWriter(maps);
-            var programs = DatapathPrograms.Load(objectPath, maps);
+            var programs = objectPath is null ? DatapathPrograms.Load(maps) : DatapathPrograms.Load(objectPath, maps);
             return new KernelDatapath(maps, writer, programs, logger);
         }
         catch

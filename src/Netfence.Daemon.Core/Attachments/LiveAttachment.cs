@@ -22,6 +22,21 @@ sealed class LiveAttachment(string id, ResolvedTarget target, AttachmentMetadata
     public volatile RuleSet Rules = RuleSet.BlockAll;
     public volatile string RuleVersion = "";
 
+    /// <summary>
+    /// Attach sent Subscribed and waits for the SubscribedAck, which the link applies through ApplyAsync while Attach
+    /// holds <see cref="Gate"/>; cleared once the ack is applied or Attach stopped waiting. Changes under <see cref="SubscribeGate"/>.
+    /// </summary>
+    public volatile bool AwaitingSubscribedAck;
+
+    /// <summary>
+    /// Serialises the SubscribedAck's apply with the end of Attach's wait for it, so an Attach whose caller gave up
+    /// never rolls back while the ack is being written.
+    /// </summary>
+    public SemaphoreSlim SubscribeGate { get; } = new(1, 1);
+
+    /// <summary>The attachment's record is in the store (rolled back with it when Attach fails).</summary>
+    public volatile bool Stored;
+
     /// <summary>Attach finished: the attachment is stored, listed and reported to the control plane.</summary>
     public volatile bool Committed;
 

@@ -127,7 +127,9 @@ public static class ConfigurationLoader
         var dataDirectory = r.Scalar("data_dir", text => AbsolutePath(text, 4095), "/var/lib/netfence");
         var datapath = new DatapathSettings(
             r.Scalar("datapath.pin_dir", text => AbsolutePath(text, 4095), "/sys/fs/bpf/netfence"),
-            r.Scalar("datapath.object", ObjectPath, "../bpf/netfence_datapath.o"));
+            r.OptionalString("datapath.object", ObjectPath));
+        if (datapath.ObjectPath is { } objectPath && !File.Exists(DatapathSettings.Resolve(objectPath)))
+            r.Fail("datapath.object", $"{DatapathSettings.Resolve(objectPath)} does not exist (unset datapath.object to run the datapath built into netfenced)");
         var hostname = r.OptionalString("daemon.hostname", HostName);
         var metadata = r.Map("metadata", pairs => AttachmentMetadata.From(pairs, "metadata"), AttachmentMetadata.Empty);
 
@@ -144,7 +146,15 @@ public static class ConfigurationLoader
             r.Scalar("control_plane.keepalive_interval", text => Duration(text, TimeSpan.FromSeconds(1), TimeSpan.FromHours(1)), TimeSpan.FromSeconds(20)),
             r.Scalar("control_plane.keepalive_timeout", text => Duration(text, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(10)), TimeSpan.FromSeconds(10)),
             r.Scalar("control_plane.reconnect_backoff_initial", text => Duration(text, TimeSpan.FromMilliseconds(10), TimeSpan.FromMinutes(10)), TimeSpan.FromSeconds(1)),
-            r.Scalar("control_plane.reconnect_backoff_max", text => Duration(text, TimeSpan.FromMilliseconds(10), TimeSpan.FromHours(1)), TimeSpan.FromSeconds(30)));
+            r.Scalar("control_plane.reconnect_backoff_max", text => Duration(text, TimeSpan.FromMilliseconds(10), TimeSpan.FromHours(1)), TimeSpan.FromSeconds(30)),
+            r.OptionalString("control_plane.policy_file", text => AbsolutePath(text, 4095)));
+        if (controlPlane.PolicyFile is { } policyFile)
+        {
+            if (address is not null)
+                r.Fail("control_plane.policy_file", $"is set, but so is control_plane.address '{address}': the policy file is for the control plane netfenced runs itself when no address is set");
+            else if (!File.Exists(policyFile))
+                r.Fail("control_plane.policy_file", $"{policyFile} does not exist (`netfenced controlplane --default-policy > {policyFile}` writes a starting point)");
+        }
         if (address is not null && address.Scheme != Uri.UriSchemeHttps)
         {
             foreach (var (key, value) in new[] { ("ca_file", tls.CaFile), ("cert_file", tls.CertFile), ("key_file", tls.KeyFile), ("server_name", tls.ServerName) })

@@ -1,7 +1,7 @@
 namespace Netfence.Daemon.Configuration;
 
 /// <summary>The control-plane connection.</summary>
-/// <param name="Address">http, https or unix URI, or null to run without a control plane.</param>
+/// <param name="Address">http, https or unix URI, or null to run the built-in control plane in-process.</param>
 /// <param name="Tls">TLS options.</param>
 /// <param name="SubscribeAckTimeout">How long Attach waits for SubscribedAck.</param>
 /// <param name="SyncAckTimeout">How long a (re)connect waits for SyncAck before it retries.</param>
@@ -10,6 +10,10 @@ namespace Netfence.Daemon.Configuration;
 /// <param name="KeepaliveTimeout">How long a ping may go unanswered.</param>
 /// <param name="ReconnectBackoffInitial">The first reconnection delay.</param>
 /// <param name="ReconnectBackoffMax">The longest reconnection delay.</param>
+/// <param name="PolicyFile">
+/// The YAML policy of the control plane netfenced runs itself when <paramref name="Address"/> is null; null for the
+/// embedded default policy.
+/// </param>
 public sealed record ControlPlaneSettings(
     Uri? Address,
     TlsSettings Tls,
@@ -19,4 +23,5 @@ public sealed record ControlPlaneSettings(
     TimeSpan KeepaliveInterval,
     TimeSpan KeepaliveTimeout,
     TimeSpan ReconnectBackoffInitial,
-    TimeSpan ReconnectBackoffMax);
+    TimeSpan ReconnectBackoffMax,
+    string? PolicyFile = null);

@@ -2,5 +2,13 @@ namespace Netfence.Daemon.Configuration;
 
 /// <summary>Where the datapath lives in the kernel and which filter programs it runs.</summary>
 /// <param name="PinDirectory">The bpffs directory of the shared maps and the attachments' links.</param>
-/// <param name="ObjectPath">The eBPF ELF object with the filter programs; relative paths are from netfenced's directory.</param>
-public sealed record DatapathSettings(string PinDirectory, string ObjectPath);
+/// <param name="ObjectPath">
+/// An eBPF ELF object to run instead of the C#-compiled programs built into netfenced (to test against the C reference);
+/// null for the built-in ones. A relative path is from netfenced's directory.
+/// </param>
+public sealed record DatapathSettings(string PinDirectory, string? ObjectPath)
+{
+    /// <summary>The object path as netfenced opens it: a relative one is taken from netfenced's own directory.</summary>
+    public static string Resolve(string objectPath) =>
+        Path.IsPathRooted(objectPath) ? objectPath : Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, objectPath));
+}

@@ -20,7 +20,7 @@ static class ControlPlaneChannel
     /// <exception cref="ConfigurationException">A TLS file cannot be read or is not PEM of the expected kind.</exception>
     public static (GrpcChannel Channel, ServerCertificateCheck? Check) Create(ControlPlaneSettings settings, ILoggerFactory? loggerFactory)
     {
-        var address = settings.Address ?? throw new ArgumentException("the control plane has no address; netfenced runs standalone", nameof(settings));
+        var address = settings.Address ?? throw new ArgumentException("the control plane has no address", nameof(settings));
         var handler = new SocketsHttpHandler
         {
             KeepAlivePingDelay = settings.KeepaliveInterval,

@@ -53,7 +53,7 @@ public sealed partial class ControlPlaneLink : IControlPlaneLink, IAsyncDisposab
         ArgumentNullException.ThrowIfNull(identity);
         ArgumentNullException.ThrowIfNull(host);
         if (settings.Address is null)
-            throw new ArgumentException("control_plane.address is not set; without a control plane netfenced runs standalone (StandaloneControlPlaneLink)", nameof(settings));
+            throw new ArgumentException("control_plane.address is not set; netfenced then links to its in-process control plane, whose address goes here", nameof(settings));
         this.settings = settings;
         this.identity = identity;
         this.host = host;

@@ -9,7 +9,7 @@ namespace Netfence.Daemon.ControlPlane;
 /// </summary>
 public interface IControlPlaneLink
 {
-    /// <summary>Where the link connects (for DaemonStatus.control_plane_address); empty when standalone.</summary>
+    /// <summary>Where the link connects (for DaemonStatus.control_plane_address).</summary>
     string Address { get; }
 
     /// <summary>The stream's state now.</summary>

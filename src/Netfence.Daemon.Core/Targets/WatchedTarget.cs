@@ -11,6 +11,10 @@ public abstract record WatchedTarget
     /// <summary>A network device (VM tap, container veth) by ifindex, with its name for messages.</summary>
     public sealed record Interface(int Ifindex, string Name) : WatchedTarget;
 
-    /// <summary>A cgroup v2 directory by its id (inode number), with its canonical path for messages.</summary>
+    /// <summary>
+    /// A cgroup v2 directory by its id (inode number), with its full path in the file system (under the cgroup2
+    /// mount): the watcher watches its parent directory and checks the id found at it, so a path relative to the
+    /// mount would name nothing.
+    /// </summary>
     public sealed record Cgroup(ulong Id, string Path) : WatchedTarget;
 }

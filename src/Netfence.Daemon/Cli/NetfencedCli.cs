@@ -6,7 +6,7 @@ using Netfence.Policy.Validation;
 
 namespace Netfence.Daemon.Cli;
 
-/// <summary>The <c>netfenced</c> command line: start, stop, attach, detach, list, status.</summary>
+/// <summary>The <c>netfenced</c> command line: start, stop, attach, detach, list, status, controlplane.</summary>
 static class NetfencedCli
 {
     public static readonly Option<string> Socket = new("--socket")
@@ -27,6 +27,7 @@ static class NetfencedCli
             DetachCommand.Build(),
             ListCommand.Build(),
             StatusCommand.Build(),
+            ControlPlaneCommand.Build(),
         };
         return root;
     }

@@ -34,7 +34,7 @@ static class StartCommand
             DaemonHost host;
             try
             {
-                host = await DaemonHost.StartAsync(configuration, l => DaemonParts.ForHost(configuration, l), loggers, cancellationToken);
+                host = await DaemonHost.StartAsync(configuration, (store, l) => DaemonParts.ForHost(configuration, store, l), loggers, cancellationToken);
             }
             catch (StartupException e)
             {

@@ -4,17 +4,35 @@ using Spectre.Console;
 
 namespace Netfence.Daemon.Cli;
 
-/// <summary><c>netfenced status [--json]</c>.</summary>
+/// <summary>
+/// <c>netfenced status [--json] [--wait SECONDS]</c>. <c>--wait</c> is for scripts that start netfenced in the
+/// background: it retries while the daemon is not (yet) answering, up to the deadline.
+/// </summary>
 static class StatusCommand
 {
     public static Command Build()
     {
         var json = NetfencedCli.JsonOption();
-        var command = new Command("status", "Show the daemon's version, id, control-plane connection and attachment count") { json };
+        var wait = new Option<double>("--wait") { Description = "Wait up to this many seconds for netfenced to answer (it may still be starting)" };
+        var command = new Command("status", "Show the daemon's version, id, control-plane connection and attachment count") { json, wait };
         command.SetAction((parse, cancellationToken) => NetfencedCli.CallAsync(parse, async (client, ct) =>
         {
             bool asJson = parse.GetValue(json);
-            var status = await CliOutput.WhileWaiting("Asking netfenced…", asJson, async () => await client.GetStatusAsync(new Empty(), cancellationToken: ct));
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(Math.Max(0, parse.GetValue(wait)));
+            var status = await CliOutput.WhileWaiting("Asking netfenced…", asJson, async () =>
+            {
+                while (true)
+                {
+                    try
+                    {
+                        return await client.GetStatusAsync(new Empty(), cancellationToken: ct);
+                    }
+                    catch (Grpc.Core.RpcException e) when (e.StatusCode == Grpc.Core.StatusCode.Unavailable && DateTime.UtcNow < deadline)
+                    {
+                        await Task.Delay(TimeSpan.FromMilliseconds(100), ct);
+                    }
+                }
+            });
             if (asJson)
             {
                 CliOutput.Json(status);
@@ -24,7 +42,7 @@ static class StatusCommand
             table.AddRow("version", Markup.Escape(status.Version));
             table.AddRow("daemon id", Markup.Escape(status.DaemonId));
             table.AddRow("hostname", Markup.Escape(status.Hostname));
-            table.AddRow("control plane", status.ControlPlaneAddress.Length == 0 ? "none (standalone)"
+            table.AddRow("control plane", status.ControlPlaneAddress.Length == 0 ? "none"
                 : $"{Markup.Escape(status.ControlPlaneAddress)} ({status.ControlPlaneState.ToString().ToLowerInvariant()})");
             table.AddRow("attachments", status.AttachmentCount.ToString());
             AnsiConsole.Write(table);

@@ -11,6 +11,7 @@ using Netfence.Daemon.Attachments;
 using Netfence.Daemon.Configuration;
 using Netfence.Daemon.DnsServing;
 using Netfence.Daemon.Store;
+using Netfence.Daemon.Targets;
 using Netfence.Dns.Serving;
 
 namespace Netfence.Daemon.Hosting;
@@ -27,17 +28,21 @@ sealed class DaemonHost : IAsyncDisposable
     readonly WebApplication _app;
     readonly AttachmentStore _store;
     readonly IDatapath _datapath;
+    readonly ITargetWatcher? _watcher;
+    readonly ControlPlaneWiring? _controlPlane;
     readonly AttachmentDnsServers _dns;
     readonly CancellationTokenSource _stopping = new();
     readonly Task _background;
     readonly string _socketPath;
     int _disposed;
 
-    DaemonHost(WebApplication app, AttachmentStore store, IDatapath datapath, AttachmentDnsServers dns, AttachmentManager manager, RestoreReport restored, string socketPath)
+    DaemonHost(WebApplication app, AttachmentStore store, DaemonParts parts, AttachmentDnsServers dns, AttachmentManager manager, RestoreReport restored, string socketPath)
     {
         _app = app;
         _store = store;
-        _datapath = datapath;
+        _datapath = parts.Datapath;
+        _watcher = parts.Watcher;
+        _controlPlane = parts.ControlPlane;
         _dns = dns;
         Manager = manager;
         Restored = restored;
@@ -53,7 +58,7 @@ sealed class DaemonHost : IAsyncDisposable
     public Task WaitForShutdownAsync() => _app.WaitForShutdownAsync();
 
     /// <summary>Opens everything and starts serving; on failure, releases what was opened and throws <see cref="StartupException"/>.</summary>
-    public static async Task<DaemonHost> StartAsync(DaemonConfiguration configuration, Func<ILoggerFactory, DaemonParts> parts, ILoggerFactory loggers, CancellationToken cancellationToken)
+    public static async Task<DaemonHost> StartAsync(DaemonConfiguration configuration, Func<AttachmentStore, ILoggerFactory, DaemonParts> parts, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
         UnixSocketFile.RequireGroup(configuration.Socket.Group);
         UnixSocketFile.RequireSafeUmask();
@@ -74,7 +79,7 @@ sealed class DaemonHost : IAsyncDisposable
         AttachmentDnsServers? dns = null;
         try
         {
-            built = parts(loggers);
+            built = parts(store, loggers);
             var writer = new ManagerAllowlistWriter();
             dns = new AttachmentDnsServers(new DnsServer(DnsServerOptions.FromSettings(configuration.Dns), writer, built.DnsControlPlane, loggers.CreateLogger<DnsServer>()));
             var manager = new AttachmentManager(store, built.Datapath, dns, built.Resolver, built.Link, built.Watcher, configuration,
@@ -90,15 +95,19 @@ sealed class DaemonHost : IAsyncDisposable
                 throw new StartupException(e.Message, e);
             }
 
+            // After the restore, so the first SyncRequest lists every adopted attachment; before the API, so the first
+            // Attach finds the control plane connected.
+            if (built.ControlPlane is { } controlPlane) await controlPlane.StartAsync(cancellationToken);
             var app = BuildApp(configuration, manager, loggers);
             await app.StartAsync(cancellationToken);
             UnixSocketFile.SetPermissions(configuration.Socket.Path, configuration.Socket.Group);
             loggers.CreateLogger("netfenced").LogInformation("netfenced {Version} serving {Socket}{Tcp} ({Mode})", DaemonIdentity.ThisVersion, configuration.Socket.Path,
                 configuration.Socket.TcpAddress is { } tcp ? $" and tcp {tcp}" : "", manager.Standalone ? "standalone" : $"control plane {manager.Link!.Address}");
-            return new DaemonHost(app, store, built.Datapath, dns, manager, restored, configuration.Socket.Path);
+            return new DaemonHost(app, store, built, dns, manager, restored, configuration.Socket.Path);
         }
         catch
         {
+            if (built?.ControlPlane is { } controlPlane) await controlPlane.DisposeAsync();
             if (dns is not null) await dns.DisposeAsync();
             built?.Datapath.Dispose();
             if (built?.Watcher is { } watcher) await watcher.DisposeAsync();
@@ -150,8 +159,11 @@ sealed class DaemonHost : IAsyncDisposable
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
         await _app.StopAsync();
+        // No command arrives once the link is down, and no removal once the watcher is.
+        if (_controlPlane is not null) await _controlPlane.DisposeAsync();
         _stopping.Cancel();
         await _background;
+        if (_watcher is not null) await _watcher.DisposeAsync();
         await _dns.DisposeAsync();
         await _app.DisposeAsync();
         _datapath.Dispose();

@@ -1,20 +1,25 @@
-using Microsoft.Extensions.Logging;
+using Netfence.Bpf.Syscalls;
 using Netfence.Daemon.Targets;
 
 namespace Netfence.Daemon.Hosting;
 
 /// <summary>
-/// Where netfenced gets its target watcher. The rtnetlink/cgroup watcher (ITargetWatcher, in
-/// Netfence.Daemon.Core/Targets) is being written on another branch; until it is merged, netfenced says at start
-/// that removed targets are found only when it restarts (the restart reconciliation removes and reports them).
-/// The merge replaces the warning with the watcher's construction.
+/// netfenced's target watcher: one <see cref="TargetWatcher"/> (rtnetlink for interfaces, inotify for cgroups) for
+/// every attachment. The attachment manager watches each target on attach and adoption, unwatches it on detach, and
+/// ends the attachment (reported REMOVED) when its target vanishes.
 /// </summary>
 static class TargetWatcherWiring
 {
-    public static ITargetWatcher? Create(ILoggerFactory loggers)
+    /// <exception cref="StartupException">The notification sockets cannot be opened.</exception>
+    public static ITargetWatcher Create()
     {
-        loggers.CreateLogger("netfenced").LogWarning(
-            "this build has no target watcher: attachments whose interface or cgroup disappears are removed (and reported) at the next start of netfenced, not at once");
-        return null;
+        try
+        {
+            return new TargetWatcher();
+        }
+        catch (Exception e) when (e is BpfException or IOException or UnauthorizedAccessException)
+        {
+            throw new StartupException($"the target watcher cannot start (it needs rtnetlink and inotify, as root): {e.Message}", e);
+        }
     }
 }

@@ -33,6 +33,8 @@ public sealed class ConfigurationLoaderTests : IDisposable
         Assert.Null(c.Socket.Group);
         Assert.Equal("/var/lib/netfence", c.DataDirectory);
         Assert.Null(c.ControlPlane.Address);
+        Assert.Null(c.ControlPlane.PolicyFile);
+        Assert.Null(c.Datapath.ObjectPath);
         Assert.Equal(TimeSpan.FromSeconds(5), c.ControlPlane.SubscribeAckTimeout);
         Assert.Equal(TimeSpan.FromSeconds(15), c.ControlPlane.SyncAckTimeout);
         Assert.Equal(TimeSpan.FromSeconds(30), c.ControlPlane.HeartbeatInterval);
@@ -154,6 +156,9 @@ public sealed class ConfigurationLoaderTests : IDisposable
     [InlineData("attach_without_control_plane:\n  policy: allow\n", "attach_without_control_plane.policy", "not one of fail, default")]
     [InlineData("metadata:\n  bad key: v\n", "metadata", "contains ' '")]
     [InlineData("control_plane: 5\n", "control_plane", "is a section")]
+    [InlineData("datapath:\n  object: /nonexistent/netfence_datapath.o\n", "datapath.object", "/nonexistent/netfence_datapath.o does not exist")]
+    [InlineData("control_plane:\n  policy_file: /nonexistent/policy.yaml\n", "control_plane.policy_file", "does not exist")]
+    [InlineData("control_plane:\n  policy_file: policy.yaml\n", "control_plane.policy_file", "not an absolute path")]
     public void InvalidValuesNameTheKey(string yaml, string key, string problem)
     {
         var e = Fails(() => ConfigurationLoader.Load(WriteYaml(yaml), NoEnvironment));
@@ -161,6 +166,18 @@ public sealed class ConfigurationLoaderTests : IDisposable
         Assert.StartsWith(key + " (", error);
         Assert.Contains(problem, error);
         Assert.Contains("netfenced.yaml line", error);
+    }
+
+    [Fact]
+    public void A_policy_file_is_refused_beside_a_control_plane_address()
+    {
+        var policy = Path.Combine(dir.Path, "policy.yaml");
+        File.WriteAllText(policy, "default:\n  mode: block_all\n");
+        var e = Fails(() => ConfigurationLoader.Load(WriteYaml($"control_plane:\n  address: http://x:1\n  policy_file: {policy}\n"), NoEnvironment));
+        var error = Assert.Single(e.Errors);
+        Assert.StartsWith("control_plane.policy_file (", error);
+        Assert.Contains("control_plane.address", error);
+        Assert.Equal(policy, ConfigurationLoader.Load(WriteYaml($"control_plane:\n  policy_file: {policy}\n"), NoEnvironment).ControlPlane.PolicyFile);
     }
 
     [Fact]

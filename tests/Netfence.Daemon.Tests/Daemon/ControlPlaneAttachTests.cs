@@ -36,6 +36,8 @@ public sealed class ControlPlaneAttachTests
         Assert.Equal("1", subscribed.Metadata["vm"]);
         var listed = (await daemon.Client.ListAsync(new ListRequest())).Attachments.Single();
         Assert.Equal(PolicyMode.Allowlist, listed.Mode);
+        // The ack's version is the attachment's rule_version, and it is what a restart restores.
+        Assert.Equal(link.AckVersion, Assert.Single(link.Host!.Snapshot()).RuleVersion);
         Assert.Equal(ConnectionState.Connected, (await daemon.Client.GetStatusAsync(new Empty())).ControlPlaneState);
     }
 
@@ -68,6 +70,22 @@ public sealed class ControlPlaneAttachTests
         Assert.Equal(StatusCode.FailedPrecondition, e.StatusCode);
         Assert.Contains("allow_cidrs[1]", e.Status.Detail);
         Assert.Empty(daemon.Datapath.Attached);
+    }
+
+    [Fact]
+    public async Task An_ack_for_an_attachment_not_waiting_for_one_is_nacked_and_changes_nothing()
+    {
+        var link = new FakeControlPlane { Answer = _ => Task.FromResult(Allowlist("10.1.0.0/16")) };
+        await using var daemon = await InProcessDaemon.StartAsync(controlPlane: link);
+        daemon.Targets.AddCgroup("/once");
+        var id = (await daemon.Client.AttachAsync(new AttachRequest { CgroupPath = "/once" })).Id;
+
+        var again = await link.Host!.ApplyAsync(new ControlCommand { Id = id, Version = "v9", SubscribedAck = Allowlist() }, CancellationToken.None);
+
+        Assert.Equal(CommandStatus.Nack, again.Status);
+        Assert.Equal("subscribed_ack", again.Field);
+        Assert.Equal("10.1.0.0/16", daemon.Datapath.Rules.Single().Value.AllowCidrs.Single().Network.ToString());
+        Assert.Equal(link.AckVersion, Assert.Single(link.Host.Snapshot()).RuleVersion);
     }
 
     [Fact]

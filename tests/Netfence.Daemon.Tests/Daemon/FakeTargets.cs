@@ -50,7 +50,7 @@ sealed class FakeTargets : ITargetResolver
         {
             if (!_cgroups.Contains(canonicalName)) return null;
             if (!_ids.TryGetValue(canonicalName, out var id)) _ids[canonicalName] = id = _nextId++;
-            return new ResolvedTarget(AttachmentType.Cgroup, canonicalName, Mount + canonicalName, new WatchedTarget.Cgroup(id, canonicalName));
+            return new ResolvedTarget(AttachmentType.Cgroup, canonicalName, Mount + canonicalName, new WatchedTarget.Cgroup(id, Mount + canonicalName));
         }
     }
 }

@@ -69,7 +69,7 @@ sealed class InProcessDaemon : IAsyncDisposable
         targets ??= new FakeTargets();
         datapath ??= new FakeDatapath();
         var parts = new DaemonParts(datapath, targets, controlPlane is null ? null : controlPlane.Bind, null, null);
-        var host = await DaemonHost.StartAsync(configuration, _ => parts, NullLoggerFactory.Instance, CancellationToken.None);
+        var host = await DaemonHost.StartAsync(configuration, (_, _) => parts, NullLoggerFactory.Instance, CancellationToken.None);
         return new InProcessDaemon(directory, owns, configuration, host, datapath, targets, controlPlane);
     }
 

@@ -1,0 +1,54 @@
+using System.CommandLine;
+using Microsoft.Extensions.Logging;
+using Netfence.ControlPlane.Yaml.Loading;
+using Netfence.Daemon.Configuration;
+using Netfence.Daemon.Hosting;
+
+namespace Netfence.Daemon.Cli;
+
+/// <summary>
+/// <c>netfenced controlplane --policy FILE --listen ADDRESS</c>: runs the built-in YAML control plane in the
+/// foreground for daemons that set control_plane.address to it (the same one <c>netfenced start</c> runs in-process
+/// without an address). <c>--default-policy</c> prints the embedded default policy, a starting point for FILE.
+/// </summary>
+static class ControlPlaneCommand
+{
+    public static Command Build()
+    {
+        var policy = new Option<string>("--policy") { Description = "The YAML policy file (reloaded when it changes); the embedded default policy when omitted" };
+        var listen = new Option<string>("--listen") { Description = "Where to serve: an absolute unix socket path (or unix:///path), or ip:port" };
+        var defaultPolicy = new Option<bool>("--default-policy") { Description = "Print the embedded default policy and exit" };
+        var command = new Command("controlplane", "Run the built-in YAML control plane in the foreground") { policy, listen, defaultPolicy };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            if (parse.GetValue(defaultPolicy))
+            {
+                Console.Out.Write(YamlPolicySource.DefaultPolicyText());
+                return 0;
+            }
+            if (parse.GetValue(listen) is not { Length: > 0 } address)
+                return CliOutput.Error("--listen is required (e.g. --listen /run/netfence-control.sock or --listen 127.0.0.1:9090)", 2);
+            var policyFile = parse.GetValue(policy) is { } given ? Path.GetFullPath(given) : null;
+            if (policyFile is not null && !File.Exists(policyFile))
+                return CliOutput.Error($"--policy: {policyFile} does not exist (netfenced controlplane --default-policy > {policyFile} writes a starting point)", 2);
+            using var loggers = Logging.Create(new LogSettings(LogFormat.Text, LogVerbosity.Information));
+            EmbeddedControlPlane controlPlane;
+            try
+            {
+                controlPlane = EmbeddedControlPlane.Create(policyFile, address, loggers);
+                await controlPlane.StartAsync(cancellationToken);
+            }
+            catch (StartupException e)
+            {
+                return CliOutput.Error(e.Message);
+            }
+            await using (controlPlane)
+            {
+                loggers.CreateLogger("netfenced").LogInformation("control plane serving {Address} with the policy {Policy}", controlPlane.Address, controlPlane.PolicySource);
+                await controlPlane.WaitForShutdownAsync();
+            }
+            return 0;
+        });
+        return command;
+    }
+}
