@@ -10,7 +10,9 @@ namespace Netfence.Inspect.Tests;
 /// </summary>
 public sealed partial class ObjdumpListing
 {
-    public sealed record Line(string Text, string? Relocation, string? RelocationType);
+    /// <summary>One instruction; <c>PseudoCall</c>: a BPF-to-BPF call (CALL with src_reg 1), which llvm prints as a
+    /// bare <c>call N</c> when clang resolved a same-section call without a relocation.</summary>
+    public sealed record Line(string Text, string? Relocation, string? RelocationType, bool PseudoCall = false);
     public sealed record Function(string Name, string Section, int StartSlot, int Slots);
 
     public Dictionary<string, SortedDictionary<int, Line>> Sections { get; } = [];
@@ -19,7 +21,7 @@ public sealed partial class ObjdumpListing
     public static ObjdumpListing Of(string objectPath)
     {
         var result = new ObjdumpListing();
-        var disassembly = Command.Run("llvm-objdump", "-d", "-r", "--no-show-raw-insn", objectPath);
+        var disassembly = Command.Run("llvm-objdump", "-d", "-r", objectPath);
         SortedDictionary<int, Line>? current = null;
         int lastSlot = -1;
         foreach (var raw in disassembly.Split('\n'))
@@ -38,7 +40,8 @@ public sealed partial class ObjdumpListing
             if (InstructionLine().Match(raw) is { Success: true } m)
             {
                 lastSlot = int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture);
-                current[lastSlot] = new Line(m.Groups[2].Value.Trim(), null, null);
+                var bytes = m.Groups[2].Value.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+                current[lastSlot] = new Line(m.Groups[3].Value.Trim(), null, null, bytes is ["85", var regs, ..] && (Convert.ToInt32(regs, 16) >> 4) == 1);
             }
         }
         foreach (var raw in Command.Run("llvm-objdump", "-t", objectPath).Split('\n'))
@@ -57,7 +60,7 @@ public sealed partial class ObjdumpListing
     [GeneratedRegex(@"^\s+[0-9a-f]+:\s+(R_BPF_\w+)\s+(\S+)\s*$")]
     private static partial Regex Relocation();
 
-    [GeneratedRegex(@"^\s*(\d+):\t(.*)$")]
+    [GeneratedRegex(@"^\s*(\d+):\t((?:[0-9a-f]{2} ?)+)\t(.*)$")]
     private static partial Regex InstructionLine();
 
     [GeneratedRegex(@"^([0-9a-f]{16})\s(.{7})\s(\S+)\s+([0-9a-f]{16})\s(\S+)\s*$")]

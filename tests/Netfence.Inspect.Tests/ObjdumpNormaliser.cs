@@ -17,7 +17,7 @@ public static partial class ObjdumpNormaliser
     public static string Llvm(ObjdumpListing.Line line, CollectionSpec spec)
     {
         var text = Common(line.Text);
-        if (line.RelocationType == "R_BPF_64_32" && text.StartsWith("call ", StringComparison.Ordinal)) return "call <subprogram>";
+        if ((line.RelocationType == "R_BPF_64_32" || line.PseudoCall) && text.StartsWith("call ", StringComparison.Ordinal)) return "call <subprogram>";
         if (line.RelocationType == "R_BPF_64_64" && LdImm64().Match(text) is { Success: true } m)
         {
             var sym = line.Relocation!;
