@@ -93,17 +93,29 @@ summarize_tests() {
 
 # Kernel tests name everything they make with the "nft" prefix; after a run nothing of that
 # name may remain (a namespace, a cgroup, a pin), whichever test forgot to clean up.
-check_leftovers() {
+list_leftovers() {
   [[ $(id -u) -eq 0 ]] || return 0
-  local left=() mnt
-  while read -r ns _; do if [[ $ns == nft* ]]; then left+=("netns $ns"); fi; done < <(ip netns list 2>/dev/null)
+  local mnt
+  while read -r ns _; do if [[ $ns == nft* ]]; then echo "netns $ns"; fi; done < <(ip netns list 2>/dev/null)
   while read -r _ mnt type _; do
     [[ $type == cgroup2 || $type == bpf ]] || continue
-    while IFS= read -r path; do left+=("$type $path"); done < <(find "$mnt" -mindepth 1 -maxdepth 1 -name 'nft*' 2>/dev/null)
+    find "$mnt" -mindepth 1 -maxdepth 1 -name 'nft*' -printf "$type %p\n" 2>/dev/null
   done < /proc/mounts
-  ((${#left[@]} == 0)) && return 0
+}
+
+# Only what this run made counts against it: objects that were already there came from an earlier run that
+# was killed before its cleanup (or from a run still going on the same kernel), so they are named, not blamed.
+check_leftovers() {
+  local before=$1 after new
+  after=$(list_leftovers | sort)
+  new=$(comm -13 <(sort <<<"$before") <(echo "$after"))
+  if [[ -n $before ]]; then
+    printf 'build.sh: these were already here before the tests ran (an interrupted earlier run?):\n' >&2
+    sed 's/^/  /' <<<"$before" >&2
+  fi
+  [[ -z $new ]] && return 0
   printf 'build.sh: kernel tests left these behind:\n' >&2
-  printf '  %s\n' "${left[@]}" >&2
+  sed 's/^/  /' <<<"$new" >&2
   return 1
 }
 
@@ -115,11 +127,12 @@ test_() {
   local results="$ARTIFACTS/test-results"
   rm -rf "$results"
   log "running tests"
-  local rc=0
+  local rc=0 before
+  before=$(list_leftovers | sort)
   dotnet test Netfence.sln -c "$CONFIG" --no-build -nologo \
     --logger "trx" --logger "console;verbosity=minimal" --results-directory "$results" || rc=$?
   summarize_tests "$results" || rc=1
-  check_leftovers || rc=1
+  check_leftovers "$before" || rc=1
   return $rc
 }
 
