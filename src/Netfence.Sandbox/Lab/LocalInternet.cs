@@ -1,0 +1,123 @@
+using System.Runtime.Versioning;
+using System.Net;
+
+namespace Netfence.Sandbox.Lab;
+
+/// <summary>
+/// A small "internet" on this host (there is no real one here): a network namespace reached from the host over a
+/// veth pair and a route for <see cref="LabNetwork.InternetPrefix"/>, holding a DNS zone (dnsmasq) whose A records
+/// point at addresses inside it, and an HTTP and a UDP echo server on each of those addresses that record what they
+/// receive. Workloads on the host (cgroups) reach it directly; namespaced workloads through the host, which forwards
+/// for them (<see cref="NamespacedWorkload"/>). Everything is removed on dispose, also when set-up fails half-way.
+/// </summary>
+[SupportedOSPlatform("linux")]
+public sealed class LocalInternet : IAsyncDisposable
+{
+    /// <summary>The port of every host's HTTP server.</summary>
+    public const int HttpPort = 80;
+
+    /// <summary>The port of every host's UDP echo server.</summary>
+    public const int UdpEchoPort = 7;
+
+    /// <summary>The last octet of the zone's DNS server.</summary>
+    public const int DnsHost = 53;
+
+    readonly SandboxNamespace _namespace;
+    readonly string _hostDevice;
+    ZoneServer? _zone;
+    RecordingServers? _servers;
+
+    LocalInternet(LabNetwork network, SandboxNamespace ns, string hostDevice, IReadOnlyList<InternetHost> hosts)
+    {
+        Network = network;
+        _namespace = ns;
+        _hostDevice = hostDevice;
+        Hosts = hosts;
+    }
+
+    /// <summary>The lab's address plan.</summary>
+    public LabNetwork Network { get; }
+
+    /// <summary>The internet's namespace.</summary>
+    public SandboxNamespace Namespace => _namespace;
+
+    /// <summary>The host's end of the veth to the internet.</summary>
+    public string HostDevice => _hostDevice;
+
+    /// <summary>The hosts, named and unnamed.</summary>
+    public IReadOnlyList<InternetHost> Hosts { get; }
+
+    /// <summary>The zone's DNS server (an upstream for netfenced).</summary>
+    public ZoneServer Dns => _zone!;
+
+    /// <summary>The recording servers: what reached the internet.</summary>
+    public RecordingServers Servers => _servers!;
+
+    /// <summary>The host called <paramref name="name"/>.</summary>
+    public InternetHost Host(string name) =>
+        Hosts.SingleOrDefault(h => string.Equals(h.Name, name, StringComparison.OrdinalIgnoreCase))
+        ?? throw new ArgumentException($"the local internet has no host named '{name}' (it has {string.Join(", ", Hosts)})", nameof(name));
+
+    /// <summary>
+    /// Builds the internet: <paramref name="hosts"/> maps a last octet of <see cref="LabNetwork.InternetPrefix"/> to
+    /// a DNS name under <paramref name="domain"/> (or null for an address without a name).
+    /// </summary>
+    public static async Task<LocalInternet> StartAsync(LabNetwork network, string domain, IReadOnlyDictionary<int, string?> hosts)
+    {
+        if (hosts.ContainsKey(DnsHost)) throw new ArgumentException($".{DnsHost} is the zone's DNS server", nameof(hosts));
+        var list = hosts.OrderBy(h => h.Key).Select(h => new InternetHost(h.Value, network.Internet(h.Key))).ToList();
+        foreach (var h in list.Where(h => h.Name is not null))
+        {
+            if (!h.Name!.EndsWith("." + domain, StringComparison.OrdinalIgnoreCase) && !string.Equals(h.Name, domain, StringComparison.OrdinalIgnoreCase))
+                throw new ArgumentException($"'{h.Name}' is not under the zone's domain '{domain}'", nameof(hosts));
+        }
+        var ns = new SandboxNamespace();
+        var internet = new LocalInternet(network, ns, ns.Name + "h", list);
+        try
+        {
+            var inside = ns.Name + "i";
+            Command.Run("ip", "link", "add", internet._hostDevice, "type", "veth", "peer", "name", inside, "netns", ns.Name);
+            Command.Run("ip", "addr", "add", $"{network.HostToInternet}/30", "dev", internet._hostDevice);
+            Command.Run("ip", "link", "set", internet._hostDevice, "up");
+            // Replies to namespaced workloads arrive here and are forwarded on (IPv4 forwarding is decided per input device).
+            File.WriteAllText($"/proc/sys/net/ipv4/conf/{internet._hostDevice}/forwarding", "1");
+            Command.Run("ip", "-n", ns.Name, "addr", "add", $"{network.InternetGateway}/30", "dev", inside);
+            Command.Run("ip", "-n", ns.Name, "link", "set", inside, "up");
+            Command.Run("ip", "-n", ns.Name, "route", "add", "default", "via", network.HostToInternet.ToString());
+            foreach (var address in list.Select(h => h.Address).Append(network.Internet(DnsHost)))
+                Command.Run("ip", "-n", ns.Name, "addr", "add", $"{address}/32", "dev", "lo");
+            Command.Run("ip", "route", "add", network.InternetPrefix, "via", network.InternetGateway.ToString(), "dev", internet._hostDevice);
+
+            internet._zone = new ZoneServer(ns, network.Internet(DnsHost), domain,
+                list.Where(h => h.Name is not null).Select(h => (h.Name!, h.Address)));
+            internet._servers = new RecordingServers(ns.Path, list.Select(h => (h.ToString(), h.Address)), HttpPort, UdpEchoPort);
+            return internet;
+        }
+        catch
+        {
+            await internet.DisposeAsync();
+            throw;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            if (_servers is not null) await _servers.DisposeAsync();
+        }
+        finally
+        {
+            try
+            {
+                _zone?.Dispose();
+            }
+            finally
+            {
+                // Deleting the namespace deletes the veth pair and with it the route through it.
+                _namespace.Dispose();
+                HostDevices.DeleteIfPresent(_hostDevice);
+            }
+        }
+    }
+}
