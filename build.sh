@@ -2,7 +2,7 @@
 # Netfence's single entry point. On a fresh machine each command installs what it needs first.
 #   ./build.sh            build everything: executables to artifacts/bin (netfenced among them), filter objects to artifacts/bpf
 #   ./build.sh test       build, then run every test suite (real-kernel suites need root)
-#   ./build.sh demo       build, then run the demo (needs root)
+#   ./build.sh demo       build, then run the demo (needs root; --loader-tour [--tc-mode MODE] for the loader on its own)
 #   ./build.sh inspect ARGS  build, then run bytecode-inspect (disassembly, summaries, --verify, --run, --diff)
 #   ./build.sh test-kernel SERIES  build the real-kernel suites and run them on Debian's SERIES kernel (e.g. 6.1)
 #                         booted under qemu (software emulation); summary and console log in artifacts/qemu/SERIES
@@ -156,7 +156,9 @@ test_kernel() {
 }
 
 demo() {
-  ensure_packages iproute2
+  # iproute2 builds the lab's namespaces and veths; dnsmasq is its internet's DNS zone; setsid (util-linux) runs netfenced
+  # in its own session so that Ctrl-C reaches only the demo, which then stops it in order.
+  ensure_packages iproute2 dnsmasq util-linux
   build
   [[ $(id -u) -eq 0 ]] || die "the demo attaches eBPF programs and makes namespaces: run it as root"
   "$ARTIFACTS/bin/netfence-demo" "$@"

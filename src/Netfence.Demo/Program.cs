@@ -26,7 +26,7 @@ for (int i = 0; i < args.Length; i++)
     else return BadUsage($"unknown argument '{args[i]}'");
 }
 // Tables are wide: when the output goes to a file or a pipe, do not squeeze them into 80 columns.
-if (Console.IsOutputRedirected) AnsiConsole.Profile.Width = 180;
+if (Console.IsOutputRedirected) AnsiConsole.Profile.Width = 200;
 
 using var interrupted = new CancellationTokenSource();
 // Ctrl-C and SIGTERM stop the demo, which then cleans up; the processes it started get no signal of their own

@@ -8,6 +8,6 @@ namespace Netfence.Demo.Product;
 /// <param name="Why">The policy's reason, shown beside the result.</param>
 sealed record Attempt(string Protocol, string? Name, string? Address, Expected Expected, string Why)
 {
-    /// <summary>e.g. <c>TCP allowed.example</c> or <c>UDP 198.19.7.30 (no DNS)</c>.</summary>
-    public string Describe() => $"{Protocol.ToUpperInvariant()} {(Name is { } n ? n : $"{Address} [grey](no DNS)[/]")}";
+    /// <summary>e.g. <c>TCP allowed.example</c> or <c>UDP 198.19.7.30</c>.</summary>
+    public string Describe() => $"{Protocol.ToUpperInvariant()} {Name ?? Address}";
 }

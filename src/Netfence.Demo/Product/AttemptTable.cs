@@ -13,13 +13,13 @@ static class AttemptTable
 
     /// <summary>A placeholder row for an attempt still running.</summary>
     public static string[] Running(Attempt attempt) =>
-        [attempt.Describe(), "[grey]…[/]", "[grey]…[/]", "", "", Markup.Escape(attempt.Why)];
+        [Markup.Escape(attempt.Describe()), "[grey]…[/]", "[grey]…[/]", "", "", Markup.Escape(attempt.Why)];
 
     /// <summary>The cells for a finished attempt.</summary>
     public static string[] Cells(Observation o)
     {
         var r = o.Result;
-        var dns = o.Attempt.Name is null ? "[grey]—[/]"
+        var dns = o.Attempt.Name is null ? "[grey]no lookup[/]"
             : r.Rcode is null ? "[grey]—[/]"
             : r.Rcode == "NOERROR" ? $"NOERROR {Markup.Escape(string.Join(' ', r.Addresses))}"
             : $"[yellow]{Markup.Escape(r.Rcode)}[/]";
@@ -44,7 +44,7 @@ static class AttemptTable
             _ => "[red bold]unexplained[/]",
         };
         verdict += o.AsExpected ? " [green]✓[/]" : $" [red bold]✗ expected {o.Attempt.Expected}[/]";
-        return [o.Attempt.Describe(), dns, saw, evidence, verdict, Markup.Escape(o.Attempt.Why)];
+        return [Markup.Escape(o.Attempt.Describe()), dns, saw, evidence, verdict, Markup.Escape(o.Attempt.Why)];
     }
 
     static string Shorten(string text)

@@ -99,12 +99,12 @@ sealed class ProductDemo(IReadOnlyList<string> agentCommand, IReadOnlyList<strin
         var n = _internet!.Network;
         return
         [
-            new("tcp", "allowed.example", null, Expected.Allowed, "allowed name: its IP learned before the answer"),
-            new("udp", "api.allowed.example", null, Expected.Allowed, "subdomains of allowed.example are allowed"),
-            new("tcp", "denied.example", null, Expected.DnsRefused, "not on the DNS allowlist: refused, not forwarded"),
-            new("tcp", null, n.Internet(DemoHosts.Denied).ToString(), Expected.Denied, "denied.example's IP was never learned"),
+            new("tcp", "allowed.example", null, Expected.Allowed, "allowed name; IP learned from its answer"),
+            new("udp", "api.allowed.example", null, Expected.Allowed, "subdomain of an allowed name"),
+            new("tcp", "denied.example", null, Expected.DnsRefused, "name not allowed: refused, not forwarded"),
+            new("tcp", null, n.Internet(DemoHosts.Denied).ToString(), Expected.Denied, "denied.example's IP: never learned"),
             new("udp", null, n.Internet(DemoHosts.Evil).ToString(), Expected.Denied, "unconnected UDP to an unlearned IP"),
-            new("tcp", null, n.Internet(DemoHosts.Partner).ToString(), Expected.Allowed, $"allow_cidrs: {n.Internet(DemoHosts.Partner)}/32"),
+            new("tcp", null, n.Internet(DemoHosts.Partner).ToString(), Expected.Allowed, "in allow_cidrs"),
         ];
     }
 
@@ -113,12 +113,12 @@ sealed class ProductDemo(IReadOnlyList<string> agentCommand, IReadOnlyList<strin
         var n = _internet!.Network;
         return
         [
-            new("tcp", "allowed.example", null, Expected.Allowed, "allowed name: its IP learned before the answer"),
-            new("udp", null, n.Internet(DemoHosts.Allowed).ToString(), Expected.Allowed, "this VM learned allowed.example's IP"),
-            new("tcp", "api.allowed.example", null, Expected.DnsRefused, "only allowed.example itself is listed for VMs"),
-            new("tcp", null, n.Internet(DemoHosts.Api).ToString(), Expected.Dropped, "the build job learned this IP, not the VM"),
-            new("udp", "evil.example", null, Expected.DnsRefused, "not on the DNS allowlist: refused, not forwarded"),
-            new("tcp", null, n.Internet(DemoHosts.Partner).ToString(), Expected.Dropped, "allow_cidrs of build jobs, not of VMs"),
+            new("tcp", "allowed.example", null, Expected.Allowed, "allowed name; IP learned from its answer"),
+            new("udp", null, n.Internet(DemoHosts.Allowed).ToString(), Expected.Allowed, "an IP this VM learned (row 1)"),
+            new("tcp", "api.allowed.example", null, Expected.DnsRefused, "only allowed.example itself is listed"),
+            new("tcp", null, n.Internet(DemoHosts.Api).ToString(), Expected.Dropped, "learned by the build job, not this VM"),
+            new("udp", "evil.example", null, Expected.DnsRefused, "name not allowed: refused, not forwarded"),
+            new("tcp", null, n.Internet(DemoHosts.Partner).ToString(), Expected.Dropped, "the build jobs' CIDR, not the VMs'"),
         ];
     }
 
@@ -126,19 +126,29 @@ sealed class ProductDemo(IReadOnlyList<string> agentCommand, IReadOnlyList<strin
     {
         AnsiConsole.WriteLine();
         var table = AttemptTable.Create(title);
-        await AnsiConsole.Live(table).StartAsync(async live =>
+        async Task RunAll(Action refresh)
         {
             foreach (var attempt in attempts)
             {
                 table.AddRow(AttemptTable.Running(attempt));
-                live.Refresh();
+                refresh();
                 var observation = await runner.RunAsync(agent, dns, attempt, cancellationToken);
                 var cells = AttemptTable.Cells(observation);
                 for (int c = 0; c < cells.Length; c++) table.UpdateCell(table.Rows.Count - 1, c, cells[c]);
-                live.Refresh();
+                refresh();
                 Record(title, observation);
             }
-        });
+        }
+        // A live table redraws itself in place, which a log file or pipe would keep every frame of: there, print it once.
+        if (Console.IsOutputRedirected)
+        {
+            await RunAll(() => { });
+            AnsiConsole.Write(table);
+        }
+        else
+        {
+            await AnsiConsole.Live(table).StartAsync(live => RunAll(live.Refresh));
+        }
     }
 
     async Task EditPolicyAsync(AttemptRunner runner, IPEndPoint jobDns, IPEndPoint vmDns, CancellationToken cancellationToken)
@@ -149,7 +159,7 @@ sealed class ProductDemo(IReadOnlyList<string> agentCommand, IReadOnlyList<strin
         AnsiConsole.Write(new Panel(Markup.Escape(edited.TrimEnd())).Border(BoxBorder.Rounded).Header("policy.yaml, edited"));
         var n = _internet!.Network;
         var vmAttempt = new Attempt("tcp", "denied.example", null, Expected.Allowed, "now on the VMs' DNS allowlist");
-        var jobAttempt = new Attempt("tcp", null, n.Internet(DemoHosts.Allowed).ToString(), Expected.Denied, "build jobs: block_all (learned IPs no longer count)");
+        var jobAttempt = new Attempt("tcp", null, n.Internet(DemoHosts.Allowed).ToString(), Expected.Denied, "build jobs are block_all now");
 
         // As an editor saves: a new file renamed over the old one.
         var staging = _daemon!.PolicyFile + ".new";
@@ -186,7 +196,7 @@ sealed class ProductDemo(IReadOnlyList<string> agentCommand, IReadOnlyList<strin
     void Record(string where, Observation o)
     {
         if (!o.AsExpected)
-            _failures.Add($"{where}: {o.Attempt.Describe().Replace("[grey]", "").Replace("[/]", "")} — expected {o.Attempt.Expected}, saw {o.Result.Outcome} ({o.Result.Detail}), server saw it: {o.ServerSawIt}, upstream asked: {o.UpstreamAsked}");
+            _failures.Add($"{where}: {o.Attempt.Describe()} — expected {o.Attempt.Expected}, saw {o.Result.Outcome} ({o.Result.Detail}), server saw it: {o.ServerSawIt}, upstream asked: {o.UpstreamAsked}");
     }
 
     async Task CleanUpAsync()
@@ -196,8 +206,14 @@ sealed class ProductDemo(IReadOnlyList<string> agentCommand, IReadOnlyList<strin
         var leftovers = new List<string>();
         if (_daemon is not null)
         {
-            bool clean = await Step("netfenced stop --remove-filters", () => _daemon.StopAsync());
-            if (!clean) _failures.Add("netfenced did not stop cleanly with --remove-filters; it was killed and its pins removed");
+            var clock = Stopwatch.StartNew();
+            if (await _daemon.StopAsync())
+                AnsiConsole.MarkupLine($"[green]✓[/] netfenced stop --remove-filters: filters detached, pins removed, daemon exited [grey]({clock.Elapsed.TotalSeconds:0.0} s)[/]");
+            else
+            {
+                AnsiConsole.MarkupLine("[red]✗[/] netfenced did not stop cleanly with --remove-filters: killed, and its pins removed");
+                _failures.Add("netfenced did not stop cleanly with --remove-filters; it was killed and its pins removed");
+            }
             await Quietly("removing netfenced's scratch directory and pins", () => _daemon.DisposeAsync().AsTask());
             if (Directory.Exists(_daemon.PinDirectory)) leftovers.Add($"pins {_daemon.PinDirectory}");
         }
