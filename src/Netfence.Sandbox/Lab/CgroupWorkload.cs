@@ -24,6 +24,9 @@ public sealed class CgroupWorkload : IDisposable
     /// <summary>The agent that makes this workload's connection attempts.</summary>
     public ProbeAgentProcess Agent { get; }
 
+    /// <summary>Runs a program to completion as another process of this workload (it enters the cgroup before it starts).</summary>
+    public Command.Result Run(string file, params string[] args) => _cgroup.Run(file, args);
+
     /// <summary>Creates the cgroup and starts <paramref name="agentCommand"/> (a <see cref="ProbeAgent"/>) inside it.</summary>
     public static CgroupWorkload Start(IReadOnlyList<string> agentCommand)
     {

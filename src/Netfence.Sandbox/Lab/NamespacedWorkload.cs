@@ -41,6 +41,9 @@ public sealed class NamespacedWorkload : IDisposable
     /// <summary>The agent that makes this workload's connection attempts.</summary>
     public ProbeAgentProcess Agent => _agent!;
 
+    /// <summary>Runs a program to completion inside the workload's namespace.</summary>
+    public Command.Result Run(string file, params string[] args) => _namespace.Exec(file, args);
+
     /// <summary>Builds the namespace and its link in <paramref name="network"/>, and starts <paramref name="agentCommand"/> inside.</summary>
     public static NamespacedWorkload Start(LabNetwork network, IReadOnlyList<string> agentCommand)
     {
