@@ -35,6 +35,9 @@ public sealed class AttackLab : IAsyncLifetime
     /// <summary>A VM: may resolve allowed.example, internal. and metadata.allowed.example, and probe.allowed.example's subdomains (not api.allowed.example).</summary>
     public LabWorkload Vm { get; private set; } = null!;
 
+    /// <summary>The VM's namespace and link, for attacks that reshape its network (VLANs).</summary>
+    public NamespacedWorkload VmNetwork { get; private set; } = null!;
+
     /// <summary>Tenant B's VM: may resolve other.example and its subdomains only.</summary>
     public LabWorkload OtherVm { get; private set; } = null!;
 
@@ -103,8 +106,8 @@ public sealed class AttackLab : IAsyncLifetime
             _made.Insert(0, Daemon); // stopped first, so that it removes its filters before the targets go
             TenantA = await CgroupAsync("a");
             TenantB = await CgroupAsync("b");
-            Vm = await VmAsync("vm");
-            OtherVm = await VmAsync("b");
+            (Vm, VmNetwork) = await VmAsync("vm");
+            (OtherVm, _) = await VmAsync("b");
         }
         catch
         {
@@ -123,12 +126,12 @@ public sealed class AttackLab : IAsyncLifetime
         return new LabWorkload($"cgroup {tenant}", cgroup.Agent, attached.Dns, cgroup.Run);
     }
 
-    async Task<LabWorkload> VmAsync(string tenant)
+    async Task<(LabWorkload, NamespacedWorkload)> VmAsync(string tenant)
     {
         var vm = NamespacedWorkload.Start(Internet.Network, Agent);
         _made.Add(new Disposing(vm.Dispose));
         var attached = await Daemon.AttachInterfaceAsync(vm.HostDevice, vm.HostAddress, new Dictionary<string, string> { ["tenant"] = tenant }, CancellationToken.None);
-        return new LabWorkload($"vm {tenant}", vm.Agent, attached.Dns, vm.Run);
+        return (new LabWorkload($"vm {tenant}", vm.Agent, attached.Dns, vm.Run), vm);
     }
 
     public async Task DisposeAsync()

@@ -77,4 +77,31 @@ static class AttackPrograms
             return "SENT"
         run(attempt)
         """;
+
+    /// <summary>
+    /// Pitfall 6: an IPv4/UDP datagram in an 802.1Q-tagged Ethernet frame, written to <paramref name="device"/> with a
+    /// packet socket. VLAN 0 (a priority tag), because a host whose kernel has no 8021q support still routes that one:
+    /// had the filter let it through, the server would get it.
+    /// </summary>
+    public static string PriorityTaggedUdp(string device, string destinationMac, string source, string address, int port, string token) => Prelude + $$"""
+        def checksum(header):
+            total = sum(struct.unpack('!10H', header))
+            while total >> 16:
+                total = (total & 0xFFFF) + (total >> 16)
+            return ~total & 0xFFFF
+        def attempt():
+            payload = b'{{token}}'
+            udp = struct.pack('!HHHH', 40001, {{port}}, 8 + len(payload), 0) + payload
+            ip = struct.pack('!BBHHHBBH4s4s', 0x45, 0, 20 + len(udp), 0, 0x4000, 64, 17, 0,
+                             socket.inet_aton('{{source}}'), socket.inet_aton('{{address}}'))
+            ip = ip[:10] + struct.pack('!H', checksum(ip)) + ip[12:]
+            own = open('/sys/class/net/{{device}}/address').read().strip()
+            mac = lambda text: bytes.fromhex(text.replace(':', ''))
+            frame = mac('{{destinationMac}}') + mac(own) + struct.pack('!HHH', 0x8100, 0, 0x0800) + ip + udp
+            s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+            s.bind(('{{device}}', 0))
+            s.send(frame)
+            return "SENT"
+        run(attempt)
+        """;
 }
