@@ -78,15 +78,8 @@ public sealed class LocalInternet : IAsyncDisposable
         var internet = new LocalInternet(network, ns, ns.Name + "h", list);
         try
         {
-            var inside = ns.Name + "i";
-            Command.Run("ip", "link", "add", internet._hostDevice, "type", "veth", "peer", "name", inside, "netns", ns.Name);
-            Command.Run("ip", "addr", "add", $"{network.HostToInternet}/30", "dev", internet._hostDevice);
-            Command.Run("ip", "link", "set", internet._hostDevice, "up");
-            // Replies to namespaced workloads arrive here and are forwarded on (IPv4 forwarding is decided per input device).
-            File.WriteAllText($"/proc/sys/net/ipv4/conf/{internet._hostDevice}/forwarding", "1");
-            Command.Run("ip", "-n", ns.Name, "addr", "add", $"{network.InternetGateway}/30", "dev", inside);
-            Command.Run("ip", "-n", ns.Name, "link", "set", inside, "up");
-            Command.Run("ip", "-n", ns.Name, "route", "add", "default", "via", network.HostToInternet.ToString());
+            // Replies to namespaced workloads arrive on the host end and are forwarded on to them.
+            HostDevices.CreateRoutedVeth(internet._hostDevice, network.HostToInternet, ns, ns.Name + "i", network.InternetGateway);
             foreach (var address in list.Select(h => h.Address).Append(network.Internet(DnsHost)))
                 Command.Run("ip", "-n", ns.Name, "addr", "add", $"{address}/32", "dev", "lo");
             Command.Run("ip", "route", "add", network.InternetPrefix, "via", network.InternetGateway.ToString(), "dev", internet._hostDevice);

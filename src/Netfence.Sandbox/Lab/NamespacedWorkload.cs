@@ -52,15 +52,8 @@ public sealed class NamespacedWorkload : IDisposable
         var w = new NamespacedWorkload(ns, host, workload);
         try
         {
-            var inside = ns.Name + "w";
-            Command.Run("ip", "link", "add", w.HostDevice, "type", "veth", "peer", "name", inside, "netns", ns.Name);
-            Command.Run("ip", "addr", "add", $"{host}/30", "dev", w.HostDevice);
-            Command.Run("ip", "link", "set", w.HostDevice, "up");
-            // The host routes for the workload as for a VM; forwarding is switched on for this device only.
-            File.WriteAllText($"/proc/sys/net/ipv4/conf/{w.HostDevice}/forwarding", "1");
-            Command.Run("ip", "-n", ns.Name, "addr", "add", $"{workload}/30", "dev", inside);
-            Command.Run("ip", "-n", ns.Name, "link", "set", inside, "up");
-            Command.Run("ip", "-n", ns.Name, "route", "add", "default", "via", host.ToString());
+            // The host routes for the workload as for a VM.
+            HostDevices.CreateRoutedVeth(w.HostDevice, host, ns, ns.Name + "w", workload);
             // `ip netns exec` bind-mounts this over /etc/resolv.conf for what runs inside.
             Directory.CreateDirectory(w._etcDirectory);
             File.WriteAllText(Path.Combine(w._etcDirectory, "resolv.conf"), $"nameserver {host}\n");
