@@ -9,6 +9,7 @@
 #   ./build.sh bench NAME run a benchmark; table to artifacts/bench/NAME.md, figures to NAME.json
 #                         (datapath: C#-compiled vs clang -O2 datapath object; needs root; updates README's table)
 #                         (dns: dnsperf against dnsmasq directly and through an attachment's DNS server, cache off and on)
+#                         (policy: policy file edit / control-plane command / 100,000-CIDR BulkUpdate → enforced; needs root)
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -24,6 +25,7 @@ EXECUTABLES=(
   "vm-tests/bench/Netfence.Bench.Datapath/Netfence.Bench.Datapath.csproj"
   "src/Netfence.Daemon/Netfence.Daemon.csproj"
   "vm-tests/bench/Netfence.Bench.Dns/Netfence.Bench.Dns.csproj"
+  "vm-tests/bench/Netfence.Bench.Policy/Netfence.Bench.Policy.csproj"
 )
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
@@ -170,13 +172,14 @@ inspect() {
 }
 
 bench() {
-  [[ $# -ge 1 ]] || die "usage: ./build.sh bench NAME [ARGS] (benchmarks: datapath, dns)"
+  [[ $# -ge 1 ]] || die "usage: ./build.sh bench NAME [ARGS] (benchmarks: datapath, dns, policy)"
   local name=$1
   shift
   case $name in
     datapath) bench_datapath "$@" ;;
     dns) bench_dns "$@" ;;
-    *) die "no benchmark named '$name' (benchmarks: datapath, dns)" ;;
+    policy) bench_policy "$@" ;;
+    *) die "no benchmark named '$name' (benchmarks: datapath, dns, policy)" ;;
   esac
 }
 
@@ -213,6 +216,17 @@ bench_dns() {
   mkdir -p "$ARTIFACTS/bench"
   log "running the DNS benchmark"
   "$ARTIFACTS/bin/netfence-bench-dns" --out "$ARTIFACTS/bench" --readme "$ROOT/README.md" "$@"
+}
+
+# Issue 8: a rule change → enforced in the kernel by a real netfenced: an edit of the built-in control plane's policy
+# file (required within a second), a command from an external control plane on the SDK, a 100,000-CIDR BulkUpdate.
+bench_policy() {
+  ensure_packages python3
+  [[ $(id -u) -eq 0 ]] || die "the policy benchmark attaches eBPF filters to a cgroup: run it as root"
+  build_one vm-tests/bench/Netfence.Bench.Policy/Netfence.Bench.Policy.csproj
+  mkdir -p "$ARTIFACTS/bench"
+  log "running the policy benchmark"
+  "$ARTIFACTS/bin/netfence-bench-policy" --out "$ARTIFACTS/bench" --readme "$ROOT/README.md" "$@"
 }
 
 case "${1:-build}" in

@@ -115,17 +115,7 @@ sealed class KernelDaemon : IAsyncDisposable
     public string UnreachableControlPlane => "unix://" + Path.Combine(_root, "no-control-plane.sock");
 
     /// <summary>Every entry of every pinned map, as bytes, for comparing kernel state across a restart.</summary>
-    public SortedDictionary<string, string> MapContents()
-    {
-        var contents = new SortedDictionary<string, string>(StringComparer.Ordinal);
-        foreach (var name in new[] { "nf_attachments", "nf_rules4", "nf_rules6", "nf_dns_eps" })
-        {
-            using var map = Bpf.Pinning.ObjectPin.OpenMap(Path.Combine(_pins.Path, name));
-            foreach (var (key, value) in map.Entries())
-                contents[$"{name}/{Convert.ToHexString(key)}"] = Convert.ToHexString(value);
-        }
-        return contents;
-    }
+    public SortedDictionary<string, string> MapContents() => Processes.PinnedMaps.Contents(_pins.Path);
 
     public async ValueTask DisposeAsync()
     {

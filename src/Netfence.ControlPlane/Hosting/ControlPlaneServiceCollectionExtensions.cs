@@ -1,10 +1,13 @@
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Grpc.AspNetCore.Server;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Netfence.ControlPlane.Daemons;
 using Netfence.ControlPlane.Dns;
 using Netfence.ControlPlane.Planning;
+using Netfence.ControlPlane.Service;
 using Netfence.ControlPlane.Policies;
 using Netfence.ControlPlane.Status;
 
@@ -27,9 +30,17 @@ public static class ControlPlaneServiceCollectionExtensions
     /// <summary>Adds the control plane; an <see cref="IPolicySource"/> must be registered separately.</summary>
     public static IServiceCollection AddNetfenceControlPlane(this IServiceCollection services, Action<ControlPlaneOptions>? configure = null)
     {
-        services.AddGrpc();
         var options = services.AddOptions<ControlPlaneOptions>();
         if (configure is not null) options.Configure(configure);
+        // The limits apply to this service only, so a host that serves other gRPC services keeps their own.
+        services.AddGrpc();
+        services.AddOptions<GrpcServiceOptions<ControlPlaneService>>().Configure<IOptions<ControlPlaneOptions>>((grpc, sdk) =>
+        {
+            if (sdk.Value.MaxMessageSize <= 0)
+                throw new ArgumentOutOfRangeException(nameof(ControlPlaneOptions.MaxMessageSize), sdk.Value.MaxMessageSize, "ControlPlaneOptions.MaxMessageSize must be a positive number of bytes");
+            grpc.MaxReceiveMessageSize = sdk.Value.MaxMessageSize;
+            grpc.MaxSendMessageSize = sdk.Value.MaxMessageSize;
+        });
         services.TryAddSingleton<IDnsQueryHandler, DenyAllDnsQueryHandler>();
         services.TryAddSingleton<DaemonRegistry>();
         services.TryAddSingleton(sp => new ControlPlaneStatus(sp.GetRequiredService<DaemonRegistry>(), sp.GetRequiredService<ILogger<ControlPlaneStatus>>()));

@@ -147,7 +147,8 @@ public static class ConfigurationLoader
             r.Scalar("control_plane.keepalive_timeout", text => Duration(text, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(10)), TimeSpan.FromSeconds(10)),
             r.Scalar("control_plane.reconnect_backoff_initial", text => Duration(text, TimeSpan.FromMilliseconds(10), TimeSpan.FromMinutes(10)), TimeSpan.FromSeconds(1)),
             r.Scalar("control_plane.reconnect_backoff_max", text => Duration(text, TimeSpan.FromMilliseconds(10), TimeSpan.FromHours(1)), TimeSpan.FromSeconds(30)),
-            r.OptionalString("control_plane.policy_file", text => AbsolutePath(text, 4095)));
+            r.OptionalString("control_plane.policy_file", text => AbsolutePath(text, 4095)),
+            r.Scalar("control_plane.max_message_size", ControlPlaneSettings.ParseMessageSize, ControlPlaneSettings.DefaultMaxMessageSize));
         if (controlPlane.PolicyFile is { } policyFile)
         {
             if (address is not null)

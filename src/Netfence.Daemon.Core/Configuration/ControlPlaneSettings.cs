@@ -14,6 +14,10 @@ namespace Netfence.Daemon.Configuration;
 /// The YAML policy of the control plane netfenced runs itself when <paramref name="Address"/> is null; null for the
 /// embedded default policy.
 /// </param>
+/// <param name="MaxMessageSize">
+/// The largest message, in bytes, netfenced accepts from the control plane or sends to it (a BulkUpdate or a
+/// SubscribedAck with every rule of an attachment; a SyncRequest with every attachment).
+/// </param>
 public sealed record ControlPlaneSettings(
     Uri? Address,
     TlsSettings Tls,
@@ -24,4 +28,24 @@ public sealed record ControlPlaneSettings(
     TimeSpan KeepaliveTimeout,
     TimeSpan ReconnectBackoffInitial,
     TimeSpan ReconnectBackoffMax,
-    string? PolicyFile = null);
+    string? PolicyFile = null,
+    int MaxMessageSize = ControlPlaneSettings.DefaultMaxMessageSize)
+{
+    /// <summary>
+    /// 128 MiB: a BulkUpdate of 1,000,000 rules fits twice over. gRPC's own default (4 MiB) holds about 100,000 IPv6
+    /// CIDRs; a CIDREntry is at most 43 characters of CIDR plus a TTL, about 60 bytes on the wire.
+    /// </summary>
+    public const int DefaultMaxMessageSize = 128 << 20;
+
+    /// <summary>
+    /// Parses a message size limit (bytes, or with KiB, MiB, GiB): at least 64 KiB, below which a SyncRequest of a few
+    /// attachments would not fit, and at most what gRPC counts in an int.
+    /// </summary>
+    /// <exception cref="FormatException">The text is not a size or is out of that range.</exception>
+    public static int ParseMessageSize(string text)
+    {
+        var value = Netfence.Policy.Validation.ByteSizeText.Parse(text);
+        if (value < 64 << 10 || value > int.MaxValue) throw new FormatException($"{text} is outside the allowed range 64KiB to {int.MaxValue} bytes");
+        return (int)value;
+    }
+}

@@ -61,6 +61,9 @@ static class ControlPlaneChannel
         {
             HttpHandler = handler,
             DisposeHttpClient = true,
+            // gRPC's default 4 MiB receive limit would refuse a BulkUpdate of some 100,000 rules and end the stream.
+            MaxReceiveMessageSize = settings.MaxMessageSize,
+            MaxSendMessageSize = settings.MaxMessageSize,
             LoggerFactory = loggerFactory,
         });
         return (channel, check);

@@ -57,7 +57,7 @@ public sealed partial class ControlPlaneLink
         }
         catch (Exception e)
         {
-            failure = e is ProtocolException ? e.Message : stream.DescribeFailure(e) + TlsRefusal(e);
+            failure = e is ProtocolException ? e.Message : stream.DescribeFailure(e) + TlsRefusal(e) + SizeLimit(e);
         }
         finally
         {
@@ -79,6 +79,12 @@ public sealed partial class ControlPlaneLink
     string TlsRefusal(Exception e) =>
         certificateCheck?.LastRefusal is { } refusal && LinkStream.Causes(e).Any(c => c is System.Security.Authentication.AuthenticationException)
             ? $" ({refusal})"
+            : "";
+
+    // gRPC says only that a message exceeded "the maximum configured message size"; name the setting that configures it.
+    string SizeLimit(Exception e) =>
+        LinkStream.Causes(e).Any(c => c is Grpc.Core.RpcException { StatusCode: Grpc.Core.StatusCode.ResourceExhausted })
+            ? $" (control_plane.max_message_size is {settings.MaxMessageSize} bytes; the control plane sent or would receive a larger message)"
             : "";
 
     /// <summary>Sends SyncRequest with every current attachment and waits for SyncAck, the stream's first command.</summary>

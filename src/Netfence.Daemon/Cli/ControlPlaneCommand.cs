@@ -17,8 +17,13 @@ static class ControlPlaneCommand
     {
         var policy = new Option<string>("--policy") { Description = "The YAML policy file (reloaded when it changes); the embedded default policy when omitted" };
         var listen = new Option<string>("--listen") { Description = "Where to serve: an absolute unix socket path (or unix:///path), or ip:port" };
+        var maxMessageSize = new Option<string>("--max-message-size")
+        {
+            Description = "The largest message received from or sent to a daemon (bytes, or with KiB, MiB, GiB); keep it equal to the daemons' control_plane.max_message_size",
+            DefaultValueFactory = _ => "128MiB",
+        };
         var defaultPolicy = new Option<bool>("--default-policy") { Description = "Print the embedded default policy and exit" };
-        var command = new Command("controlplane", "Run the built-in YAML control plane in the foreground") { policy, listen, defaultPolicy };
+        var command = new Command("controlplane", "Run the built-in YAML control plane in the foreground") { policy, listen, maxMessageSize, defaultPolicy };
         command.SetAction(async (parse, cancellationToken) =>
         {
             if (parse.GetValue(defaultPolicy))
@@ -28,6 +33,15 @@ static class ControlPlaneCommand
             }
             if (parse.GetValue(listen) is not { Length: > 0 } address)
                 return CliOutput.Error("--listen is required (e.g. --listen /run/netfence-control.sock or --listen 127.0.0.1:9090)", 2);
+            int messageSize;
+            try
+            {
+                messageSize = ControlPlaneSettings.ParseMessageSize(parse.GetValue(maxMessageSize)!);
+            }
+            catch (FormatException e)
+            {
+                return CliOutput.Error($"--max-message-size: {e.Message}", 2);
+            }
             var policyFile = parse.GetValue(policy) is { } given ? Path.GetFullPath(given) : null;
             if (policyFile is not null && !File.Exists(policyFile))
                 return CliOutput.Error($"--policy: {policyFile} does not exist (netfenced controlplane --default-policy > {policyFile} writes a starting point)", 2);
@@ -35,7 +49,7 @@ static class ControlPlaneCommand
             EmbeddedControlPlane controlPlane;
             try
             {
-                controlPlane = EmbeddedControlPlane.Create(policyFile, address, loggers);
+                controlPlane = EmbeddedControlPlane.Create(policyFile, address, messageSize, loggers);
                 await controlPlane.StartAsync(cancellationToken);
             }
             catch (StartupException e)

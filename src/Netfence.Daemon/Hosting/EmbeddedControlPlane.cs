@@ -39,10 +39,11 @@ sealed class EmbeddedControlPlane : IAsyncDisposable
 
     /// <summary>
     /// Builds the control plane for <paramref name="policyFile"/> (null: the embedded default policy), listening on
-    /// <paramref name="listen"/>: an absolute unix socket path (optionally as unix:///path) or ip:port.
+    /// <paramref name="listen"/>: an absolute unix socket path (optionally as unix:///path) or ip:port, receiving and
+    /// sending messages of up to <paramref name="maxMessageSize"/> bytes.
     /// </summary>
     /// <exception cref="StartupException">The listen address is malformed, or the policy file cannot be read or is invalid.</exception>
-    public static EmbeddedControlPlane Create(string? policyFile, string listen, ILoggerFactory loggers)
+    public static EmbeddedControlPlane Create(string? policyFile, string listen, int maxMessageSize, ILoggerFactory loggers)
     {
         var (socketPath, tcp) = ParseListen(listen);
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
@@ -55,7 +56,7 @@ sealed class EmbeddedControlPlane : IAsyncDisposable
             if (socketPath is not null) kestrel.ListenUnixSocket(socketPath, listen => listen.Protocols = HttpProtocols.Http2);
             else kestrel.Listen(tcp!, listen => listen.Protocols = HttpProtocols.Http2);
         });
-        builder.Services.AddNetfenceYamlControlPlane(policyFile);
+        builder.Services.AddNetfenceYamlControlPlane(policyFile, configure: options => options.MaxMessageSize = maxMessageSize);
         var app = builder.Build();
         app.MapNetfenceControlPlane();
         try

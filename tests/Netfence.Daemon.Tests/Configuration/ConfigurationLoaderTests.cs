@@ -71,6 +71,7 @@ public sealed class ConfigurationLoaderTests : IDisposable
               tls:
                 ca_file: /etc/netfence/ca.pem
               subscribe_ack_timeout: 1m30s
+              max_message_size: 256MiB
             dns:
               blocked_rcode: NXDOMAIN
               upstream_servers: [9.9.9.9, "[2001:db8::53]:5353"]
@@ -85,6 +86,7 @@ public sealed class ConfigurationLoaderTests : IDisposable
         Assert.Equal(new Uri("https://cp.example:8443"), c.ControlPlane.Address);
         Assert.Equal("/etc/netfence/ca.pem", c.ControlPlane.Tls.CaFile);
         Assert.Equal(TimeSpan.FromSeconds(90), c.ControlPlane.SubscribeAckTimeout);
+        Assert.Equal(256 << 20, c.ControlPlane.MaxMessageSize);
         Assert.Equal(BlockedRcode.NxDomain, c.Dns.BlockedRcode);
         Assert.Equal(new[] { IPEndPoint.Parse("9.9.9.9:53"), IPEndPoint.Parse("[2001:db8::53]:5353") }, c.Dns.UpstreamServers.ToArray());
         Assert.Equal("eu-1", c.Metadata["zone"]);
@@ -140,6 +142,8 @@ public sealed class ConfigurationLoaderTests : IDisposable
     [InlineData("control_plane:\n  subscribe_ack_timeout: 5x\n", "control_plane.subscribe_ack_timeout", "not a duration")]
     [InlineData("control_plane:\n  subscribe_ack_timeout: 10m\n", "control_plane.subscribe_ack_timeout", "outside the allowed range")]
     [InlineData("control_plane:\n  sync_ack_timeout: 500ms\n", "control_plane.sync_ack_timeout", "outside the allowed range")]
+    [InlineData("control_plane:\n  max_message_size: 16KiB\n", "control_plane.max_message_size", "outside the allowed range")]
+    [InlineData("control_plane:\n  max_message_size: 64MB\n", "control_plane.max_message_size", "not a size")]
     [InlineData("control_plane:\n  address: ftp://x\n", "control_plane.address", "not an http://, https:// or unix://")]
     [InlineData("control_plane:\n  address: http://x:1\n  tls:\n    ca_file: /ca.pem\n", "control_plane.tls.ca_file", "does not use https")]
     [InlineData("control_plane:\n  address: https://x:1\n  tls:\n    cert_file: /c.pem\n", "control_plane.tls.cert_file", "must be set together")]
