@@ -1,0 +1,148 @@
+using Netfence.Bpf.Programs;
+using Netfence.KernelTesting;
+using Netfence.Policy.Modes;
+using Netfence.Policy.Rules;
+
+namespace Netfence.Datapath.KernelTests;
+
+/// <summary>
+/// When the writer clears a rule set that was in use: only after a grace period (pitfall 9: a program that read the
+/// attachment entry just before a flip must still find the old set whole), and never losing a retired set on
+/// Remove, on a failed wait or across a restart. Independent of the program build: no program is loaded.
+/// </summary>
+public sealed class GracePeriodTests
+{
+    private static readonly AttachmentTarget Target = AttachmentTarget.Interface(7);
+
+    private static RuleSet Version(int v, int hosts = 300) => DatapathFixture.Rules(PolicyMode.Allowlist,
+        ["10.1.0.0/16", .. Enumerable.Range(0, hosts).Select(i => $"172.{16 + v}.{i / 256}.{i % 256}/32")], ["10.1.9.0/24"]);
+
+    /// <summary>Rule-set id → number of IPv4 entries, as the kernel holds them now.</summary>
+    private static Dictionary<uint, int> Sets(SharedMaps maps) =>
+        maps.Rules4.Keys().GroupBy(k => k.RuleSet).ToDictionary(g => g.Key, g => g.Count());
+
+    /// <summary>Records what the maps hold at each wait; fails the waits it is told to.</summary>
+    private sealed class ObservedGracePeriod(SharedMaps maps) : IGracePeriod
+    {
+        public List<(uint? Entry, Dictionary<uint, int> Sets)> Waits { get; } = [];
+        public int FailuresLeft { get; set; }
+
+        public void Wait()
+        {
+            Waits.Add((maps.Attachments.TryLookup(Target.Key, out var e) ? e.RuleSet : null, Sets(maps)));
+            if (FailuresLeft > 0)
+            {
+                FailuresLeft--;
+                throw new IOException("grace period failed (test)");
+            }
+        }
+    }
+
+    [KernelFact]
+    public void A_swapped_out_set_stays_whole_through_the_grace_period_and_is_gone_after_it()
+    {
+        using var pins = new PinScratch();
+        using var maps = SharedMaps.OpenOrCreate(pins.Path);
+        var grace = new ObservedGracePeriod(maps);
+        var writer = new RuleSetWriter(maps, gracePeriod: grace);
+
+        writer.Apply(Target, Version(0), new AttachmentSettings());
+        Assert.Empty(grace.Waits);                                  // nothing was in use before
+        uint first = maps.Attachments.Lookup(Target.Key).RuleSet;
+
+        writer.Apply(Target, Version(1, hosts: 100), new AttachmentSettings());
+        var (entry, during) = Assert.Single(grace.Waits);
+        uint second = maps.Attachments.Lookup(Target.Key).RuleSet;
+        Assert.NotEqual(first, second);
+        Assert.Equal(second, entry);                                // flipped before the wait...
+        Assert.Equal(302, during[first]);                           // ...with the old set still whole
+        Assert.Equal(102, during[second]);
+        Assert.Equal(new Dictionary<uint, int> { [second] = 102 }, Sets(maps));
+        Assert.Equal(0, writer.RetiredSets);
+
+        // Back to the first id: it was reclaimed, so it is rewritten from empty (no key of version 0 survives).
+        writer.Apply(Target, Version(2, hosts: 50), new AttachmentSettings());
+        Assert.Equal(new Dictionary<uint, int> { [first] = 52 }, Sets(maps));
+        Assert.Equal(2, grace.Waits.Count);
+    }
+
+    [KernelFact]
+    public void Remove_clears_both_sets_after_one_grace_period_and_many_removals_share_one()
+    {
+        using var pins = new PinScratch();
+        using var maps = SharedMaps.OpenOrCreate(pins.Path);
+        var grace = new ObservedGracePeriod(maps);
+        var writer = new RuleSetWriter(maps, gracePeriod: grace);
+        writer.Apply(Target, Version(0), new AttachmentSettings());
+        uint set = maps.Attachments.Lookup(Target.Key).RuleSet;
+
+        writer.Remove(Target);
+        var (entry, during) = Assert.Single(grace.Waits);
+        Assert.Null(entry);                                         // the entry went first...
+        Assert.Equal(302, during[set]);                             // ...the rules only after the wait
+        Assert.Empty(Sets(maps));
+
+        var others = Enumerable.Range(100, 5).Select(AttachmentTarget.Interface).ToList();
+        for (int i = 0; i < others.Count; i++) writer.Apply(others[i], Version(i, hosts: 20), new AttachmentSettings());
+        grace.Waits.Clear();
+        Assert.Equal(others.Count, writer.RemoveAllExcept(new HashSet<AttachmentTarget>()).Count);
+        Assert.Single(grace.Waits);
+        Assert.Empty(Sets(maps));
+        Assert.Empty(maps.Attachments.Keys());
+    }
+
+    [KernelFact]
+    public void A_failed_wait_keeps_the_old_set_retired_and_the_next_swap_into_it_clears_it_first()
+    {
+        using var pins = new PinScratch();
+        using var maps = SharedMaps.OpenOrCreate(pins.Path);
+        var grace = new ObservedGracePeriod(maps);
+        var writer = new RuleSetWriter(maps, gracePeriod: grace);
+        writer.Apply(Target, Version(0), new AttachmentSettings());
+        uint first = maps.Attachments.Lookup(Target.Key).RuleSet;
+
+        grace.FailuresLeft = 1;
+        Assert.Throws<IOException>(() => writer.Apply(Target, Version(1, hosts: 10), new AttachmentSettings()));
+        uint second = maps.Attachments.Lookup(Target.Key).RuleSet;
+        Assert.NotEqual(first, second);                             // the new rules enforce
+        Assert.Equal(1, writer.RetiredSets);                        // the old set is not forgotten...
+        Assert.Equal(302, Sets(maps)[first]);                       // ...nor cleared without its grace period
+
+        // The same attachment swaps again, into the retired id: it is cleared (after a wait) before it is written.
+        writer.Apply(Target, Version(2, hosts: 5), new AttachmentSettings());
+        Assert.Equal(new Dictionary<uint, int> { [first] = 7 }, Sets(maps));
+        Assert.Equal(0, writer.RetiredSets);
+    }
+
+    [KernelFact]
+    public void A_restart_clears_every_set_a_dead_process_left_retired_and_keeps_the_active_ones()
+    {
+        using var pins = new PinScratch();
+        var gone = AttachmentTarget.Interface(8);
+        uint active;
+        using (var maps = SharedMaps.OpenOrCreate(pins.Path))
+        {
+            var grace = new ObservedGracePeriod(maps);
+            var writer = new RuleSetWriter(maps, gracePeriod: grace);
+            writer.Apply(Target, Version(0), new AttachmentSettings());
+            writer.Apply(gone, Version(1, hosts: 40), new AttachmentSettings());
+            grace.FailuresLeft = 2;
+            // The process "dies" with a swap and a removal whose grace periods never ended.
+            Assert.Throws<IOException>(() => writer.Apply(Target, Version(2, hosts: 30), new AttachmentSettings()));
+            Assert.Throws<IOException>(() => writer.Remove(gone));
+            Assert.Equal(2, writer.RetiredSets);                    // Target's old set and gone's set
+            Assert.Equal(3, Sets(maps).Count);
+            active = maps.Attachments.Lookup(Target.Key).RuleSet;
+        }
+
+        using var reopened = SharedMaps.OpenOrCreate(pins.Path);
+        var restarted = new RuleSetWriter(reopened);
+        var rewritten = restarted.Adopt([new AdoptedPolicy(Target, Version(2, hosts: 30), [], new AttachmentSettings())]);
+        Assert.Empty(rewritten);                                    // what enforces was right: untouched
+        Assert.Equal(new Dictionary<uint, int> { [active] = 32 }, Sets(reopened));
+        Assert.Equal(0, restarted.RetiredSets);
+        // Single-entry changes work on the adopted attachment, and its next swap starts from a clean id.
+        restarted.Apply(Target, Version(3, hosts: 3), new AttachmentSettings());
+        Assert.Equal(5, Sets(reopened).Single().Value);
+    }
+}
