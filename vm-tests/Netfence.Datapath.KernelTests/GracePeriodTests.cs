@@ -1,4 +1,6 @@
+using Netfence.Bpf.Asm;
 using Netfence.Bpf.Programs;
+using Netfence.Bpf.TestRun;
 using Netfence.KernelTesting;
 using Netfence.Policy.Modes;
 using Netfence.Policy.Rules;
@@ -144,5 +146,90 @@ public sealed class GracePeriodTests
         // Single-entry changes work on the adopted attachment, and its next swap starts from a clean id.
         restarted.Apply(Target, Version(3, hosts: 3), new AttachmentSettings());
         Assert.Equal(5, Sets(reopened).Single().Value);
+    }
+
+    /// <summary>
+    /// A reader that stays in its program run for a long time between reading the attachment entry and looking the
+    /// trie up (what a run on a vCPU the hypervisor descheduled looks like): it reads the entry, spins for a few
+    /// thousand helper calls, then looks 10.1.2.3 up in the rule set the entry named. Returns 1 when the lookup hits,
+    /// 0 when it misses, 100 without an entry.
+    /// </summary>
+    private static BpfProgram SlowReader(SharedMaps maps, AttachmentTarget target, int spins)
+    {
+        var key = target.Key;
+        return BpfProgram.Load(new ProgramSpec
+        {
+            Name = "nft_slow_reader",
+            Type = ProgramType.SchedCls,
+            Instructions =
+            [
+                Instruction.StoreImm(OpCodes.SizeW, Register.R10, -16, (int)key.Kind),
+                Instruction.StoreImm(OpCodes.SizeW, Register.R10, -12, 0),
+                Instruction.StoreImm(OpCodes.SizeW, Register.R10, -8, unchecked((int)key.Id)),
+                Instruction.StoreImm(OpCodes.SizeW, Register.R10, -4, (int)(key.Id >> 32)),
+                Instruction.Mov64(Register.R2, Register.R10),
+                Instruction.Alu64(OpCodes.Add, Register.R2, -16),
+                Instruction.LoadMapFd(Register.R1, maps.Attachments.Raw.Fd.Value),
+                Instruction.Call(1),                                                   // map_lookup_elem
+                Instruction.Jump(OpCodes.Jne, Register.R0, 0, 2),
+                Instruction.Mov64(Register.R0, 100),
+                Instruction.Exit(),
+                Instruction.LoadMem(OpCodes.SizeW, Register.R6, Register.R0, 4),      // entry->rule_set
+                Instruction.Mov64(Register.R7, spins),
+                Instruction.Call(5),                                                   // ktime_get_ns, to take time
+                Instruction.Alu64(OpCodes.Sub, Register.R7, 1),
+                Instruction.Jump(OpCodes.Jne, Register.R7, 0, -3),
+                Instruction.StoreImm(OpCodes.SizeW, Register.R10, -32, 64),           // /32 host in the set
+                Instruction.StoreMem(OpCodes.SizeW, Register.R10, Register.R6, -28),
+                Instruction.StoreImm(OpCodes.SizeW, Register.R10, -24, 0x0302010a),   // 10.1.2.3, network order
+                Instruction.Mov64(Register.R2, Register.R10),
+                Instruction.Alu64(OpCodes.Add, Register.R2, -32),
+                Instruction.LoadMapFd(Register.R1, maps.Rules4.Raw.Fd.Value),
+                Instruction.Call(1),
+                Instruction.Jump(OpCodes.Jeq, Register.R0, 0, 2),
+                Instruction.Mov64(Register.R0, 1),
+                Instruction.Exit(),
+                Instruction.Mov64(Register.R0, 0),
+                Instruction.Exit(),
+            ],
+        });
+    }
+
+    /// <summary>
+    /// The race itself, made wide: runs that read the entry before a flip keep looking up for a long while after it.
+    /// Every version allows 10.1.0.0/16; swaps go back to back (each into the id the previous one retired) while the
+    /// slow reader runs on the other CPU. Clearing or rewriting a set before its readers are done shows as a miss.
+    /// </summary>
+    [KernelFact]
+    public void A_run_that_read_the_entry_before_a_flip_still_finds_its_rules_however_long_it_takes()
+    {
+        using var pins = new PinScratch();
+        using var maps = SharedMaps.OpenOrCreate(pins.Path);
+        var writer = new RuleSetWriter(maps);
+        writer.Apply(Target, Version(0), new AttachmentSettings());
+        using var reader = SlowReader(maps, Target, spins: 4000);
+        Assert.Equal(1u, ProgramTestRun.Run(reader, new byte[64]).ReturnValue);
+
+        using var stop = new CancellationTokenSource();
+        int runs = 0, misses = 0, noEntry = 0;
+        var stream = Task.Run(() =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                uint verdict = ProgramTestRun.Run(reader, new byte[64]).ReturnValue;
+                if (verdict == 0) Interlocked.Increment(ref misses);
+                if (verdict == 100) Interlocked.Increment(ref noEntry);
+                Interlocked.Increment(ref runs);
+            }
+        });
+        int swaps = 0;
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        while (swaps < 100 && DateTime.UtcNow < deadline)
+            writer.Apply(Target, Version(++swaps % 2, hosts: 100 + swaps % 2 * 200), new AttachmentSettings());
+        stop.Cancel();
+        stream.Wait();
+        Assert.True(swaps >= 20 && runs > swaps, $"{swaps} swaps, {runs} runs");
+        Assert.Equal(0, noEntry);
+        Assert.True(misses == 0, $"{misses} of {runs} runs missed their rule over {swaps} swaps");
     }
 }
