@@ -1,15 +1,18 @@
 using System.Diagnostics;
 using System.Net;
+using Netfence.Bpf.Asm;
 using Netfence.Bpf.Links;
 using Netfence.Bpf.Netlink;
+using Netfence.Bpf.Programs;
 using Netfence.Datapath;
 using Netfence.Sandbox;
 
 namespace Netfence.Bench.Datapath;
 
 /// <summary>connect() latency on one path: unfiltered, under the C# filter, under the clang filter.</summary>
-internal sealed record ConnectRow(string Path, Summary None, Summary CSharp, Summary Reference)
+internal sealed record ConnectRow(string Path, Summary None, Summary Floor, Summary CSharp, Summary Reference)
 {
+    public double FloorOverheadPercent => Ratios.OverheadPercent(Floor.Median, None.Median);
     public double CSharpOverheadPercent => Ratios.OverheadPercent(CSharp.Median, None.Median);
     public double ReferenceOverheadPercent => Ratios.OverheadPercent(Reference.Median, None.Median);
     public double CSharpVsReference => Ratios.Of(CSharp.Median, Reference.Median);
@@ -24,7 +27,8 @@ internal sealed record ConnectRow(string Path, Summary None, Summary CSharp, Sum
 /// namespace reached over a veth pair from a client namespace, which is what a workload's connect looks like (the
 /// loopback connect is so cheap that any program looks expensive next to it); and 127.0.0.2, which a filter refuses
 /// with EPERM and which, unfiltered, reaches a second listener. The process moves between the cgroups round by round
-/// in rotating order; only the connect() call is timed.
+/// in rotating order; only the connect() call is timed. A fourth cgroup has trivial programs on the same two hooks a
+/// connect meets (connect4 and cgroup_skb egress, each returning "allow" at once): the floor any cgroup filter pays.
 /// </summary>
 internal sealed class ConnectBench(DatapathPrograms csharp, DatapathPrograms reference, RuleSetWriter writer)
 {
@@ -62,6 +66,7 @@ internal sealed class ConnectBench(DatapathPrograms csharp, DatapathPrograms ref
         try
         {
             var none = Cgroup(cleanup);
+            var floorCgroup = Cgroup(cleanup);
             var csCgroup = Cgroup(cleanup);
             var clangCgroup = Cgroup(cleanup);
             var settings = new AttachmentSettings { LoopbackAllowed = false };
@@ -70,12 +75,13 @@ internal sealed class ConnectBench(DatapathPrograms csharp, DatapathPrograms ref
             cleanup.Push(csFill.Remove);
             var clangFill = RuleFill.Write(writer, AttachmentTarget.Cgroup(clangCgroup), Rules, seed: 21, settings, hosts);
             cleanup.Push(clangFill.Remove);
+            AttachFloor(floorCgroup, cleanup);
             Attach(csharp, csCgroup, cleanup);
             Attach(reference, clangCgroup, cleanup);
             // Whatever happens below, the process leaves the benchmark's cgroups before they are removed.
             cleanup.Push(() => CgroupMembership.MoveSelfTo(origin));
 
-            Variant[] variants = [new("none", none, false), new("C#", csCgroup, true), new("clang", clangCgroup, true)];
+            Variant[] variants = [new("none", none, false), new("floor", floorCgroup, false), new("C#", csCgroup, true), new("clang", clangCgroup, true)];
             for (int round = 0; round < Rounds; round++)
             {
                 cancel.ThrowIfCancellationRequested();
@@ -111,12 +117,9 @@ internal sealed class ConnectBench(DatapathPrograms csharp, DatapathPrograms ref
                 }
             }
             CgroupMembership.MoveSelfTo(origin);
-            return
-            [
-                new(AllowedPath, Summary.Of(variants[0].Allowed), Summary.Of(variants[1].Allowed), Summary.Of(variants[2].Allowed)),
-                new(VethPath, Summary.Of(variants[0].Veth), Summary.Of(variants[1].Veth), Summary.Of(variants[2].Veth)),
-                new(BlockedPath, Summary.Of(variants[0].Blocked), Summary.Of(variants[1].Blocked), Summary.Of(variants[2].Blocked)),
-            ];
+            ConnectRow Row(string path, Func<Variant, List<double>> samples) =>
+                new(path, Summary.Of(samples(variants[0])), Summary.Of(samples(variants[1])), Summary.Of(samples(variants[2])), Summary.Of(samples(variants[3])));
+            return [Row(AllowedPath, v => v.Allowed), Row(VethPath, v => v.Veth), Row(BlockedPath, v => v.Blocked)];
         }
         finally
         {
@@ -153,6 +156,33 @@ internal sealed class ConnectBench(DatapathPrograms csharp, DatapathPrograms ref
         var cgroup = new SandboxCgroup();
         cleanup.Push(cgroup.Dispose);
         return cgroup.Path;
+    }
+
+    // connect4 and cgroup_skb egress programs that allow at once (return 1): what the hooks cost with nothing to decide.
+    private static void AttachFloor(string cgroup, Stack<Action> cleanup)
+    {
+        (ProgramType Type, AttachType Hook, AttachType? Expected)[] hooks =
+        [
+            (ProgramType.CgroupSockAddr, AttachType.CgroupInet4Connect, AttachType.CgroupInet4Connect),
+            (ProgramType.CgroupSkb, AttachType.CgroupInetEgress, null),
+        ];
+        foreach (var (type, hook, expected) in hooks)
+        {
+            var program = BpfProgram.Load(new ProgramSpec
+            {
+                Name = "nft_floor",
+                Type = type,
+                ExpectedAttachType = expected,
+                Instructions = [Instruction.Mov64(Register.R0, 1), Instruction.Exit()],
+            });
+            cleanup.Push(program.Dispose);
+            var attachment = CgroupAttach.Attach(program, cgroup, hook);
+            cleanup.Push(() =>
+            {
+                attachment.Detach();
+                attachment.Dispose();
+            });
+        }
     }
 
     private static void Attach(DatapathPrograms programs, string cgroup, Stack<Action> cleanup)

@@ -132,7 +132,7 @@ static BenchReport Run(BenchOptions options, ComparedObjects objects, Cancellati
 
         // connect() first, while the trie holds only the two filtered cgroups' rules.
         var connectBench = new ConnectBench(csharp, reference, writer);
-        Step($"connect(): {connectBench.Rounds} rounds × 3 cgroups × {connectBench.PerRound} calls per path");
+        Step($"connect(): {connectBench.Rounds} rounds × 4 cgroups × {connectBench.PerRound} calls per path");
         var connects = connectBench.Run(cancel);
 
         var testRun = new TestRunBench(csharp, reference, ifindex: LoopbackIfindex());

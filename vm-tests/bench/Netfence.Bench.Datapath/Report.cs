@@ -63,13 +63,14 @@ internal sealed record BenchReport(
                     N(r.Rules), r.Case, r.Verdict, r.CSharp.Median.ToString("0.#", Inv), r.Reference.Median.ToString("0.#", Inv), R(r.Ratio),
                 ]).ToList()),
             new TextTable("connect() latency, µs (median / p99)",
-                $"{Connect.Rounds} rounds rotating the process through 3 sibling cgroups, {Connect.PerRound} timed calls per path per round " +
+                $"{Connect.Rounds} rounds rotating the process through 4 sibling cgroups, {Connect.PerRound} timed calls per path per round " +
                 $"({Connect.Rounds * Connect.PerRound:N0} per cell); filtered cgroups: allowlist of {Connect.Rules:N0} hosts + 127.0.0.1/32 + the veth server's /32; " +
-                "overhead = filtered median vs no program, goal < 2 % on the warm allowed path",
-                ["path", "no program", "C# filter", "overhead", "clang filter", "overhead", "C# / clang"],
+                "floor = connect4 and cgroup_skb egress programs that only return allow; " +
+                "overhead = median vs no program, goal < 2 % on the warm allowed path",
+                ["path", "no program", "floor", "overhead", "C# filter", "overhead", "clang filter", "overhead", "C# / clang"],
                 Connects.Select(r => (IReadOnlyList<string>)
                 [
-                    r.Path, Us(r.None), Us(r.CSharp), Pct(r.CSharpOverheadPercent),
+                    r.Path, Us(r.None), Us(r.Floor), Pct(r.FloorOverheadPercent), Us(r.CSharp), Pct(r.CSharpOverheadPercent),
                     Us(r.Reference), Pct(r.ReferenceOverheadPercent), R(r.CSharpVsReference),
                 ]).ToList()),
         ];
