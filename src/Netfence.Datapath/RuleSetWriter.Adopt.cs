@@ -16,7 +16,9 @@ public sealed partial class RuleSetWriter
     /// each policy the kernel's entry and active rule set are compared with what the policy would write; when they
     /// match, the writer only learns the contents (no map is written) and later single-entry changes work; when they
     /// differ, or the attachment has no entry, the policy is applied with the usual atomic flip. The rule tries are
-    /// scanned once for all policies, so a restart with many attachments costs one pass over the maps.
+    /// scanned once for all policies, so a restart with many attachments costs one pass over the maps. Every rule set
+    /// in the tries that no attachment entry points at (half-written by a crash in a flip, or retired by a flip or a
+    /// removal whose process died before its grace period ended) is cleared first, after a grace period.
     /// </summary>
     /// <returns>The targets whose kernel state was rewritten.</returns>
     /// <exception cref="DatapathFullException">A rewrite did not fit; attachments before it were adopted.</exception>
@@ -24,11 +26,13 @@ public sealed partial class RuleSetWriter
     {
         ArgumentNullException.ThrowIfNull(policies);
         var kernel4 = new Dictionary<uint, Dictionary<(uint, uint), RuleValue>>();
-        foreach (var (key, value) in _maps.Rules4.Entries())
+        foreach (var (key, value) in _maps.Rules4.LookupBatch())
             SetOf(kernel4, key.RuleSet)[(key.PrefixLength, key.Address)] = value;
         var kernel6 = new Dictionary<uint, Dictionary<(uint, uint, uint, uint, uint), RuleValue>>();
-        foreach (var (key, value) in _maps.Rules6.Entries())
+        foreach (var (key, value) in _maps.Rules6.LookupBatch())
             SetOf(kernel6, key.RuleSet)[(key.PrefixLength, key.Address0, key.Address1, key.Address2, key.Address3)] = value;
+
+        ClearStraySets(kernel4, kernel6);
 
         var now = _clock();
         var bootNow = BootClock.NowNs();
@@ -44,9 +48,6 @@ public sealed partial class RuleSetWriter
                 if (Same(expected, state.Entry) && SameSet(state.ActiveSet, prefixes, kernel4, kernel6, now, bootNow))
                 {
                     _attachments[policy.Target] = state with { Known = true, Prefixes = prefixes };
-                    // A crash in the middle of a flip can leave the inactive set half-written; nothing points at it.
-                    uint inactive = RuleSetIds.Other(state.ActiveSet);
-                    if (kernel4.ContainsKey(inactive) || kernel6.ContainsKey(inactive)) ClearSetByScan(inactive);
                     continue;
                 }
             }
@@ -64,9 +65,33 @@ public sealed partial class RuleSetWriter
     public IReadOnlyList<AttachmentTarget> RemoveAllExcept(IReadOnlySet<AttachmentTarget> keep)
     {
         ArgumentNullException.ThrowIfNull(keep);
-        var orphans = _attachments.Keys.Where(t => !keep.Contains(t)).ToList();
-        foreach (var target in orphans) Remove(target);
-        return orphans;
+        var orphans = _attachments.Where(a => !keep.Contains(a.Key)).ToList();
+        foreach (var (target, state) in orphans) Detach(target, state);
+        // One grace period and one pass of batch deletes for all of them.
+        ReclaimRetired();
+        foreach (var (_, state) in orphans) ResetCounters(state.Index);
+        return [.. orphans.Select(o => o.Key)];
+    }
+
+    // The sets present in the tries that no entry points at; their keys come from the scan Adopt made anyway.
+    private void ClearStraySets(Dictionary<uint, Dictionary<(uint, uint), RuleValue>> kernel4,
+        Dictionary<uint, Dictionary<(uint, uint, uint, uint, uint), RuleValue>> kernel6)
+    {
+        var active = _attachments.Values.Select(s => s.ActiveSet).ToHashSet();
+        foreach (var ruleSet in kernel4.Keys.Union(kernel6.Keys).Where(id => !active.Contains(id)))
+        {
+            Rule4Key[] keys4 = [.. (kernel4.GetValueOrDefault(ruleSet) ?? []).Keys.Select(k => new Rule4Key { PrefixLength = k.Item1, RuleSet = ruleSet, Address = k.Item2 })];
+            Rule6Key[] keys6 = [.. (kernel6.GetValueOrDefault(ruleSet) ?? []).Keys.Select(k => new Rule6Key
+            {
+                PrefixLength = k.Item1, RuleSet = ruleSet, Address0 = k.Item2, Address1 = k.Item3, Address2 = k.Item4, Address3 = k.Item5,
+            })];
+            Retire(ruleSet, keys4, keys6);
+            kernel4.Remove(ruleSet);
+            kernel6.Remove(ruleSet);
+        }
+        ReclaimRetired();
+        foreach (var (target, state) in _attachments.ToList())
+            _attachments[target] = state with { InactiveClean = true };
     }
 
     private static Dictionary<IPNetwork, PrefixRules> Prefixes(RuleSet rules, IReadOnlyList<LearnedIp> learned)

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Netfence.Bpf.Maps;
+using Netfence.Bpf.Programs;
 using Netfence.Policy.Modes;
 using Netfence.Policy.Rules;
 using Netfence.Programs.Layout;
@@ -10,26 +11,33 @@ namespace Netfence.Datapath;
 /// <summary>
 /// Writes attachments' policies into the shared maps. A whole <see cref="RuleSet"/> is applied atomically: the
 /// attachment's inactive rule-set id is filled in batches, the attachment entry is flipped to it in one map update,
-/// and only then is the old set cleared, so there is no moment without either the old or the new rules
-/// (pitfall 9). Single CIDRs and learned IPs change the active set in place, one entry at a time. A full map is a
+/// and the old set is cleared only after a grace period in which every program that may have read the old entry
+/// has returned, so no lookup ever sees a half-written or half-cleared set (pitfall 9). Single CIDRs and learned IPs change the active set in place, one entry at a time. A full map is a
 /// <see cref="DatapathFullException"/> and leaves the previous rules enforcing (pitfall 13). Not thread-safe per
 /// instance: the daemon serialises writes.
 /// </summary>
 public sealed partial class RuleSetWriter
 {
     private const int BatchSize = 4096;
+    private const int DeleteBatchSize = 65536;
 
     private readonly SharedMaps _maps;
     private readonly Func<DateTimeOffset> _clock;
+    private readonly IGracePeriod _gracePeriod;
     private readonly Dictionary<AttachmentTarget, State> _attachments = [];
 
-    /// <summary>A writer over <paramref name="maps"/>; it adopts the attachments the table already holds (restart).</summary>
-    public RuleSetWriter(SharedMaps maps, Func<DateTimeOffset>? clock = null)
+    /// <summary>
+    /// A writer over <paramref name="maps"/>; it adopts the attachments the table already holds (restart).
+    /// <paramref name="gracePeriod"/> (default: the kernel's, <see cref="SharedMaps.GracePeriod"/>) is awaited before
+    /// a rule set that was in use is cleared.
+    /// </summary>
+    public RuleSetWriter(SharedMaps maps, Func<DateTimeOffset>? clock = null, IGracePeriod? gracePeriod = null)
     {
         _maps = maps ?? throw new ArgumentNullException(nameof(maps));
         _clock = clock ?? (() => DateTimeOffset.UtcNow);
+        _gracePeriod = gracePeriod ?? maps.GracePeriod;
         foreach (var (key, value) in maps.Attachments.Entries())
-            _attachments[new AttachmentTarget(key.Kind, key.Id)] = new State(value.Index, value.RuleSet, value) { Known = false };
+            _attachments[new AttachmentTarget(key.Kind, key.Id)] = new State(value.Index, value.RuleSet, value) { Known = false, InactiveClean = false };
     }
 
     /// <summary>The attachments this writer knows (created here or adopted from the table).</summary>
@@ -83,9 +91,12 @@ public sealed partial class RuleSetWriter
                 prefixes[network] = current with { LearnedUntil = entry.ExpiresAt };
         }
 
-        // After a restart the inactive set may hold what a crash left half-written.
-        if (!state.Known)
-            ClearSetByScan(next);
+        // After a restart the inactive set may hold what a crash left half-written, or what a flip just before the
+        // crash retired; and a set retired here is cleared only after its grace period: either way, wait and clear it.
+        if (!state.InactiveClean)
+            Retire(next, networks: null);
+        if (IsRetired(next))
+            ReclaimRetired();
         WriteSet(target, next, prefixes);
 
         var value = BuildEntry(state.Index, next, rules.EnforcedMode, settings);
@@ -109,8 +120,8 @@ public sealed partial class RuleSetWriter
 
         if (old != 0)
         {
-            if (oldKnown) DeleteSet(old, oldPrefixes.Keys);
-            else ClearSetByScan(old);
+            Retire(old, oldKnown ? oldPrefixes.Keys : null);
+            ReclaimRetired();
         }
     }
 
@@ -158,18 +169,16 @@ public sealed partial class RuleSetWriter
         WritePrefix(target, state, network, Get(state.Prefixes, network) with { LearnedUntil = null });
     }
 
-    /// <summary>Removes the attachment: its entry, DNS endpoints, both rule sets and counters; the index is freed.</summary>
+    /// <summary>
+    /// Removes the attachment: its entry, DNS endpoints, both rule sets (after a grace period, in batches) and
+    /// counters; the index is freed.
+    /// </summary>
     public void Remove(AttachmentTarget target)
     {
         if (!_attachments.TryGetValue(target, out var state)) return;
-        _maps.Attachments.Delete(target.Key);
-        UpdateDnsEndpoints(target, state.Entry, null);
-        if (state.Known) DeleteSet(state.ActiveSet, state.Prefixes.Keys);
-        else ClearSetByScan(state.ActiveSet);
-        ClearSetByScan(RuleSetIds.Other(state.ActiveSet == 0 ? RuleSetIds.For(state.Index, false) : state.ActiveSet));
-        _maps.Counters.UpdateAll(state.Index * CounterSlots.PerAttachment + CounterSlots.Allowed, 0);
-        _maps.Counters.UpdateAll(state.Index * CounterSlots.PerAttachment + CounterSlots.Blocked, 0);
-        _attachments.Remove(target);
+        Detach(target, state);
+        ReclaimRetired();
+        ResetCounters(state.Index);
     }
 
     /// <summary>The attachment's counters summed over CPUs.</summary>
@@ -179,6 +188,25 @@ public sealed partial class RuleSetWriter
             throw new KeyNotFoundException($"{target} is not an attachment");
         uint slot = state.Index * CounterSlots.PerAttachment;
         return (_maps.Counters.LookupSum(slot + CounterSlots.Allowed) ?? 0, _maps.Counters.LookupSum(slot + CounterSlots.Blocked) ?? 0);
+    }
+
+    // Takes the entry away and retires both sets; the caller reclaims them (once for many removals).
+    private void Detach(AttachmentTarget target, State state)
+    {
+        _maps.Attachments.Delete(target.Key);
+        UpdateDnsEndpoints(target, state.Entry, null);
+        _attachments.Remove(target);
+        if (state.ActiveSet != 0)
+            Retire(state.ActiveSet, state.Known ? state.Prefixes.Keys : null);
+        if (!state.InactiveClean)
+            Retire(RuleSetIds.Other(state.ActiveSet == 0 ? RuleSetIds.For(state.Index, false) : state.ActiveSet), networks: null);
+    }
+
+    // After the grace period: a program still running on the old entry could otherwise count into a reused index.
+    private void ResetCounters(uint index)
+    {
+        _maps.Counters.UpdateAll(index * CounterSlots.PerAttachment + CounterSlots.Allowed, 0);
+        _maps.Counters.UpdateAll(index * CounterSlots.PerAttachment + CounterSlots.Blocked, 0);
     }
 
     private State KnownState(AttachmentTarget target)
@@ -264,20 +292,18 @@ public sealed partial class RuleSetWriter
         }
     }
 
+    // Deletes a set nothing points at yet (a write that did not fit): no grace period is needed.
     private void DeleteSet(uint ruleSet, IEnumerable<IPNetwork> networks)
     {
+        var keys4 = new List<Rule4Key>();
+        var keys6 = new List<Rule6Key>();
         foreach (var network in networks)
         {
-            if (network.BaseAddress.AddressFamily == AddressFamily.InterNetwork) _maps.Rules4.Delete(RuleKeys.Key4(ruleSet, network));
-            else _maps.Rules6.Delete(RuleKeys.Key6(ruleSet, network));
+            if (network.BaseAddress.AddressFamily == AddressFamily.InterNetwork) keys4.Add(RuleKeys.Key4(ruleSet, network));
+            else keys6.Add(RuleKeys.Key6(ruleSet, network));
         }
-    }
-
-    // Removes every entry of a rule set whose contents this process does not know (adopted after a restart).
-    private void ClearSetByScan(uint ruleSet)
-    {
-        foreach (var key in _maps.Rules4.Keys().Where(k => k.RuleSet == ruleSet).ToList()) _maps.Rules4.Delete(key);
-        foreach (var key in _maps.Rules6.Keys().Where(k => k.RuleSet == ruleSet).ToList()) _maps.Rules6.Delete(key);
+        DeleteBatches(_maps.Rules4, [.. keys4]);
+        DeleteBatches(_maps.Rules6, [.. keys6]);
     }
 
     private void UpdateDnsEndpoints(AttachmentTarget target, AttachmentValue? old, AttachmentValue? current)
@@ -362,6 +388,9 @@ public sealed partial class RuleSetWriter
     private sealed record State(uint Index, uint ActiveSet, AttachmentValue Entry)
     {
         public bool Known { get; init; } = true;
+
+        // False while the inactive set may hold entries (adopted after a restart, until Adopt clears stray sets).
+        public bool InactiveClean { get; init; } = true;
         public Dictionary<IPNetwork, PrefixRules> Prefixes { get; init; } = [];
     }
 }

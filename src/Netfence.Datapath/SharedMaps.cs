@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using Netfence.Bpf.Info;
 using Netfence.Bpf.Maps;
 using Netfence.Bpf.Pinning;
+using Netfence.Bpf.Programs;
 using Netfence.Programs.Layout;
 
 namespace Netfence.Datapath;
@@ -49,6 +50,14 @@ public sealed class SharedMaps : IDisposable
 
     /// <summary>True when every map was found pinned (a restart), false when this call created them.</summary>
     public bool Adopted { get; }
+
+    /// <summary>
+    /// Waits until programs that may still read what an attachment entry pointed at before a change have returned
+    /// (this process's own small maps, not pinned: it shares nothing).
+    /// </summary>
+    public ProgramGracePeriod GracePeriod => _gracePeriod ??= new ProgramGracePeriod();
+
+    private ProgramGracePeriod? _gracePeriod;
 
     /// <summary>The specs the maps are created with: the capacities of <see cref="DatapathLimits"/>.</summary>
     public static IReadOnlyList<MapSpec> Specs { get; } =
@@ -147,5 +156,6 @@ public sealed class SharedMaps : IDisposable
         Rules6.Dispose();
         DnsEndpoints.Dispose();
         Counters.Dispose();
+        _gracePeriod?.Dispose();
     }
 }

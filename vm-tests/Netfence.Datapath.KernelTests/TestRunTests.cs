@@ -152,12 +152,19 @@ public abstract class TestRunTests(DatapathObject build)
                 Interlocked.Increment(ref runs);
             }
         });
-        for (int i = 1; i <= 10; i++) f.Writer.Apply(Lo, Version(i % 2), new AttachmentSettings());
+        // Many swaps back to back, each reusing the id the previous one retired: a set cleared or rewritten while a
+        // run that read the entry before the flip still looks it up shows as a wrong verdict.
+        int swaps = 0;
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        while (swaps < 150 && DateTime.UtcNow < deadline)
+            f.Writer.Apply(Lo, Version(++swaps % 2), new AttachmentSettings());
         stop.Cancel();
         stream.Wait();
-        Assert.True(runs > 10, $"the stream ran only {runs} times");
+        Assert.True(swaps >= 20, $"only {swaps} swaps");
+        Assert.True(runs > swaps, $"the stream ran only {runs} times over {swaps} swaps");
         Assert.Equal(0, wrong);
-        // The old set is cleared after each flip: only the active set's entries remain.
+        Assert.Equal(0, f.Writer.RetiredSets);
+        // The old set is cleared after each flip's grace period: only the active set's entries remain.
         var keys = f.Maps.Rules4.Keys().ToList();
         Assert.Equal(1 + 2000 + 1 + 256, keys.Count);
         Assert.Single(keys.Select(k => k.RuleSet).Distinct());

@@ -1,9 +1,11 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using Netfence.Bpf.Asm;
 using Netfence.Bpf.Features;
 using Netfence.Bpf.Links;
 using Netfence.Bpf.Netlink;
+using Netfence.Bpf.Programs;
 using Netfence.KernelTesting;
 using Netfence.Policy.Modes;
 using Netfence.Sandbox;
@@ -45,6 +47,58 @@ public abstract class TrafficTests(DatapathObject build)
         {
             attachment.Detach();
             attachment.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// Pitfall 8: under TCX a program that returns PASS ends the chain, so a filter that meant "not mine to drop" would
+    /// let packets skip every program attached after it; ours returns NEXT (TCX) / TC_ACT_UNSPEC (cls_bpf, which goes
+    /// on to the next filter). With a drop-everything program attached after ours, traffic our rules allow must still
+    /// be dropped by it: if it arrives, our verdict ended the chain.
+    /// </summary>
+    [KernelTheory]
+    [KernelInlineData(TcAttachMode.Tcx, Requires = nameof(KernelFeatures.TcxLinks))]
+    [InlineData(TcAttachMode.Netlink)]
+    public void An_allowed_packet_goes_on_down_the_tc_chain_so_a_later_filter_still_drops_it(TcAttachMode mode)
+    {
+        using var f = new DatapathFixture(build);
+        using var workload = new SandboxNamespace();
+        using var host = new SandboxNamespace();
+        using var veth = new VethPair(workload, "10.78.0.2", host, "10.78.0.1");
+        var target = AttachmentTarget.Interface(Ifindex(host, veth.SecondName));
+        f.Writer.Apply(target, DatapathFixture.Rules(PolicyMode.Allowlist, ["10.78.0.1/32"]), new AttachmentSettings());
+        using var dropAll = BpfProgram.Load(new ProgramSpec
+        {
+            Name = "nft_drop_all",
+            Type = ProgramType.SchedCls,
+            Instructions = [Instruction.Mov64(Register.R0, 2), Instruction.Exit()],   // TC_ACT_SHOT / TCX_DROP
+        });
+        var ours = f.Programs.AttachInterface((int)target.Id, new TcAttachOptions { Mode = mode, NamespacePath = host.Path });
+        try
+        {
+            Assert.True(Traffic.UdpArrives(workload, host, "10.78.0.1", 5310, Traffic.PassTimeout));
+            // TCX appends after ours; cls_bpf runs filters by ascending priority, ours is 20000.
+            var later = TcAttach.Attach(dropAll, (int)target.Id, TcDirection.Ingress, new TcAttachOptions
+            {
+                Mode = mode, NamespacePath = host.Path, Priority = 30000, Handle = 0x4E47, FilterName = "nft_drop_all",
+            });
+            try
+            {
+                Assert.False(Traffic.UdpArrives(workload, host, "10.78.0.1", 5311, Traffic.DropTimeout));
+                Assert.False(Traffic.TcpConnects(workload, host, "10.78.0.1", 5312, Traffic.DropTimeout));
+            }
+            finally
+            {
+                later.Detach();
+                later.Dispose();
+            }
+            Assert.True(Traffic.UdpArrives(workload, host, "10.78.0.1", 5313, Traffic.PassTimeout));
+            Assert.True(f.Writer.Counters(target).Allowed > 0);
+        }
+        finally
+        {
+            ours.Detach();
+            ours.Dispose();
         }
     }
 
@@ -453,6 +507,64 @@ public abstract class TrafficTests(DatapathObject build)
             Assert.DoesNotContain("Operation not permitted", allowed.StdErr);
             Assert.Contains("Network is unreachable", allowed.StdErr);
         });
+    }
+
+    /// <summary>
+    /// Issue 5 "Exemptions" (pitfall 7): a loopback exemption must not open another attachment's DNS server, which
+    /// listens on loopback too; the attachment's own DNS endpoint is open in every mode, block-all included.
+    /// </summary>
+    [KernelFact]
+    public void Loopback_dns_ports_of_other_attachments_stay_closed_and_the_own_dns_endpoint_is_always_open()
+    {
+        using var ownDns = Listen4(IPAddress.Loopback);
+        using var otherDns = Listen4(IPAddress.Loopback);
+        using var unrelated = Listen4(IPAddress.Loopback);
+        int own = PortOf(ownDns), other = PortOf(otherDns), service = PortOf(unrelated);
+        var otherTarget = AttachmentTarget.Interface(999_998);
+        WithCgroup(DatapathFixture.Rules(PolicyMode.BlockAll), (f, cgroup, target) =>
+        {
+            f.Writer.Apply(otherTarget, DatapathFixture.Rules(PolicyMode.Disabled), new AttachmentSettings
+            {
+                DnsIpv4 = IPAddress.Loopback, DnsIpv6 = IPAddress.IPv6Loopback, DnsPort = (ushort)other,
+            });
+            try
+            {
+                foreach (bool loopback in new[] { true, false })
+                foreach (var rules in new[] { DatapathFixture.Rules(PolicyMode.BlockAll), DatapathFixture.Rules(PolicyMode.Allowlist, ["127.0.0.0/8", "::1/128"]) })
+                {
+                    f.Writer.Apply(target, rules, new AttachmentSettings { LoopbackAllowed = loopback, DnsIpv4 = IPAddress.Loopback, DnsPort = (ushort)own });
+                    string what = $"{rules.Mode}, loopback allowed {loopback}";
+                    Assert.True(Python(cgroup, Tcp("AF_INET", "127.0.0.1", own)).ExitCode == 0, $"own DNS over TCP refused ({what})");
+                    Assert.True(Python(cgroup, Udp("AF_INET", "127.0.0.1", own)).ExitCode == 0, $"own DNS over UDP refused ({what})");
+                    foreach (var script in new[]
+                    {
+                        Tcp("AF_INET", "127.0.0.1", other), Udp("AF_INET", "127.0.0.1", other),
+                        Tcp("AF_INET6", "::1", other), Udp("AF_INET6", "::1", other), Tcp("AF_INET6", "::ffff:127.0.0.1", other),
+                    })
+                    {
+                        var result = Python(cgroup, script);
+                        Assert.True(result.StdErr.Contains("Operation not permitted"), $"another attachment's DNS port was reachable ({what}): {script}\n{result.StdErr}");
+                    }
+                    bool serviceOpen = loopback || rules.Mode == PolicyMode.Allowlist;
+                    var toService = Python(cgroup, Tcp("AF_INET", "127.0.0.1", service));
+                    Assert.True(serviceOpen ? toService.ExitCode == 0 : toService.StdErr.Contains("Operation not permitted"), $"{what}: {toService.StdErr}");
+                }
+                // The closed port is open to anyone outside the cgroup: the refusals above were the filter's.
+                Assert.Equal(0, Command.Try("python3", "-c", Tcp("AF_INET", "127.0.0.1", other)).ExitCode);
+            }
+            finally
+            {
+                f.Writer.Remove(otherTarget);
+            }
+        });
+    }
+
+    private static Socket Listen4(IPAddress address)
+    {
+        var s = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        s.Bind(new IPEndPoint(address, 0));
+        s.Listen(64);
+        return s;
     }
 
     /// <summary>

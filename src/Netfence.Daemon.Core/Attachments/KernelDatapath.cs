@@ -236,7 +236,8 @@ public sealed class KernelDatapath : IDatapath
         lock (_gate)
         {
             foreach (var directory in Directory.GetDirectories(_linksRoot)) DetachPinned(Path.GetFileName(directory));
-            foreach (var target in _writer.Targets.ToList()) _writer.Remove(target);
+            // One grace period for all of them, not one per attachment.
+            _writer.RemoveAllExcept(new HashSet<Netfence.Datapath.AttachmentTarget>());
             PinDirectory.Remove(_linksRoot);
             SharedMaps.Unpin(_maps.PinDirectory);
             if (Directory.Exists(_maps.PinDirectory) && !Directory.EnumerateFileSystemEntries(_maps.PinDirectory).Any())

@@ -1,14 +1,18 @@
 using System.Diagnostics;
 using System.Net;
+using Netfence.Bpf.Asm;
 using Netfence.Bpf.Links;
+using Netfence.Bpf.Netlink;
+using Netfence.Bpf.Programs;
 using Netfence.Datapath;
 using Netfence.Sandbox;
 
 namespace Netfence.Bench.Datapath;
 
 /// <summary>connect() latency on one path: unfiltered, under the C# filter, under the clang filter.</summary>
-internal sealed record ConnectRow(string Path, Summary None, Summary CSharp, Summary Reference)
+internal sealed record ConnectRow(string Path, Summary None, Summary Floor, Summary CSharp, Summary Reference)
 {
+    public double FloorOverheadPercent => Ratios.OverheadPercent(Floor.Median, None.Median);
     public double CSharpOverheadPercent => Ratios.OverheadPercent(CSharp.Median, None.Median);
     public double ReferenceOverheadPercent => Ratios.OverheadPercent(Reference.Median, None.Median);
     public double CSharpVsReference => Ratios.Of(CSharp.Median, Reference.Median);
@@ -17,16 +21,21 @@ internal sealed record ConnectRow(string Path, Summary None, Summary CSharp, Sum
 /// <summary>
 /// connect() from this very process in three sibling cgroups: one with no program, one with the C# object's cgroup
 /// programs attached (connect4/6, sendmsg4/6, cgroup_skb egress), one with the clang object's. Both filtered cgroups
-/// are allowlist attachments with the same rules: 127.0.0.1/32 plus random hosts, and no loopback exemption, so
-/// the allowed connect is decided by a real trie lookup. The allowed path connects to a listener on 127.0.0.1
-/// (completing the handshake, whose client-side packets also pass cgroup_skb egress); the blocked path connects to
-/// 127.0.0.2, which a filter refuses with EPERM and which, unfiltered, reaches a second listener. The process moves
-/// between the cgroups round by round in rotating order; only the connect() call is timed.
+/// are allowlist attachments with the same rules: 127.0.0.1/32, the veth server's /32 plus random hosts, and no
+/// loopback exemption, so the allowed connect is decided by a real trie lookup. Three paths: a listener on 127.0.0.1
+/// (completing the handshake, whose client-side packets also pass cgroup_skb egress); a listener in another network
+/// namespace reached over a veth pair from a client namespace, which is what a workload's connect looks like (the
+/// loopback connect is so cheap that any program looks expensive next to it); and 127.0.0.2, which a filter refuses
+/// with EPERM and which, unfiltered, reaches a second listener. The process moves between the cgroups round by round
+/// in rotating order; only the connect() call is timed. A fourth cgroup has trivial programs on the same two hooks a
+/// connect meets (connect4 and cgroup_skb egress, each returning "allow" at once): the floor any cgroup filter pays.
 /// </summary>
 internal sealed class ConnectBench(DatapathPrograms csharp, DatapathPrograms reference, RuleSetWriter writer)
 {
     public const string AllowedPath = "warm allowed (connects)";
     public const string BlockedPath = "blocked (EPERM; unfiltered it connects)";
+    public const string VethPath = "warm allowed, server in another netns over veth (connects)";
+    private const string VethClient = "10.203.0.1", VethServer = "10.203.0.2";
 
     public int Rules { get; init; } = 10_000;
     public int Rounds { get; init; } = 300;
@@ -37,34 +46,42 @@ internal sealed class ConnectBench(DatapathPrograms csharp, DatapathPrograms ref
     {
         public readonly List<double> Allowed = [];
         public readonly List<double> Blocked = [];
+        public readonly List<double> Veth = [];
     }
 
     public List<ConnectRow> Run(CancellationToken cancel)
     {
         var origin = CgroupMembership.Current();
-        using var allowedListener = new LoopbackListener(IPAddress.Parse("127.0.0.1"));
-        using var blockedListener = new LoopbackListener(IPAddress.Parse("127.0.0.2"));
+        using var allowedListener = new AcceptingListener(IPAddress.Parse("127.0.0.1"));
+        using var blockedListener = new AcceptingListener(IPAddress.Parse("127.0.0.2"));
+        using var clientNamespace = new SandboxNamespace();
+        using var serverNamespace = new SandboxNamespace();
+        using var veth = new VethPair(clientNamespace, VethClient, serverNamespace, VethServer);
+        using var vethListener = new AcceptingListener(IPAddress.Parse(VethServer), serverNamespace.Path);
         var allowed = SocketCalls.Address(allowedListener.Endpoint);
         var blocked = SocketCalls.Address(blockedListener.Endpoint);
+        var remote = SocketCalls.Address(vethListener.Endpoint);
 
         var cleanup = new Stack<Action>();
         try
         {
             var none = Cgroup(cleanup);
+            var floorCgroup = Cgroup(cleanup);
             var csCgroup = Cgroup(cleanup);
             var clangCgroup = Cgroup(cleanup);
             var settings = new AttachmentSettings { LoopbackAllowed = false };
-            var loopbackHost = new IPNetwork(IPAddress.Parse("127.0.0.1"), 32);
-            var csFill = RuleFill.Write(writer, AttachmentTarget.Cgroup(csCgroup), Rules, seed: 21, settings, loopbackHost);
+            IPNetwork[] hosts = [new(IPAddress.Parse("127.0.0.1"), 32), new(IPAddress.Parse(VethServer), 32)];
+            var csFill = RuleFill.Write(writer, AttachmentTarget.Cgroup(csCgroup), Rules, seed: 21, settings, hosts);
             cleanup.Push(csFill.Remove);
-            var clangFill = RuleFill.Write(writer, AttachmentTarget.Cgroup(clangCgroup), Rules, seed: 21, settings, loopbackHost);
+            var clangFill = RuleFill.Write(writer, AttachmentTarget.Cgroup(clangCgroup), Rules, seed: 21, settings, hosts);
             cleanup.Push(clangFill.Remove);
+            AttachFloor(floorCgroup, cleanup);
             Attach(csharp, csCgroup, cleanup);
             Attach(reference, clangCgroup, cleanup);
             // Whatever happens below, the process leaves the benchmark's cgroups before they are removed.
             cleanup.Push(() => CgroupMembership.MoveSelfTo(origin));
 
-            Variant[] variants = [new("none", none, false), new("C#", csCgroup, true), new("clang", clangCgroup, true)];
+            Variant[] variants = [new("none", none, false), new("floor", floorCgroup, false), new("C#", csCgroup, true), new("clang", clangCgroup, true)];
             for (int round = 0; round < Rounds; round++)
             {
                 cancel.ThrowIfCancellationRequested();
@@ -72,10 +89,15 @@ internal sealed class ConnectBench(DatapathPrograms csharp, DatapathPrograms ref
                 {
                     var v = variants[(round + k) % variants.Length];
                     CgroupMembership.MoveSelfTo(v.Cgroup);
+                    // Sockets belong to the cgroup of the thread that creates them: made after the move, in the
+                    // client namespace, all at once (entering a namespace takes a thread of its own).
+                    var vethSockets = new Queue<int>(NetworkNamespace.Run(clientNamespace.Path,
+                        () => Enumerable.Range(0, Warmup + PerRound).Select(_ => SocketCalls.TcpSocket()).ToArray()));
                     for (int i = 0; i < Warmup; i++)
                     {
                         Connect(v, allowed, blocked: false);
                         Connect(v, blocked, blocked: true);
+                        Connect(v, vethSockets.Dequeue(), remote, blocked: false);
                     }
                     for (int i = 0; i < PerRound; i++)
                     {
@@ -83,9 +105,11 @@ internal sealed class ConnectBench(DatapathPrograms csharp, DatapathPrograms ref
                         {
                             v.Allowed.Add(Connect(v, allowed, blocked: false));
                             v.Blocked.Add(Connect(v, blocked, blocked: true));
+                            v.Veth.Add(Connect(v, vethSockets.Dequeue(), remote, blocked: false));
                         }
                         else
                         {
+                            v.Veth.Add(Connect(v, vethSockets.Dequeue(), remote, blocked: false));
                             v.Blocked.Add(Connect(v, blocked, blocked: true));
                             v.Allowed.Add(Connect(v, allowed, blocked: false));
                         }
@@ -93,11 +117,9 @@ internal sealed class ConnectBench(DatapathPrograms csharp, DatapathPrograms ref
                 }
             }
             CgroupMembership.MoveSelfTo(origin);
-            return
-            [
-                new(AllowedPath, Summary.Of(variants[0].Allowed), Summary.Of(variants[1].Allowed), Summary.Of(variants[2].Allowed)),
-                new(BlockedPath, Summary.Of(variants[0].Blocked), Summary.Of(variants[1].Blocked), Summary.Of(variants[2].Blocked)),
-            ];
+            ConnectRow Row(string path, Func<Variant, List<double>> samples) =>
+                new(path, Summary.Of(samples(variants[0])), Summary.Of(samples(variants[1])), Summary.Of(samples(variants[2])), Summary.Of(samples(variants[3])));
+            return [Row(AllowedPath, v => v.Allowed), Row(VethPath, v => v.Veth), Row(BlockedPath, v => v.Blocked)];
         }
         finally
         {
@@ -112,9 +134,11 @@ internal sealed class ConnectBench(DatapathPrograms csharp, DatapathPrograms ref
     }
 
     /// <summary>One timed connect() in nanoseconds; an outcome other than the expected one stops the benchmark.</summary>
-    private static double Connect(Variant v, in SocketCalls.SockaddrIn address, bool blocked)
+    private static double Connect(Variant v, in SocketCalls.SockaddrIn address, bool blocked) =>
+        Connect(v, SocketCalls.TcpSocket(), address, blocked);
+
+    private static double Connect(Variant v, int fd, in SocketCalls.SockaddrIn address, bool blocked)
     {
-        int fd = SocketCalls.TcpSocket();
         long start = Stopwatch.GetTimestamp();
         int errno = SocketCalls.Connect(fd, address);
         long end = Stopwatch.GetTimestamp();
@@ -123,7 +147,7 @@ internal sealed class ConnectBench(DatapathPrograms csharp, DatapathPrograms ref
         else SocketCalls.Close(fd);
         if (errno != expected)
             throw new InvalidOperationException(
-                $"connect() to {(blocked ? "the blocked" : "the allowed")} address from the '{v.Name}' cgroup returned errno {errno}, expected {expected}");
+                $"connect() to {(blocked ? "the blocked" : "the allowed")} address {address.Address:x8} from the '{v.Name}' cgroup returned errno {errno}, expected {expected}");
         return (end - start) * 1e9 / Stopwatch.Frequency;
     }
 
@@ -132,6 +156,33 @@ internal sealed class ConnectBench(DatapathPrograms csharp, DatapathPrograms ref
         var cgroup = new SandboxCgroup();
         cleanup.Push(cgroup.Dispose);
         return cgroup.Path;
+    }
+
+    // connect4 and cgroup_skb egress programs that allow at once (return 1): what the hooks cost with nothing to decide.
+    private static void AttachFloor(string cgroup, Stack<Action> cleanup)
+    {
+        (ProgramType Type, AttachType Hook, AttachType? Expected)[] hooks =
+        [
+            (ProgramType.CgroupSockAddr, AttachType.CgroupInet4Connect, AttachType.CgroupInet4Connect),
+            (ProgramType.CgroupSkb, AttachType.CgroupInetEgress, null),
+        ];
+        foreach (var (type, hook, expected) in hooks)
+        {
+            var program = BpfProgram.Load(new ProgramSpec
+            {
+                Name = "nft_floor",
+                Type = type,
+                ExpectedAttachType = expected,
+                Instructions = [Instruction.Mov64(Register.R0, 1), Instruction.Exit()],
+            });
+            cleanup.Push(program.Dispose);
+            var attachment = CgroupAttach.Attach(program, cgroup, hook);
+            cleanup.Push(() =>
+            {
+                attachment.Detach();
+                attachment.Dispose();
+            });
+        }
     }
 
     private static void Attach(DatapathPrograms programs, string cgroup, Stack<Action> cleanup)

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using Netfence.Bench.Datapath;
+using Netfence.Bpf.Maps;
 using Netfence.Bpf.Pinning;
 using Netfence.Datapath;
 using Netfence.Sandbox;
@@ -88,6 +89,30 @@ static void Banner()
     AnsiConsole.MarkupLine($"[bold red]{rule}[/]");
 }
 
+// Removing the attachments that hold `count` rules (RuleSetWriter.Remove: a grace period, then the deletes) with
+// BPF_MAP_DELETE_BATCH, then the same rules written again and removed with one BPF_MAP_DELETE_ELEM per key.
+static RemovalTiming MeasureRemoval(SharedMaps maps, RuleSetWriter writer, AttachmentTarget tested, int count, RuleFill fill, Action<string> step)
+{
+    var batched = Stopwatch.StartNew();
+    fill.Remove();
+    batched.Stop();
+    step($"  removed in {batched.Elapsed.TotalSeconds:0.0} s in batches; again one delete per key");
+    var again = RuleFill.Write(writer, tested, count, seed: count, new AttachmentSettings());
+    maps.Rules4.Raw.BatchMode = BatchMode.PerElement;
+    try
+    {
+        var single = Stopwatch.StartNew();
+        again.Remove();
+        single.Stop();
+        step($"  removed in {single.Elapsed.TotalSeconds:0.0} s one key at a time");
+        return new RemovalTiming(count, batched.Elapsed, single.Elapsed);
+    }
+    finally
+    {
+        maps.Rules4.Raw.BatchMode = BatchMode.Auto;
+    }
+}
+
 static BenchReport Run(BenchOptions options, ComparedObjects objects, CancellationToken cancel)
 {
     var started = DateTimeOffset.UtcNow;
@@ -107,13 +132,14 @@ static BenchReport Run(BenchOptions options, ComparedObjects objects, Cancellati
 
         // connect() first, while the trie holds only the two filtered cgroups' rules.
         var connectBench = new ConnectBench(csharp, reference, writer);
-        Step($"connect(): {connectBench.Rounds} rounds × 3 cgroups × {connectBench.PerRound} calls per path");
+        Step($"connect(): {connectBench.Rounds} rounds × 4 cgroups × {connectBench.PerRound} calls per path");
         var connects = connectBench.Run(cancel);
 
         var testRun = new TestRunBench(csharp, reference, ifindex: LoopbackIfindex());
         var tested = AttachmentTarget.Interface(LoopbackIfindex());
         var testRuns = new List<TestRunRow>();
         var fills = new List<FillTiming>();
+        RemovalTiming? removal = null;
         for (int i = 0; i < options.RuleCounts.Count; i++)
         {
             int count = options.RuleCounts[i];
@@ -122,9 +148,9 @@ static BenchReport Run(BenchOptions options, ComparedObjects objects, Cancellati
             fills.Add(new FillTiming(count, fill.FillTime));
             Step($"  written in {fill.FillTime.TotalSeconds:0.0} s; test runs ({testRun.Rounds} rounds × 3 cases × 2 objects, repeat {testRun.Repeat:N0})");
             testRuns.AddRange(testRun.Run(count, fill.TestedRules, TestRunBench.Cases(fill), cancel));
-            // The next count starts from an empty trie. After the last, the scratch maps go away whole: deleting a
-            // million entries one by one would take the better part of a minute and measures nothing.
+            // The next count starts from an empty trie; the last one measures removal.
             if (i + 1 < options.RuleCounts.Count) fill.Remove();
+            else removal = MeasureRemoval(maps, writer, tested, count, fill, Step);
         }
         Step("done");
         return new BenchReport("./build.sh bench datapath", started, File.ReadAllText("/proc/sys/kernel/osrelease").Trim(),
@@ -132,7 +158,7 @@ static BenchReport Run(BenchOptions options, ComparedObjects objects, Cancellati
             objects.CSharp, objects.Reference, instructions,
             new TestRunSettings(testRun.Repeat, testRun.Rounds, Netfence.Policy.Rules.PolicyLimits.MaxCidrsPerList), testRuns, fills,
             new ConnectSettings(connectBench.Rounds, connectBench.PerRound, connectBench.Warmup, connectBench.Rules), connects,
-            clock.Elapsed);
+            removal, clock.Elapsed);
     }
     finally
     {

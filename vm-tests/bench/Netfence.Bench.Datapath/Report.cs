@@ -37,7 +37,7 @@ internal sealed record BenchReport(
     IReadOnlyList<InstructionRow> Instructions,
     TestRunSettings TestRun, IReadOnlyList<TestRunRow> TestRuns, IReadOnlyList<FillTiming> Fills,
     ConnectSettings Connect, IReadOnlyList<ConnectRow> Connects,
-    TimeSpan Duration)
+    RemovalTiming? Removal, TimeSpan Duration)
 {
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
@@ -63,13 +63,14 @@ internal sealed record BenchReport(
                     N(r.Rules), r.Case, r.Verdict, r.CSharp.Median.ToString("0.#", Inv), r.Reference.Median.ToString("0.#", Inv), R(r.Ratio),
                 ]).ToList()),
             new TextTable("connect() latency, µs (median / p99)",
-                $"{Connect.Rounds} rounds rotating the process through 3 sibling cgroups, {Connect.PerRound} timed calls per path per round " +
-                $"({Connect.Rounds * Connect.PerRound:N0} per cell); filtered cgroups: allowlist of {Connect.Rules:N0} hosts + 127.0.0.1/32; " +
-                "overhead = filtered median vs no program, goal < 2 % on the warm allowed path",
-                ["path", "no program", "C# filter", "overhead", "clang filter", "overhead", "C# / clang"],
+                $"{Connect.Rounds} rounds rotating the process through 4 sibling cgroups, {Connect.PerRound} timed calls per path per round " +
+                $"({Connect.Rounds * Connect.PerRound:N0} per cell); filtered cgroups: allowlist of {Connect.Rules:N0} hosts + 127.0.0.1/32 + the veth server's /32; " +
+                "floor = connect4 and cgroup_skb egress programs that only return allow; " +
+                "overhead = median vs no program, goal < 2 % on the warm allowed path",
+                ["path", "no program", "floor", "overhead", "C# filter", "overhead", "clang filter", "overhead", "C# / clang"],
                 Connects.Select(r => (IReadOnlyList<string>)
                 [
-                    r.Path, Us(r.None), Us(r.CSharp), Pct(r.CSharpOverheadPercent),
+                    r.Path, Us(r.None), Us(r.Floor), Pct(r.FloorOverheadPercent), Us(r.CSharp), Pct(r.CSharpOverheadPercent),
                     Us(r.Reference), Pct(r.ReferenceOverheadPercent), R(r.CSharpVsReference),
                 ]).ToList()),
         ];
@@ -83,10 +84,14 @@ internal sealed record BenchReport(
         var md = new StringBuilder();
         if (!ValidComparison) md.AppendLine(CultureInfo.InvariantCulture, $"> **{Invalidity}**").AppendLine();
         string fills = string.Join(", ", Fills.Select(f => string.Create(CultureInfo.InvariantCulture, $"{f.Rules:N0} in {f.Fill.TotalSeconds:0.0} s")));
+        string removal = Removal is { } r
+            ? FormattableString.Invariant(
+                $" Removing the attachments holding {r.Rules:N0} rules (RuleSetWriter.Remove): {r.Batched.TotalSeconds:0.0} s with BPF_MAP_DELETE_BATCH, {r.PerElement.TotalSeconds:0.0} s with one delete per key.")
+            : "";
         md.AppendLine(CultureInfo.InvariantCulture,
             $"`{Command}` on {Started:yyyy-MM-dd HH:mm} UTC, Linux {Kernel}, {Cpus} CPUs shared with other work (compare ratios, not absolute numbers); " +
             $"C# object `{Display(CSharp.Path)}` (sha256 {CSharp.Sha256[..12]}) against clang -O2 `{Display(Reference.Path)}` (sha256 {Reference.Sha256[..12]}); " +
-            $"run took {Duration.TotalSeconds:0} s. Rules written through RuleSetWriter in batches: {fills}.");
+            $"run took {Duration.TotalSeconds:0} s. Rules written through RuleSetWriter in batches: {fills}.{removal}");
         md.AppendLine();
         foreach (var table in Tables()) md.AppendLine(table.ToMarkdown());
         return md.ToString().TrimEnd() + "\n";
@@ -115,5 +120,7 @@ internal sealed record BenchReport(
 internal sealed record TestRunSettings(uint Repeat, int Rounds, int RulesPerAttachment);
 
 internal sealed record FillTiming(int Rules, TimeSpan Fill);
+
+internal sealed record RemovalTiming(int Rules, TimeSpan Batched, TimeSpan PerElement);
 
 internal sealed record ConnectSettings(int Rounds, int PerRound, int Warmup, int Rules);
