@@ -16,7 +16,24 @@ static class ControlPlaneCommand
     public static Command Build()
     {
         var policy = new Option<string>("--policy") { Description = "The YAML policy file (reloaded when it changes); the embedded default policy when omitted" };
-        var listen = new Option<string>("--listen") { Description = "Where to serve: an absolute unix socket path (or unix:///path), or ip:port" };
+        var listen = new Option<ControlPlaneListenAddress?>("--listen")
+        {
+            Description = "Where to serve: an absolute unix socket path (or unix:///path), or ip:port",
+            // Parsed with the command line, so a malformed address is a usage error (one line, exit 2) like any other.
+            CustomParser = result =>
+            {
+                var text = result.Tokens.Count == 1 ? result.Tokens[0].Value : string.Join(' ', result.Tokens.Select(t => t.Value));
+                try
+                {
+                    return ControlPlaneListenAddress.Parse(text);
+                }
+                catch (FormatException e)
+                {
+                    result.AddError($"--listen: {e.Message}");
+                    return null;
+                }
+            },
+        };
         var defaultPolicy = new Option<bool>("--default-policy") { Description = "Print the embedded default policy and exit" };
         var command = new Command("controlplane", "Run the built-in YAML control plane in the foreground") { policy, listen, defaultPolicy };
         command.SetAction(async (parse, cancellationToken) =>
@@ -26,7 +43,7 @@ static class ControlPlaneCommand
                 Console.Out.Write(YamlPolicySource.DefaultPolicyText());
                 return 0;
             }
-            if (parse.GetValue(listen) is not { Length: > 0 } address)
+            if (parse.GetValue(listen) is not { } address)
                 return CliOutput.Error("--listen is required (e.g. --listen /run/netfence-control.sock or --listen 127.0.0.1:9090)", 2);
             var policyFile = parse.GetValue(policy) is { } given ? Path.GetFullPath(given) : null;
             if (policyFile is not null && !File.Exists(policyFile))
