@@ -50,7 +50,7 @@ sealed class KernelDaemon : IAsyncDisposable
         var pins = new PinScratch();
         try
         {
-            var configuration = ConfigurationLoader.Load(null, new Dictionary<string, string>
+            var environment = new Dictionary<string, string>
             {
                 ["NETFENCE_SOCKET_PATH"] = Path.Combine(root, "api.sock"),
                 ["NETFENCE_DATA_DIR"] = Path.Combine(root, "data"),
@@ -58,7 +58,9 @@ sealed class KernelDaemon : IAsyncDisposable
                 ["NETFENCE_DNS_PORT_RANGE_START"] = "31000",
                 ["NETFENCE_DNS_PORT_RANGE_END"] = "31999",
                 ["NETFENCE_DATAPATH_TC_ATTACH"] = tcAttach,
-            }.Concat(settings ?? new Dictionary<string, string>()).ToDictionary());
+            };
+            foreach (var (key, value) in settings ?? new Dictionary<string, string>()) environment[key] = value;
+            var configuration = ConfigurationLoader.Load(null, environment);
             return new KernelDaemon(root, pins, configuration, await Start(configuration, link), link);
         }
         catch
