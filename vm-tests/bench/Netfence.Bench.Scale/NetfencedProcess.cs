@@ -15,21 +15,24 @@ internal sealed class NetfencedProcess : IAsyncDisposable
 {
     readonly Process _process;
     readonly List<string> _output = [];
+    readonly TextWriter? _log;
 
-    NetfencedProcess(Process process, string what)
+    NetfencedProcess(Process process, string what, TextWriter? log)
     {
         _process = process;
         What = what;
+        _log = log;
     }
 
     public string What { get; }
     public int Pid => _process.Id;
 
-    public static NetfencedProcess Start(string netfenced, string what, params string[] args)
+    /// <summary>Starts <paramref name="netfenced"/>; every line it writes also goes to <paramref name="log"/> when given.</summary>
+    public static NetfencedProcess Start(string netfenced, string what, TextWriter? log, params string[] args)
     {
         var info = new ProcessStartInfo(netfenced, args) { RedirectStandardOutput = true, RedirectStandardError = true };
         var process = Process.Start(info) ?? throw new InvalidOperationException($"{netfenced} did not start");
-        var started = new NetfencedProcess(process, what);
+        var started = new NetfencedProcess(process, what, log);
         process.OutputDataReceived += (_, e) => started.Keep(e.Data);
         process.ErrorDataReceived += (_, e) => started.Keep(e.Data);
         process.BeginOutputReadLine();
@@ -42,6 +45,7 @@ internal sealed class NetfencedProcess : IAsyncDisposable
         if (line is null) return;
         lock (_output)
         {
+            _log?.WriteLine(line);
             _output.Add(line);
             if (_output.Count > 200) _output.RemoveAt(0);
         }

@@ -17,6 +17,7 @@ internal sealed class ScaleRun(BenchOptions options, CancellationToken cancellat
     NetfencedProcess? _controlPlane;
     NetfencedProcess? _daemon;
     GrpcChannel? _channel;
+    TextWriter? _log;
     DaemonService.DaemonServiceClient _client = null!;
 
     string ControlPlaneSocket => _scratch["control.sock"];
@@ -28,16 +29,22 @@ internal sealed class ScaleRun(BenchOptions options, CancellationToken cancellat
         var clock = Stopwatch.StartNew();
         var loadAverage = File.ReadAllText("/proc/loadavg").Split(' ')[0];
         _scratch = new Scratch(options.Attachments);
+        Directory.CreateDirectory(options.OutputDirectory);
+        // Both processes' logs (JSON, millisecond timestamps), to find where the time of a slow figure went.
+        _log = TextWriter.Synchronized(new StreamWriter(Path.Combine(options.OutputDirectory, "scale-netfenced.log")) { AutoFlush = true });
         try
         {
             var config = WriteConfig();
             StartControlPlane();
             await _controlPlane!.WaitForSocketAsync(ControlPlaneSocket, StartTimeout);
 
+            Mark("start, no attachments");
             var startEmpty = await StartDaemonAsync(config, expected: 0);
+            Mark("resync, no attachments");
             var resyncEmpty = await ResyncAsync(expectedAttachments: 0);
             var rssEmpty = await SettledRssAsync();
 
+            Mark($"attaching {options.Attachments}");
             var attach = new List<double>(options.Attachments);
             var ids = new List<string>(options.Attachments);
             foreach (var cgroup in _scratch.Cgroups)
@@ -55,7 +62,9 @@ internal sealed class ScaleRun(BenchOptions options, CancellationToken cancellat
             var list = listWatch.Elapsed;
             if (!listed.SetEquals(ids)) throw new InvalidOperationException($"List returned {listed.Count} ids, not the {ids.Count} attached");
 
+            Mark($"resync, {options.Attachments} attachments");
             var resyncFull = await ResyncAsync(expectedAttachments: options.Attachments);
+            Mark("restart");
 
             // Restart: a clean stop (pins stay), then a new process that adopts every attachment.
             await _client.ShutdownAsync(new ShutdownRequest(), cancellationToken: cancellationToken);
@@ -65,6 +74,7 @@ internal sealed class ScaleRun(BenchOptions options, CancellationToken cancellat
             var restartFull = await StartDaemonAsync(config, expected: options.Attachments);
             var rssAdopted = await SettledRssAsync();
 
+            Mark("detaching all");
             var detach = new List<double>(ids.Count);
             var detachAll = Stopwatch.StartNew();
             foreach (var id in ids)
@@ -86,8 +96,11 @@ internal sealed class ScaleRun(BenchOptions options, CancellationToken cancellat
         {
             await StopAsync();
             _scratch.Dispose();
+            _log.Dispose();
         }
     }
+
+    void Mark(string phase) => _log?.WriteLine($"--- {DateTime.UtcNow:yyyy-MM-ddTHH:mm:ss.fffZ} bench: {phase}");
 
     string WriteConfig()
     {
@@ -107,19 +120,20 @@ internal sealed class ScaleRun(BenchOptions options, CancellationToken cancellat
               reconnect_backoff_initial: 10ms
               reconnect_backoff_max: 20ms
             log:
-              level: warning
+              format: json
+              level: information
             """);
         return path;
     }
 
     void StartControlPlane() =>
-        _controlPlane = NetfencedProcess.Start(options.Netfenced, "netfenced controlplane", "controlplane", "--listen", ControlPlaneSocket);
+        _controlPlane = NetfencedProcess.Start(options.Netfenced, "netfenced controlplane", _log, "controlplane", "--listen", ControlPlaneSocket);
 
     // From the process start until it answers with every attachment adopted and the control plane synced.
     async Task<TimeSpan> StartDaemonAsync(string config, int expected)
     {
         var watch = Stopwatch.StartNew();
-        _daemon = NetfencedProcess.Start(options.Netfenced, "netfenced start", "start", "--config", config);
+        _daemon = NetfencedProcess.Start(options.Netfenced, "netfenced start", _log, "start", "--config", config);
         _channel = NetfencedProcess.Channel(ApiSocket);
         _client = new DaemonService.DaemonServiceClient(_channel);
         var status = await _daemon.WaitForStatusAsync(_client, s => s.ControlPlaneState == ConnectionState.Connected, StartTimeout, "netfenced answering, connected");
