@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Google.Protobuf.WellKnownTypes;
+using Netfence.Bpf.Features;
 using Netfence.Bpf.Links;
 using Netfence.Bpf.Netlink;
 using Netfence.KernelTesting;
@@ -75,8 +76,8 @@ public sealed class DaemonTrafficTests
     }
 
     [KernelTheory]
-    [InlineData("tcx")]
-    [InlineData("netlink")]
+    [KernelInlineData("tcx", Requires = nameof(KernelFeatures.TcxLinks))]
+    [KernelInlineData("netlink")]
     public async Task An_interface_attached_through_the_api_filters_the_workloads_outbound_traffic_on_its_ingress_through_restart_and_detach(string tcAttach)
     {
         using var workload = new SandboxNamespace();

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using Google.Protobuf.WellKnownTypes;
+using Netfence.Bpf.Features;
 using Netfence.Bpf.Links;
 using Netfence.Bpf.Netlink;
 using Netfence.Daemon.Cli;
@@ -136,8 +137,8 @@ public sealed class KillNineTests
         }
     }
     [KernelTheory]
-    [InlineData("tcx")]
-    [InlineData("netlink")]
+    [KernelInlineData("tcx", Requires = nameof(KernelFeatures.TcxLinks))]
+    [KernelInlineData("netlink")]
     public async Task Killing_the_daemon_keeps_an_interface_filtered_and_a_restart_adopts_the_same_filter(string tcAttach)
     {
         using var workload = new SandboxNamespace();
