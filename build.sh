@@ -26,6 +26,7 @@ EXECUTABLES=(
   "src/Netfence.Daemon/Netfence.Daemon.csproj"
   "vm-tests/bench/Netfence.Bench.Dns/Netfence.Bench.Dns.csproj"
   "vm-tests/bench/Netfence.Bench.Policy/Netfence.Bench.Policy.csproj"
+  "vm-tests/bench/Netfence.Bench.Scale/Netfence.Bench.Scale.csproj"
 )
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
@@ -172,14 +173,15 @@ inspect() {
 }
 
 bench() {
-  [[ $# -ge 1 ]] || die "usage: ./build.sh bench NAME [ARGS] (benchmarks: datapath, dns, policy)"
+  [[ $# -ge 1 ]] || die "usage: ./build.sh bench NAME [ARGS] (benchmarks: datapath, dns, policy, scale)"
   local name=$1
   shift
   case $name in
     datapath) bench_datapath "$@" ;;
     dns) bench_dns "$@" ;;
     policy) bench_policy "$@" ;;
-    *) die "no benchmark named '$name' (benchmarks: datapath, dns, policy)" ;;
+    scale) bench_scale "$@" ;;
+    *) die "no benchmark named '$name' (benchmarks: datapath, dns, policy, scale)" ;;
   esac
 }
 
@@ -227,6 +229,18 @@ bench_policy() {
   mkdir -p "$ARTIFACTS/bench"
   log "running the policy benchmark"
   "$ARTIFACTS/bin/netfence-bench-policy" --out "$ARTIFACTS/bench" --readme "$ROOT/README.md" "$@"
+}
+
+# Issue 6: one netfenced process (the one artifacts/bin gets) with 1,000 cgroup attachments made through its API and a
+# `netfenced controlplane` process: attach latency, memory, restart and adoption, control-plane resync, detach-all.
+# ARGS go to the tool (--attachments N).
+bench_scale() {
+  [[ $(id -u) -eq 0 ]] || die "the scale benchmark runs netfenced, which attaches eBPF programs to cgroups: run it as root"
+  build_one src/Netfence.Daemon/Netfence.Daemon.csproj
+  build_one vm-tests/bench/Netfence.Bench.Scale/Netfence.Bench.Scale.csproj
+  mkdir -p "$ARTIFACTS/bench"
+  log "running the scale benchmark"
+  "$ARTIFACTS/bin/netfence-bench-scale" --netfenced "$ARTIFACTS/bin/netfenced" --out "$ARTIFACTS/bench" --readme "$ROOT/README.md" "$@"
 }
 
 case "${1:-build}" in

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Google.Protobuf.WellKnownTypes;
+using Netfence.Bpf.Features;
 using Netfence.Bpf.Links;
 using Netfence.Bpf.Netlink;
 using Netfence.KernelTesting;
@@ -74,8 +75,10 @@ public sealed class DaemonTrafficTests
         Assert.False(Directory.Exists(Path.Combine(daemon.PinDirectory, "links", attached.Id)));
     }
 
-    [KernelFact]
-    public async Task An_interface_attached_through_the_api_filters_the_workloads_outbound_traffic_on_its_ingress()
+    [KernelTheory]
+    [KernelInlineData("tcx", Requires = nameof(KernelFeatures.TcxLinks))]
+    [KernelInlineData("netlink")]
+    public async Task An_interface_attached_through_the_api_filters_the_workloads_outbound_traffic_on_its_ingress_through_restart_and_detach(string tcAttach)
     {
         using var workload = new SandboxNamespace();
         var hostSide = UniqueName.Next();
@@ -87,10 +90,13 @@ public sealed class DaemonTrafficTests
             Command.Run("ip", "link", "set", hostSide, "up");
             Command.Run("ip", "-n", workload.Name, "addr", "add", "10.79.0.2/24", "dev", workloadSide);
             Command.Run("ip", "-n", workload.Name, "link", "set", workloadSide, "up");
-            await using var daemon = await KernelDaemon.StartAsync(new AckingControlPlane(AckingControlPlane.Allowlist("10.79.0.1/32")));
+            await using var daemon = await KernelDaemon.StartAsync(new AckingControlPlane(AckingControlPlane.Allowlist("10.79.0.1/32")), tcAttach);
 
             var attached = await daemon.Client.AttachAsync(new AttachRequest { InterfaceName = hostSide });
             Assert.True(UdpArrives(workload, "10.79.0.1", 5400, Traffic.PassTimeout));
+            int ifindex;
+            using (var netlink = NetlinkSocket.Open()) ifindex = netlink.GetInterfaceIndex(hostSide);
+            var filterProgram = FilterProgram(daemon, attached.Id, ifindex, tcAttach);
 
             var update = new ControlCommand { Id = attached.Id, BulkUpdate = new BulkUpdate { Mode = PolicyMode.Allowlist } };
             update.BulkUpdate.AllowCidrs.Add(new CIDREntry { Cidr = "192.0.2.0/24" });
@@ -101,8 +107,24 @@ public sealed class DaemonTrafficTests
             Assert.Equal(AttachmentType.Tc, listed.Type);
             Assert.True(listed.PacketsBlocked > 0);
 
+            // Stopped: the filter (a pinned TCX link, or a cls_bpf filter that holds its program) keeps enforcing.
+            // Started again: adopted as it was, the same program on the device, nothing rewritten.
+            var before = daemon.MapContents();
+            await daemon.StopAsync();
+            Assert.False(UdpArrives(workload, "10.79.0.1", 5400, Traffic.DropTimeout));
+            await daemon.StartAgainAsync();
+            Assert.Equal(attached.Id, Assert.Single(daemon.Host.Restored.Unchanged));
+            Assert.Empty(daemon.Host.Restored.Repaired);
+            Assert.Equal(before, daemon.MapContents());
+            Assert.Equal(filterProgram, FilterProgram(daemon, attached.Id, ifindex, tcAttach));
+            Assert.False(UdpArrives(workload, "10.79.0.1", 5400, Traffic.DropTimeout));
+
             await daemon.Client.DetachAsync(new DetachRequest { Id = attached.Id });
             Assert.True(UdpArrives(workload, "10.79.0.1", 5400, Traffic.PassTimeout));
+            Assert.False(Directory.Exists(Path.Combine(daemon.PinDirectory, "links", attached.Id)));
+            // Nothing of ours stays on the device: no filter, and no clsact qdisc (netfenced made it).
+            using var socket = NetlinkSocket.Open();
+            Assert.DoesNotContain(socket.ListQdiscs(ifindex), q => q.Kind == "clsact");
         }
         finally
         {
@@ -110,8 +132,29 @@ public sealed class DaemonTrafficTests
         }
     }
 
+    // The id of the program filtering the device's ingress, after checking that it is attached the way tcAttach says:
+    // a pinned TCX link, or a cls_bpf filter named after the attachment with its record in the pin directory.
+    internal static uint FilterProgram(KernelDaemon daemon, string id, int ifindex, string tcAttach)
+    {
+        var directory = Path.Combine(daemon.PinDirectory, "links", id);
+        if (tcAttach == "netlink")
+        {
+            var record = new FileInfo(Path.Combine(directory, "tc-filter")).LinkTarget;
+            Assert.NotNull(record);
+            Assert.Contains($"ifindex={ifindex} ", record);
+            var filter = Assert.Single(TcFilterAttachment.Find(ifindex, TcDirection.Ingress, "netfence-" + id));
+            Assert.DoesNotContain(Directory.GetFiles(directory), f => Path.GetFileName(f) != "tc-filter");
+            return filter.ProgramId() ?? throw new InvalidOperationException("the filter runs no program");
+        }
+        var pin = Assert.Single(Directory.GetFiles(directory));
+        using var link = Bpf.Pinning.ObjectPin.OpenLink(pin);
+        using var socket = NetlinkSocket.Open();
+        Assert.DoesNotContain(socket.ListQdiscs(ifindex), q => q.Kind == "clsact");
+        return Bpf.Info.ObjectInfo.Link(link).ProgramId;
+    }
+
     // Datagrams from the workload's namespace to a socket in this (the daemon's) namespace.
-    static bool UdpArrives(SandboxNamespace from, string address, int port, TimeSpan timeout)
+    internal static bool UdpArrives(SandboxNamespace from, string address, int port, TimeSpan timeout)
     {
         using var receiver = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
         receiver.Bind(new IPEndPoint(IPAddress.Parse(address), port));

@@ -40,21 +40,27 @@ sealed class KernelDaemon : IAsyncDisposable
     public DaemonService.DaemonServiceClient Client { get; private set; }
     public string PinDirectory => _pins.Path;
 
-    public static async Task<KernelDaemon> StartAsync(AckingControlPlane link)
+    /// <param name="link">The control plane.</param>
+    /// <param name="tcAttach">datapath.tc_attach: auto, tcx or netlink.</param>
+    /// <param name="settings">More NETFENCE_* settings.</param>
+    public static async Task<KernelDaemon> StartAsync(AckingControlPlane link, string tcAttach = "auto", IReadOnlyDictionary<string, string>? settings = null)
     {
         var root = Path.Combine("/tmp", UniqueName.Next());
         Directory.CreateDirectory(root);
         var pins = new PinScratch();
         try
         {
-            var configuration = ConfigurationLoader.Load(null, new Dictionary<string, string>
+            var environment = new Dictionary<string, string>
             {
                 ["NETFENCE_SOCKET_PATH"] = Path.Combine(root, "api.sock"),
                 ["NETFENCE_DATA_DIR"] = Path.Combine(root, "data"),
                 ["NETFENCE_DATAPATH_PIN_DIR"] = pins.Path,
                 ["NETFENCE_DNS_PORT_RANGE_START"] = "31000",
                 ["NETFENCE_DNS_PORT_RANGE_END"] = "31999",
-            });
+                ["NETFENCE_DATAPATH_TC_ATTACH"] = tcAttach,
+            };
+            foreach (var (key, value) in settings ?? new Dictionary<string, string>()) environment[key] = value;
+            var configuration = ConfigurationLoader.Load(null, environment);
             return new KernelDaemon(root, pins, configuration, await Start(configuration, link), link);
         }
         catch
@@ -67,7 +73,7 @@ sealed class KernelDaemon : IAsyncDisposable
 
     static Task<DaemonHost> Start(DaemonConfiguration configuration, AckingControlPlane link) =>
         DaemonHost.StartAsync(configuration, (_, loggers) => new DaemonParts(
-            KernelDatapath.Open(configuration.Datapath.PinDirectory, configuration.Datapath.ObjectPath, loggers.CreateLogger<KernelDatapath>()),
+            KernelDatapath.Open(configuration.Datapath.PinDirectory, configuration.Datapath.ObjectPath, loggers.CreateLogger<KernelDatapath>(), configuration.Datapath.TcAttach),
             new HostTargetResolver(), link.Bind, new TargetWatcher(), null), NullLoggerFactory.Instance, CancellationToken.None);
 
     /// <summary>Stops the daemon; pinned filters keep enforcing.</summary>
@@ -98,6 +104,7 @@ sealed class KernelDaemon : IAsyncDisposable
             data_dir: {{Configuration.DataDirectory}}
             datapath:
               pin_dir: {{Configuration.Datapath.PinDirectory}}
+              tc_attach: {{Configuration.Datapath.TcAttach.ToString().ToLowerInvariant()}}
             dns:
               port_range_start: {{Configuration.Dns.PortRangeStart}}
               port_range_end: {{Configuration.Dns.PortRangeEnd}}

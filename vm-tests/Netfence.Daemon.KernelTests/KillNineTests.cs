@@ -2,6 +2,9 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using Google.Protobuf.WellKnownTypes;
+using Netfence.Bpf.Features;
+using Netfence.Bpf.Links;
+using Netfence.Bpf.Netlink;
 using Netfence.Daemon.Cli;
 using Netfence.KernelTesting;
 using Netfence.Protocol.V1;
@@ -131,6 +134,93 @@ public sealed class KillNineTests
             if (restarted is { HasExited: false }) restarted.Kill();
             stopAccepting.Cancel();
             await acceptor;
+        }
+    }
+    [KernelTheory]
+    [KernelInlineData("tcx", Requires = nameof(KernelFeatures.TcxLinks))]
+    [KernelInlineData("netlink")]
+    public async Task Killing_the_daemon_keeps_an_interface_filtered_and_a_restart_adopts_the_same_filter(string tcAttach)
+    {
+        using var workload = new SandboxNamespace();
+        var hostSide = UniqueName.Next();
+        var workloadSide = UniqueName.Next();
+        Command.Run("ip", "link", "add", hostSide, "type", "veth", "peer", "name", workloadSide, "netns", workload.Name);
+        try
+        {
+            // Two host addresses behind the device: .1 allowed, .3 not.
+            Command.Run("ip", "addr", "add", "10.79.1.1/24", "dev", hostSide);
+            Command.Run("ip", "addr", "add", "10.79.1.3/24", "dev", hostSide);
+            Command.Run("ip", "link", "set", hostSide, "up");
+            Command.Run("ip", "-n", workload.Name, "addr", "add", "10.79.1.2/24", "dev", workloadSide);
+            Command.Run("ip", "-n", workload.Name, "link", "set", workloadSide, "up");
+            int ifindex;
+            using (var netlink = NetlinkSocket.Open()) ifindex = netlink.GetInterfaceIndex(hostSide);
+
+            await using var setup = await KernelDaemon.StartAsync(new AckingControlPlane(AckingControlPlane.Allowlist("10.79.1.1/32")), tcAttach);
+            var attached = await setup.Client.AttachAsync(new AttachRequest { InterfaceName = hostSide });
+            var program = DaemonTrafficTests.FilterProgram(setup, attached.Id, ifindex, tcAttach);
+            await setup.StopAsync();
+            var mapsBefore = setup.MapContents();
+            var config = setup.WriteConfigFile(setup.UnreachableControlPlane);
+            var socket = setup.Configuration.Socket.Path;
+
+            var daemon = StartNetfenced(config);
+            Process? restarted = null;
+            try
+            {
+                await WaitForApiAsync(socket, daemon);
+                // Probes run before, across and after the kill; every one must see the same verdicts.
+                using var killed = new ManualResetEventSlim();
+                var probes = Task.Run(() =>
+                {
+                    var seen = new List<string>();
+                    var end = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+                    int afterKill = 0;
+                    while (afterKill < 3 && DateTime.UtcNow < end)
+                    {
+                        bool wasKilled = killed.IsSet;
+                        seen.Add($"allowed {(DaemonTrafficTests.UdpArrives(workload, "10.79.1.1", 5401, Traffic.PassTimeout) ? "arrived" : "dropped")}");
+                        seen.Add($"blocked {(DaemonTrafficTests.UdpArrives(workload, "10.79.1.3", 5401, TimeSpan.FromMilliseconds(400)) ? "arrived" : "dropped")}");
+                        if (wasKilled) afterKill++;
+                    }
+                    return seen;
+                });
+                await Task.Delay(1000);
+                daemon.Kill();                       // SIGKILL: no cleanup of any kind
+                await daemon.WaitForExitAsync();
+                killed.Set();
+                var seen = await probes;
+                Assert.True(seen.Count >= 6, string.Join(", ", seen));
+                Assert.All(seen.Where(l => l.StartsWith("allowed ")), l => Assert.Equal("allowed arrived", l));
+                Assert.All(seen.Where(l => l.StartsWith("blocked ")), l => Assert.Equal("blocked dropped", l));
+                Assert.Equal(mapsBefore, setup.MapContents());
+                Assert.Equal(program, DaemonTrafficTests.FilterProgram(setup, attached.Id, ifindex, tcAttach));
+
+                // A restart after the kill adopts the filter as it is: same program on the device, same maps.
+                restarted = StartNetfenced(config);
+                Assert.Equal(1, (await WaitForApiAsync(socket, restarted)).AttachmentCount);
+                Assert.Equal(program, DaemonTrafficTests.FilterProgram(setup, attached.Id, ifindex, tcAttach));
+                Assert.Equal(mapsBefore, setup.MapContents());
+                Assert.False(DaemonTrafficTests.UdpArrives(workload, "10.79.1.3", 5401, Traffic.DropTimeout));
+
+                // Detach through the restarted daemon removes the filter it adopted.
+                using var channel = DaemonClient.Channel(socket);
+                await DaemonClient.For(channel).DetachAsync(new DetachRequest { Id = attached.Id });
+                Assert.True(DaemonTrafficTests.UdpArrives(workload, "10.79.1.3", 5401, Traffic.PassTimeout));
+                Assert.Empty(TcFilterAttachment.Find(ifindex, TcDirection.Ingress, "netfence-" + attached.Id));
+                await DaemonClient.For(channel).ShutdownAsync(new ShutdownRequest());
+                await restarted.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+                Assert.Equal(0, restarted.ExitCode);
+            }
+            finally
+            {
+                if (!daemon.HasExited) daemon.Kill();
+                if (restarted is { HasExited: false }) restarted.Kill();
+            }
+        }
+        finally
+        {
+            Command.Try("ip", "link", "del", hostSide);
         }
     }
 }

@@ -7,7 +7,7 @@ namespace Netfence.Bpf.Links;
 /// <summary>
 /// A direct-action cls_bpf filter on a clsact qdisc, made over rtnetlink: the TC attachment for
 /// kernels without TCX. It holds no fd of its own and cannot be pinned; it stays until it is
-/// deleted, and a later process finds it again with <see cref="Find"/> by its name.
+/// deleted, and a later process finds it again with <see cref="Find(string, TcDirection, string, string?, bool)"/> by its name.
 /// Detaching removes only this filter (by priority and handle), and the clsact qdisc only when
 /// this attachment created it and no other filter remains on it.
 /// </summary>
@@ -34,7 +34,7 @@ public sealed class TcFilterAttachment : Attachment
 
     /// <summary>
     /// Whether the clsact qdisc was made for this filter (and may be removed with it). Persist
-    /// this beside the filter's name so that a later process can pass it to <see cref="Find"/>.
+    /// this beside the filter's name so that a later process can pass it to <see cref="Find(string, TcDirection, string, string?, bool)"/>.
     /// </summary>
     public bool CreatedQdisc { get; }
 
@@ -96,9 +96,24 @@ public sealed class TcFilterAttachment : Attachment
     public static IReadOnlyList<TcFilterAttachment> Find(string interfaceName, TcDirection direction, string filterName, string? namespacePath = null, bool removeQdiscWhenEmpty = false)
     {
         using var socket = NetlinkSocket.Open(namespacePath);
-        int ifindex = socket.GetInterfaceIndex(interfaceName);
+        return Find(socket, socket.GetInterfaceIndex(interfaceName), interfaceName, direction, filterName, namespacePath, removeQdiscWhenEmpty);
+    }
+
+    /// <summary>
+    /// <see cref="Find(string, TcDirection, string, string?, bool)"/> by interface index, for a caller that keeps the
+    /// index rather than the name (a device can be renamed; a new device can take an old name).
+    /// </summary>
+    public static IReadOnlyList<TcFilterAttachment> Find(int ifindex, TcDirection direction, string filterName, string? namespacePath = null, bool removeQdiscWhenEmpty = false)
+    {
+        if (ifindex <= 0) throw new ArgumentOutOfRangeException(nameof(ifindex), ifindex, "an interface index must be positive");
+        using var socket = NetlinkSocket.Open(namespacePath);
+        return Find(socket, ifindex, $"ifindex {ifindex}", direction, filterName, namespacePath, removeQdiscWhenEmpty);
+    }
+
+    static IReadOnlyList<TcFilterAttachment> Find(NetlinkSocket socket, int ifindex, string device, TcDirection direction, string filterName, string? namespacePath, bool removeQdiscWhenEmpty)
+    {
         var parent = ParentOf(direction);
-        var where = $"{interfaceName} {direction.ToString().ToLowerInvariant()}" + (namespacePath is { } ns ? $" in {ns}" : "");
+        var where = $"{device} {direction.ToString().ToLowerInvariant()}" + (namespacePath is { } ns ? $" in {ns}" : "");
         if (!HasClsact(socket, ifindex)) return [];
         return socket.ListFilters(ifindex, parent)
             .Where(f => f.Kind == "bpf" && f.Name == filterName)

@@ -82,15 +82,10 @@ public sealed class HostTargetResolver : ITargetResolver
         if (!Directory.Exists(cgroup.FullPath))
             throw new AttachmentException(AttachmentErrorKind.NotFound,
                 $"cgroup_path: '{asGiven}' ({cgroup.FullPath}) does not exist; create the cgroup first (mkdir {cgroup.FullPath})");
-        ulong id;
-        try
-        {
-            id = CgroupV2.Id(cgroup.FullPath);
-        }
-        catch (ArgumentException e)
-        {
-            throw new AttachmentException(AttachmentErrorKind.NotFound, $"cgroup_path: {e.Message}", e);
-        }
+        // The path is canonical and inside the mount already (CgroupTarget read the mount table): the id is the
+        // directory's inode, without a second read of /proc/mounts for every attach and every adopted attachment.
+        var id = CgroupV2.TryId(cgroup.FullPath)
+                 ?? throw new AttachmentException(AttachmentErrorKind.NotFound, $"cgroup_path: '{asGiven}' ({cgroup.FullPath}) was removed while it was being attached");
         return new ResolvedTarget(AttachmentType.Cgroup, cgroup.RelativePath, cgroup.FullPath, new WatchedTarget.Cgroup(id, cgroup.FullPath));
     }
 }

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
+using Netfence.Bpf.Features;
 using Netfence.Bpf.Links;
 using Netfence.Bpf.Memlock;
 using Netfence.Bpf.Pinning;
@@ -11,12 +12,13 @@ using Netfence.Policy.Rules;
 namespace Netfence.Daemon.Attachments;
 
 /// <summary>
-/// <see cref="IDatapath"/> over the shared pinned maps, one loaded copy of the filter programs, and one bpf link per
-/// hook per attachment pinned at <c>PIN_DIR/links/ID/link-N</c>: enforcement outlives the daemon (pitfall 10) and a
-/// restarted daemon finds every link by the attachment id. Only bpf links are used (TCX, cgroup links), because
-/// they are the attachments that can be pinned, adopted and detached exactly; both exist on every kernel netfenced
-/// supports (TCX 6.6, cgroup links 5.7). Every call takes one lock: map writes are microseconds, and the rule-set
-/// writer is not thread-safe.
+/// <see cref="IDatapath"/> over the shared pinned maps, one loaded copy of the filter programs, and per attachment a
+/// directory <c>PIN_DIR/links/ID/</c> by which a restarted daemon finds its filter: enforcement outlives the daemon
+/// (pitfall 10). Cgroups get one pinned bpf link per hook (<c>link-N</c>; cgroup links exist since 5.7). Interfaces get
+/// a pinned TCX link where the kernel has TCX (6.6), and elsewhere, or when <c>datapath.tc_attach</c> says so, a
+/// netlink clsact + cls_bpf filter: that one cannot be pinned, but it holds its program and stays on the device until
+/// deleted, so it enforces through a kill -9 all the same; its directory holds a <see cref="TcFilterRecord"/> saying
+/// where it is. Every call takes one lock: map writes are microseconds, and the rule-set writer is not thread-safe.
 /// </summary>
 public sealed class KernelDatapath : IDatapath
 {
@@ -30,12 +32,13 @@ public sealed class KernelDatapath : IDatapath
     readonly ILogger _logger;
     readonly Lock _gate = new();
 
-    KernelDatapath(SharedMaps maps, RuleSetWriter writer, DatapathPrograms programs, ILogger logger)
+    KernelDatapath(SharedMaps maps, RuleSetWriter writer, DatapathPrograms programs, TcAttachMode tcMode, ILogger logger)
     {
         _maps = maps;
         _writer = writer;
         _programs = programs;
         _logger = logger;
+        TcMode = tcMode;
         _linksRoot = PinDirectory.Create(Path.Combine(maps.PinDirectory, LinksDirectory));
     }
 
@@ -43,15 +46,26 @@ public sealed class KernelDatapath : IDatapath
     public string PinRoot => _maps.PinDirectory;
 
     /// <summary>
+    /// How new interface attachments are made: <see cref="TcAttachMode.Tcx"/> or <see cref="TcAttachMode.Netlink"/>,
+    /// never Auto (resolved when opened). Adoption takes an attachment as it was made, whatever this says.
+    /// </summary>
+    public TcAttachMode TcMode { get; }
+
+    /// <summary>
     /// Opens (or creates) the shared maps pinned in <paramref name="pinDirectory"/> and loads the filter programs
     /// against them: the C#-compiled ones built into Netfence.Datapath, or those of <paramref name="objectPath"/>
     /// (datapath.object, e.g. the C reference) when given.
     /// </summary>
-    /// <exception cref="InvalidOperationException">bpffs, the object or the maps are not usable; the message says which.</exception>
-    public static KernelDatapath Open(string pinDirectory, string? objectPath, ILogger logger)
+    /// <param name="pinDirectory">datapath.pin_dir.</param>
+    /// <param name="objectPath">datapath.object, or null for the built-in programs.</param>
+    /// <param name="logger">Where adoption and repairs are logged.</param>
+    /// <param name="tcAttach">datapath.tc_attach: Auto takes TCX where the kernel has it (probed) and netlink elsewhere.</param>
+    /// <exception cref="InvalidOperationException">bpffs, the object or the maps are not usable, or TCX is forced on a kernel without it; the message says which.</exception>
+    public static KernelDatapath Open(string pinDirectory, string? objectPath, ILogger logger, TcAttachMode tcAttach = TcAttachMode.Auto)
     {
         if (objectPath is not null && !File.Exists(objectPath))
             throw new InvalidOperationException($"the filter object {objectPath} (datapath.object) does not exist");
+        var tcMode = ResolveTcMode(tcAttach);
         BpfFs.EnsureMounted();
         MemlockLimit.EnsureSufficient();
         var maps = SharedMaps.OpenOrCreate(PinDirectory.Create(pinDirectory));
@@ -59,7 +73,9 @@ public sealed class KernelDatapath : IDatapath
         {
             var writer = new RuleSetWriter(maps);
             var programs = objectPath is null ? DatapathPrograms.Load(maps) : DatapathPrograms.Load(objectPath, maps);
-            return new KernelDatapath(maps, writer, programs, logger);
+            logger.LogInformation("interfaces are attached through {Mode} (datapath.tc_attach: {Setting})",
+                tcMode == TcAttachMode.Tcx ? "TCX links" : "netlink clsact + cls_bpf filters", tcAttach.ToString().ToLowerInvariant());
+            return new KernelDatapath(maps, writer, programs, tcMode, logger);
         }
         catch
         {
@@ -67,6 +83,15 @@ public sealed class KernelDatapath : IDatapath
             throw;
         }
     }
+
+    static TcAttachMode ResolveTcMode(TcAttachMode setting) => setting switch
+    {
+        TcAttachMode.Auto => KernelFeatures.TcxLinks.IsSupported ? TcAttachMode.Tcx : TcAttachMode.Netlink,
+        TcAttachMode.Tcx when !KernelFeatures.TcxLinks.IsSupported => throw new InvalidOperationException(
+            $"datapath.tc_attach is tcx, but this kernel ({Environment.OSVersion.Version}) has no TCX links (they need kernel ≥ {KernelFeatures.TcxLinks.MinimumKernel}): set it to auto or netlink"),
+        TcAttachMode.Tcx or TcAttachMode.Netlink => setting,
+        _ => throw new ArgumentOutOfRangeException(nameof(setting), setting, "unknown TC attach mode"),
+    };
 
     /// <inheritdoc />
     public void Attach(string id, ResolvedTarget target, RuleSet initial, IPEndPoint dns)
@@ -90,6 +115,11 @@ public sealed class KernelDatapath : IDatapath
     void AttachLinks(string id, ResolvedTarget target)
     {
         var directory = PinDirectory.Create(LinkDirectory(id));
+        if (target.Identity is WatchedTarget.Interface { } netlinkDevice && TcMode == TcAttachMode.Netlink)
+        {
+            AttachFilter(id, netlinkDevice.Ifindex, directory);
+            return;
+        }
         var attached = new List<Attachment>();
         try
         {
@@ -118,6 +148,39 @@ public sealed class KernelDatapath : IDatapath
         finally
         {
             foreach (var a in attached) a.Dispose();
+        }
+    }
+
+    void AttachFilter(string id, int ifindex, string directory)
+    {
+        var name = TcFilterRecord.FilterName(id);
+        var record = new TcFilterRecord(ifindex, TcAttachOptions.DefaultPriority, TcAttachOptions.DefaultHandle, name, CreatedQdisc: false);
+        TcFilterAttachment? filter = null;
+        try
+        {
+            // The record comes before the filter: a crash in between leaves a record of nothing (removed as an orphan or
+            // replaced by the repair), never a filter that no later netfenced can find. A filter of this attachment
+            // already on the device (its record lost) is replaced rather than failing the attach with EEXIST.
+            record.WriteTo(directory);
+            foreach (var stale in TcFilterAttachment.Find(ifindex, TcDirection.Ingress, name)) stale.Detach();
+            filter = (TcFilterAttachment)_programs.AttachInterface(ifindex, new TcAttachOptions { Mode = TcAttachMode.Netlink, FilterName = name });
+            if (filter.CreatedQdisc) (record with { CreatedQdisc = true }).WriteTo(directory);
+        }
+        catch
+        {
+            if (filter is not null)
+            {
+                try
+                {
+                    filter.Detach();
+                }
+                catch (Exception e)
+                {
+                    _logger.LogError(e, "rolling back ifindex {Ifindex}: removing {Filter} failed", ifindex, filter.Description);
+                }
+            }
+            PinDirectory.Remove(directory);
+            throw;
         }
     }
 
@@ -197,7 +260,7 @@ public sealed class KernelDatapath : IDatapath
             var repaired = new List<string>();
             foreach (var attachment in live)
             {
-                bool linksIntact = hadEntry.Contains(attachment.Id) && LinksIntact(attachment.Id);
+                bool linksIntact = hadEntry.Contains(attachment.Id) && LinksIntact(attachment.Id, attachment.Target);
                 if (!linksIntact)
                 {
                     DetachPinned(attachment.Id);
@@ -209,10 +272,11 @@ public sealed class KernelDatapath : IDatapath
         }
     }
 
-    bool LinksIntact(string id)
+    bool LinksIntact(string id, ResolvedTarget target)
     {
         var directory = LinkDirectory(id);
         if (!Directory.Exists(directory)) return false;
+        if (TcFilterRecord.ExistsIn(directory)) return FilterIntact(id, directory, target);
         var pins = Directory.GetFiles(directory);
         if (pins.Length == 0) return false;
         foreach (var pin in pins)
@@ -230,6 +294,28 @@ public sealed class KernelDatapath : IDatapath
         return true;
     }
 
+    // A netlink filter is intact when its record is readable, names the target's device, and a bpf filter with the
+    // recorded name, priority and handle is on that device's ingress, running a program.
+    bool FilterIntact(string id, string directory, ResolvedTarget target)
+    {
+        TcFilterRecord? record;
+        try
+        {
+            record = TcFilterRecord.ReadFrom(directory);
+        }
+        catch (FormatException e)
+        {
+            _logger.LogWarning("{Error}; reattaching {Id}", e.Message, id);
+            return false;
+        }
+        if (record is null || target.Identity is not WatchedTarget.Interface device || device.Ifindex != record.Ifindex) return false;
+        var filter = TcFilterAttachment.Find(record.Ifindex, TcDirection.Ingress, record.Name)
+            .FirstOrDefault(f => f.Priority == record.Priority && f.Handle == record.Handle);
+        if (filter?.ProgramId() is not null) return true;
+        _logger.LogWarning("the cls_bpf filter {Record} of {Id} is not on the device; reattaching", record, id);
+        return false;
+    }
+
     /// <inheritdoc />
     public void RemoveEverything()
     {
@@ -245,14 +331,17 @@ public sealed class KernelDatapath : IDatapath
         }
     }
 
-    // Detaches every link pinned for the attachment and removes its pin directory. A link whose target vanished may
-    // refuse to detach; its pin is removed anyway, which releases it.
+    // Detaches every link pinned for the attachment (or its recorded netlink filter) and removes its pin directory. A
+    // link whose target vanished may refuse to detach; its pin is removed anyway, which releases it. A filter whose
+    // device vanished went with it.
     void DetachPinned(string id)
     {
         var directory = LinkDirectory(id);
         if (!Directory.Exists(directory)) return;
+        RemoveFilter(id, directory);
         foreach (var pin in Directory.GetFiles(directory))
         {
+            if (Path.GetFileName(pin) == TcFilterRecord.FileName) continue;
             try
             {
                 using var link = BpfLink.OpenPinned(pin);
@@ -264,6 +353,23 @@ public sealed class KernelDatapath : IDatapath
             }
         }
         PinDirectory.Remove(directory);
+    }
+
+    void RemoveFilter(string id, string directory)
+    {
+        try
+        {
+            if (TcFilterRecord.ReadFrom(directory) is not { } record) return;
+            // Only the filter at the recorded place with the recorded name: whatever else is on the device is not ours.
+            foreach (var filter in TcFilterAttachment.Find(record.Ifindex, TcDirection.Ingress, record.Name, removeQdiscWhenEmpty: record.CreatedQdisc))
+            {
+                if (filter.Priority == record.Priority && filter.Handle == record.Handle) filter.Detach();
+            }
+        }
+        catch (Exception e)
+        {
+            _logger.LogWarning("removing the cls_bpf filter of {Id} failed ({Error}); removing its record", id, e.Message);
+        }
     }
 
     string LinkDirectory(string id) => Path.Combine(_linksRoot, id);

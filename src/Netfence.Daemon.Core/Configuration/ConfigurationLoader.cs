@@ -2,6 +2,7 @@ using Netfence.Policy.Validation;
 using System.Collections;
 using System.Globalization;
 using System.Net;
+using Netfence.Bpf.Links;
 using Netfence.Bpf.Maps;
 using Netfence.Policy.Addresses;
 using Netfence.Policy.Commands;
@@ -127,7 +128,13 @@ public static class ConfigurationLoader
         var dataDirectory = r.Scalar("data_dir", text => AbsolutePath(text, 4095), "/var/lib/netfence");
         var datapath = new DatapathSettings(
             r.Scalar("datapath.pin_dir", text => AbsolutePath(text, 4095), "/sys/fs/bpf/netfence"),
-            r.OptionalString("datapath.object", ObjectPath));
+            r.OptionalString("datapath.object", ObjectPath),
+            r.Scalar("datapath.tc_attach", text => OneOf(text, new Dictionary<string, TcAttachMode>
+            {
+                ["auto"] = TcAttachMode.Auto,
+                ["tcx"] = TcAttachMode.Tcx,
+                ["netlink"] = TcAttachMode.Netlink,
+            }), TcAttachMode.Auto));
         if (datapath.ObjectPath is { } objectPath && !File.Exists(DatapathSettings.Resolve(objectPath)))
             r.Fail("datapath.object", $"{DatapathSettings.Resolve(objectPath)} does not exist (unset datapath.object to run the datapath built into netfenced)");
         var hostname = r.OptionalString("daemon.hostname", HostName);

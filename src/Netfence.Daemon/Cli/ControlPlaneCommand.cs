@@ -16,7 +16,24 @@ static class ControlPlaneCommand
     public static Command Build()
     {
         var policy = new Option<string>("--policy") { Description = "The YAML policy file (reloaded when it changes); the embedded default policy when omitted" };
-        var listen = new Option<string>("--listen") { Description = "Where to serve: an absolute unix socket path (or unix:///path), or ip:port" };
+        var listen = new Option<ControlPlaneListenAddress?>("--listen")
+        {
+            Description = "Where to serve: an absolute unix socket path (or unix:///path), or ip:port",
+            // Parsed with the command line, so a malformed address is a usage error (one line, exit 2) like any other.
+            CustomParser = result =>
+            {
+                var text = result.Tokens.Count == 1 ? result.Tokens[0].Value : string.Join(' ', result.Tokens.Select(t => t.Value));
+                try
+                {
+                    return ControlPlaneListenAddress.Parse(text);
+                }
+                catch (FormatException e)
+                {
+                    result.AddError($"--listen: {e.Message}");
+                    return null;
+                }
+            },
+        };
         var maxMessageSize = new Option<string>("--max-message-size")
         {
             Description = "The largest message received from or sent to a daemon (bytes, or with KiB, MiB, GiB); keep it equal to the daemons' control_plane.max_message_size",
@@ -31,7 +48,7 @@ static class ControlPlaneCommand
                 Console.Out.Write(YamlPolicySource.DefaultPolicyText());
                 return 0;
             }
-            if (parse.GetValue(listen) is not { Length: > 0 } address)
+            if (parse.GetValue(listen) is not { } address)
                 return CliOutput.Error("--listen is required (e.g. --listen /run/netfence-control.sock or --listen 127.0.0.1:9090)", 2);
             int messageSize;
             try

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.CommandLine;
 using Google.Protobuf.WellKnownTypes;
 using Spectre.Console;
@@ -10,15 +11,29 @@ namespace Netfence.Daemon.Cli;
 /// </summary>
 static class StatusCommand
 {
+    const double MaxWaitSeconds = 86_400;
+
     public static Command Build()
     {
         var json = NetfencedCli.JsonOption();
-        var wait = new Option<double>("--wait") { Description = "Wait up to this many seconds for netfenced to answer (it may still be starting)" };
+        var wait = new Option<double>("--wait")
+        {
+            Description = "Wait up to this many seconds for netfenced to answer (it may still be starting)",
+            // NaN, negative and absurd values would otherwise mean "do not wait" or overflow the deadline.
+            CustomParser = result =>
+            {
+                var text = string.Join(' ', result.Tokens.Select(t => t.Value));
+                if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && seconds is >= 0 and <= MaxWaitSeconds)
+                    return seconds;
+                result.AddError($"--wait: '{text}' is not a number of seconds from 0 to {MaxWaitSeconds} (e.g. --wait 30)");
+                return 0;
+            },
+        };
         var command = new Command("status", "Show the daemon's version, id, control-plane connection and attachment count") { json, wait };
         command.SetAction((parse, cancellationToken) => NetfencedCli.CallAsync(parse, async (client, ct) =>
         {
             bool asJson = parse.GetValue(json);
-            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(Math.Max(0, parse.GetValue(wait)));
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(parse.GetValue(wait));
             var status = await CliOutput.WhileWaiting("Asking netfenced…", asJson, async () =>
             {
                 while (true)

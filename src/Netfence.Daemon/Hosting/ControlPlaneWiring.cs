@@ -54,7 +54,7 @@ sealed class ControlPlaneWiring : IDnsControlPlane, IAsyncDisposable
         EmbeddedControlPlane? embedded = null;
         if (settings.Address is null)
         {
-            embedded = EmbeddedControlPlane.Create(settings.PolicyFile, Path.Combine(configuration.DataDirectory, EmbeddedSocketName), settings.MaxMessageSize, loggers);
+            embedded = EmbeddedControlPlane.Create(settings.PolicyFile, new ControlPlaneListenAddress(Path.Combine(configuration.DataDirectory, EmbeddedSocketName), null), settings.MaxMessageSize, loggers);
             settings = settings with { Address = embedded.Address };
         }
         return new ControlPlaneWiring(settings, ControlPlane.DaemonIdentity.From(configuration, store),

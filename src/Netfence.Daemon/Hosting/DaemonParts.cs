@@ -33,7 +33,7 @@ sealed record DaemonParts(
         IDatapath datapath;
         try
         {
-            datapath = KernelDatapath.Open(configuration.Datapath.PinDirectory, objectPath, loggers.CreateLogger<KernelDatapath>());
+            datapath = KernelDatapath.Open(configuration.Datapath.PinDirectory, objectPath, loggers.CreateLogger<KernelDatapath>(), configuration.Datapath.TcAttach);
         }
         catch (Exception e) when (e is InvalidOperationException or IOException or UnauthorizedAccessException or ArgumentException
                                    || e.GetType().Namespace?.StartsWith("Netfence.Bpf", StringComparison.Ordinal) == true)

@@ -1,4 +1,3 @@
-using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -39,13 +38,12 @@ sealed class EmbeddedControlPlane : IAsyncDisposable
 
     /// <summary>
     /// Builds the control plane for <paramref name="policyFile"/> (null: the embedded default policy), listening on
-    /// <paramref name="listen"/>: an absolute unix socket path (optionally as unix:///path) or ip:port, receiving and
-    /// sending messages of up to <paramref name="maxMessageSize"/> bytes.
+    /// <paramref name="listen"/>, receiving and sending messages of up to <paramref name="maxMessageSize"/> bytes.
     /// </summary>
-    /// <exception cref="StartupException">The listen address is malformed, or the policy file cannot be read or is invalid.</exception>
-    public static EmbeddedControlPlane Create(string? policyFile, string listen, int maxMessageSize, ILoggerFactory loggers)
+    /// <exception cref="StartupException">The policy file cannot be read or is invalid.</exception>
+    public static EmbeddedControlPlane Create(string? policyFile, ControlPlaneListenAddress listen, int maxMessageSize, ILoggerFactory loggers)
     {
-        var (socketPath, tcp) = ParseListen(listen);
+        var (socketPath, tcp) = (listen.SocketPath, listen.Tcp);
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
         // Only the arguments decide where it listens (no ASPNETCORE_URLS, no appsettings).
         builder.Configuration.Sources.Clear();
@@ -71,17 +69,9 @@ sealed class EmbeddedControlPlane : IAsyncDisposable
         }
         return new EmbeddedControlPlane(app, socketPath)
         {
-            Address = socketPath is not null ? new Uri("unix://" + socketPath) : new Uri($"http://{tcp}"),
+            Address = listen.Uri,
             PolicySource = policyFile ?? YamlPolicySource.EmbeddedSource,
         };
-    }
-
-    static (string? SocketPath, IPEndPoint? Tcp) ParseListen(string listen)
-    {
-        var path = listen.StartsWith("unix://", StringComparison.Ordinal) ? listen["unix://".Length..] : listen;
-        if (path.StartsWith('/')) return (path, null);
-        if (IPEndPoint.TryParse(listen, out var tcp) && tcp.Port > 0) return (null, tcp);
-        throw new StartupException($"--listen: '{listen}' is neither an absolute unix socket path (/run/netfence-control.sock, unix:///run/...) nor ip:port (127.0.0.1:9090)");
     }
 
     /// <summary>Starts serving; a stale socket file from an earlier run is replaced.</summary>

@@ -35,6 +35,7 @@ public sealed class ConfigurationLoaderTests : IDisposable
         Assert.Null(c.ControlPlane.Address);
         Assert.Null(c.ControlPlane.PolicyFile);
         Assert.Null(c.Datapath.ObjectPath);
+        Assert.Equal(Netfence.Bpf.Links.TcAttachMode.Auto, c.Datapath.TcAttach);
         Assert.Equal(TimeSpan.FromSeconds(5), c.ControlPlane.SubscribeAckTimeout);
         Assert.Equal(TimeSpan.FromSeconds(15), c.ControlPlane.SyncAckTimeout);
         Assert.Equal(TimeSpan.FromSeconds(30), c.ControlPlane.HeartbeatInterval);
@@ -161,6 +162,7 @@ public sealed class ConfigurationLoaderTests : IDisposable
     [InlineData("metadata:\n  bad key: v\n", "metadata", "contains ' '")]
     [InlineData("control_plane: 5\n", "control_plane", "is a section")]
     [InlineData("datapath:\n  object: /nonexistent/netfence_datapath.o\n", "datapath.object", "/nonexistent/netfence_datapath.o does not exist")]
+    [InlineData("datapath:\n  tc_attach: legacy\n", "datapath.tc_attach", "not one of auto, tcx, netlink")]
     [InlineData("control_plane:\n  policy_file: /nonexistent/policy.yaml\n", "control_plane.policy_file", "does not exist")]
     [InlineData("control_plane:\n  policy_file: policy.yaml\n", "control_plane.policy_file", "not an absolute path")]
     public void InvalidValuesNameTheKey(string yaml, string key, string problem)
@@ -182,6 +184,24 @@ public sealed class ConfigurationLoaderTests : IDisposable
         Assert.StartsWith("control_plane.policy_file (", error);
         Assert.Contains("control_plane.address", error);
         Assert.Equal(policy, ConfigurationLoader.Load(WriteYaml($"control_plane:\n  policy_file: {policy}\n"), NoEnvironment).ControlPlane.PolicyFile);
+    }
+
+    [Theory]
+    [InlineData("auto", Netfence.Bpf.Links.TcAttachMode.Auto)]
+    [InlineData("tcx", Netfence.Bpf.Links.TcAttachMode.Tcx)]
+    [InlineData("netlink", Netfence.Bpf.Links.TcAttachMode.Netlink)]
+    public void The_tc_attach_mode_is_set_by_yaml_or_environment(string text, Netfence.Bpf.Links.TcAttachMode mode)
+    {
+        Assert.Equal(mode, ConfigurationLoader.Load(WriteYaml($"datapath:\n  tc_attach: {text}\n"), NoEnvironment).Datapath.TcAttach);
+        Assert.Equal(mode, ConfigurationLoader.Load(null, new Dictionary<string, string> { ["NETFENCE_DATAPATH_TC_ATTACH"] = text }).Datapath.TcAttach);
+    }
+
+    [Fact]
+    public void A_bad_tc_attach_mode_in_the_environment_names_the_variable()
+    {
+        var error = Assert.Single(Fails(() => ConfigurationLoader.Load(null, new Dictionary<string, string> { ["NETFENCE_DATAPATH_TC_ATTACH"] = "tc" })).Errors);
+        Assert.StartsWith("datapath.tc_attach (environment variable NETFENCE_DATAPATH_TC_ATTACH)", error);
+        Assert.Contains("not one of auto, tcx, netlink", error);
     }
 
     [Fact]
