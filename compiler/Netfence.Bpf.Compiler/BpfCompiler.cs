@@ -132,8 +132,13 @@ public static class BpfCompiler
         ThreadBranches.Run(function);
         ConstantFolding.Run(function);
         FuseCompareBranches.Run(function);
+        ForwardFrameLoads.Run(function);
         PropagateCopies.Run(function);
+        ConstantFolding.Run(function);
+        EliminateDeadStores.Run(function);
         DeadCodeElimination.Run(function);
+        // Constants forwarded from the frame decide more branches.
+        ThreadBranches.Run(function);
         ForwardResults.Run(function);
         DeadCodeElimination.Run(function);
         packetChecks.Check(function);

@@ -163,6 +163,12 @@ internal sealed partial class InstructionSelector
                 AluImm(Lsh, Width.W64, compute, 32);
                 AluImm(Arsh, Width.W64, compute, 32);
                 break;
+            case ExtendKind.ZeroExtend32To64 when e.Value.Register is { Width: Width.W32 } source && !_function.EntryRegisters.Contains(source):
+                // A 32-bit value already sits zero-extended in its register (ALU32 results, loads and moves clear the
+                // upper half), so widening it is a plain copy, or nothing in place. A function's 32-bit parameter is
+                // the exception: the verifier knows nothing of its upper half.
+                MoveTo(compute, e.Value, Width.W64);
+                break;
             default:
                 // One 32-bit move copies and clears the upper half (a value reloaded from its spill slot is in the
                 // compute register already, and the move clears it there).

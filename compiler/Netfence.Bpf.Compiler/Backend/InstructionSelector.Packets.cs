@@ -25,7 +25,9 @@ internal sealed partial class InstructionSelector
     /// </summary>
     void SelectPacketAccess(PacketAccessInstruction p, BasicBlock? success, BasicBlock? failure, BasicBlock? next)
     {
-        int fail = NewLabel(), done = NewLabel();
+        // Fused with its branch and with nothing to zero on failure, the check jumps straight to the failure side.
+        bool direct = failure is not null && (p.IsWrite || p.BufferDeadOnFailure);
+        int fail = direct ? failure!.Id : NewLabel(), done = NewLabel();
         var data = Scratch();
         var dataEnd = Scratch();
         var work = Scratch();
@@ -53,9 +55,17 @@ internal sealed partial class InstructionSelector
         if (success is not null && failure is not null)
         {
             if (success != next) Jump(success.Id);
-            Label(fail);
-            if (!p.IsWrite) Zero(buffer, p.Size, work);
-            if (failure != next) Jump(failure.Id);
+            if (direct) return;
+            // The failure path goes after the function's last block, so the success path falls through to the next
+            // block; the scratch register is still free there, since only this access's check jumps to it.
+            var position = _position;
+            _outOfLine.Add(() =>
+            {
+                _position = position;
+                Label(fail);
+                if (!p.IsWrite) Zero(buffer, p.Size, work);
+                Jump(failure.Id);
+            });
             return;
         }
         var result = LocationOf(p.Destination!).Register ?? data;

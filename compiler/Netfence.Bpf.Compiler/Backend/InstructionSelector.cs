@@ -23,6 +23,9 @@ internal sealed partial class InstructionSelector
     SourcePosition? _position;
     List<Register> _scratch = [];
 
+    /// <summary>Code emitted after the last block: paths taken rarely, kept out of the fall-through order.</summary>
+    readonly List<Action> _outOfLine = [];
+
     InstructionSelector(IrFunction function, RegisterAllocator allocation)
     {
         _function = function;
@@ -63,6 +66,7 @@ internal sealed partial class InstructionSelector
             _scratch = _allocation.ScratchAt(at++);
             if (fused.Access is null) SelectTerminator(block.Terminator, next);
         }
+        foreach (var emit in _outOfLine) emit();
     }
 
     /// <summary>
@@ -189,8 +193,10 @@ internal sealed partial class InstructionSelector
         var targeted = new HashSet<int>();
         for (int k = 0; k < _out.Count; k++)
         {
+            // Positions some jump lands on; a block's label alone (a fall-through) does not keep its jump.
             targeted.Clear();
-            foreach (var at in _labels.Values) targeted.Add(at);
+            foreach (var o in _out)
+                if (o.TargetLabel is { } l) targeted.Add(_labels[l]);
             var e = _out[k];
             if (e.TargetLabel is not { } label) continue;
             if (e.Instruction.OpCode == (ClassJmp | Ja) && _labels[label] == k + 1)

@@ -4,17 +4,29 @@ using Netfence.Bpf.Compiler.IR;
 namespace Netfence.Bpf.Compiler.Backend;
 
 /// <summary>
-/// Linear-scan allocation of virtual registers to r0–r9, spilling the rest to 8-byte frame slots.
+/// Priority-based allocation of virtual registers to r0–r9, spilling the rest to 8-byte frame slots.
 /// </summary>
 /// <remarks>
+/// <para>
+/// Values are placed in order of spill weight (reads and writes per instruction they are live at), each in the first
+/// register where it meets no value placed before, so the values whose spill would cost most get registers first and a
+/// value that finds none is spilled. A value occupies exactly the instructions it is live at: a register serves
+/// several values along a long program, where one value's first-to-last span would have blocked it throughout.
+/// </para>
+/// <para>
 /// A helper or function call clobbers r0–r5, so only r6–r9 survive one. Most values never cross a call, though: a
-/// field read and tested, a byte-swapped port compared, a pointer loaded and dereferenced. Those go to r0–r5 when one
-/// is free over their whole interval, which leaves r6–r9 to the values that do cross calls (the context, an
-/// attachment's value pointer) and keeps them out of spill slots. The instruction selector takes its scratch registers
-/// from r0–r5 too, so a value is placed there only where enough of them stay free at every instruction it spans
+/// field read and tested, a byte-swapped port compared, a pointer loaded and dereferenced. Those may go to r0–r5, which
+/// leaves r6–r9 to the values that do cross calls. The instruction selector takes its scratch registers from r0–r5 too,
+/// so a value is placed there only where enough of them stay free at every instruction it occupies
 /// (<see cref="ScratchDemand"/>), never across an instruction that clobbers them all, and never as an operand of one:
 /// such an instruction moves its arguments into fixed registers, which could overwrite an operand before it is read.
-/// A call's result and a returned value prefer r0, where the call leaves it and the exit wants it.
+/// </para>
+/// <para>
+/// An instruction that reads its first operand before it writes its result (a move, a two-address ALU operation, an
+/// extension, a load through a pointer) may give its result the register of that operand when the operand dies there,
+/// and then computes in place (clang's <c>w1 &amp;= 15</c>) instead of copying first. A call's result and a returned
+/// value prefer r0, where the call leaves it and the exit wants it.
+/// </para>
 /// </remarks>
 internal sealed class RegisterAllocator
 {
@@ -32,138 +44,161 @@ internal sealed class RegisterAllocator
 
     readonly Dictionary<VirtualRegister, int> _spillIndex = [];
 
-    /// <summary>Where each interval ends.</summary>
-    readonly Dictionary<VirtualRegister, int> _ends = [];
-
-    /// <summary>Intervals placed in each caller-saved register, for the selector's choice of scratch registers.</summary>
-    readonly Dictionary<Register, List<(int Start, int End)>> _callerSaved = CallerSaved.ToDictionary(r => r, _ => new List<(int, int)>());
+    /// <summary>Per register, the value occupying each position (index = position + 1: the entry is position -1).</summary>
+    readonly Dictionary<Register, VirtualRegister?[]> _owners;
 
     public RegisterAllocator(IrFunction function)
     {
         var instructions = function.Blocks.SelectMany(Liveness.Instructions).ToList();
+        _owners = CallerSaved.Concat(CalleeSaved).ToDictionary(r => r, _ => new VirtualRegister?[instructions.Count + 1]);
         var demand = instructions.Select(ScratchDemand.Of).ToArray();
-        var occupancy = new int[instructions.Count];
-        var intervals = Intervals(function);
-        foreach (var (r, _, e) in intervals) _ends[r] = e;
+        var (occupied, inPlace) = Occupancy(function);
         var entry = function.EntryRegisters.Select((r, k) => (r, k)).ToDictionary(x => x.r, x => x.k);
         var returned = instructions.OfType<ReturnTerminator>().Where(r => r.HasValue && r.Value.Register is not null).Select(r => r.Value.Register!).ToHashSet();
+        var callerSavedCount = new int[instructions.Count + 1];
+        // A returned value wants r0, and so does what it is computed from in place: the whole chain then stays there.
+        bool grew = true;
+        while (grew)
+        {
+            grew = false;
+            foreach (var (defined, dying, _) in inPlace)
+                if (returned.Contains(defined) && !entry.ContainsKey(dying) && returned.Add(dying)) grew = true;
+        }
+
         var occurrences = new Dictionary<VirtualRegister, int>();
         foreach (var i in instructions)
             foreach (var r in i.Uses.Concat(i.Destination is { } d ? [d] : Array.Empty<VirtualRegister>()))
                 occurrences[r] = occurrences.GetValueOrDefault(r) + 1;
+        double Weight(VirtualRegister r) => occurrences.GetValueOrDefault(r) / (double)occupied[r].Count;
 
-        var active = new List<(VirtualRegister Reg, int Start, int End, Register Phys)>();
-        var free = new Stack<Register>(CalleeSaved.Reverse());
-        var spilled = new List<(VirtualRegister Reg, int Start, int End)>();
-        foreach (var (reg, start, end) in intervals.OrderBy(x => x.Start).ThenBy(x => x.Reg.Id))
+        bool Shares(VirtualRegister a, VirtualRegister b, int position) => inPlace.Contains((a, b, position)) || inPlace.Contains((b, a, position));
+
+        var spilled = new List<VirtualRegister>();
+        // The entry registers first: placed before the values around them, they can stay where they arrived.
+        foreach (var reg in occupied.Keys.OrderByDescending(r => entry.ContainsKey(r)).ThenByDescending(Weight).ThenBy(r => occupied[r].Min).ThenBy(r => r.Id))
         {
-            foreach (var a in active.Where(a => a.End < start).ToList())
+            var positions = occupied[reg];
+            bool callerSavedAllowed = CallerSavedAllowed(reg, positions, instructions, demand, callerSavedCount);
+            IEnumerable<Register> candidates;
+            if (entry.TryGetValue(reg, out int argument))
             {
-                active.Remove(a);
-                free.Push(a.Phys);
-            }
-            var (dying, hint) = start >= 0 ? Reusable(instructions[start], reg, start) : (null, null);
-            if (hint is { } callee && CalleeSaved.Contains(callee) && !returned.Contains(reg) && active.FindIndex(a => a.Reg == dying) is var index and >= 0)
-            {
-                // The operand dies here and its register takes the result in place.
-                active.RemoveAt(index);
-                active.Add((reg, start, end, callee));
-                Locations[reg] = Location.In(callee);
-                continue;
-            }
-            if (CallerSavedFor(reg, start, end, instructions, demand, occupancy, entry, returned, hint) is { } scratchable)
-            {
-                _callerSaved[scratchable].Add((start, end));
-                for (int q = Math.Max(start, 0); q <= end; q++) occupancy[q]++;
-                Locations[reg] = Location.In(scratchable);
-                continue;
-            }
-            if (free.Count > 0)
-            {
-                var phys = free.Pop();
-                active.Add((reg, start, end, phys));
-                Locations[reg] = Location.In(phys);
-                continue;
-            }
-            // Spill the value with the fewest reads and writes per instruction it spans: each occurrence of a spilled
-            // value costs a load or a store, and a register it gives up serves every instruction of its interval.
-            double Density(VirtualRegister r, int s, int e) => occurrences.GetValueOrDefault(r) / (double)(e - s + 1);
-            var victim = active.MinBy(a => Density(a.Reg, a.Start, a.End));
-            if (Density(victim.Reg, victim.Start, victim.End) < Density(reg, start, end))
-            {
-                active.Remove(victim);
-                active.Add((reg, start, end, victim.Phys));
-                Locations[reg] = Location.In(victim.Phys);
-                spilled.Add((victim.Reg, victim.Start, victim.End));
+                // An entry value stays in the register it arrived in or moves to r6–r9: moving it to another argument
+                // register could overwrite a later argument before the entry code copies it.
+                candidates = CalleeSaved.Prepend(Arguments[argument]);
             }
             else
             {
-                spilled.Add((reg, start, end));
+                var partners = inPlace.Where(p => p.Defined == reg || p.Dying == reg).Select(p => p.Defined == reg ? p.Dying : p.Defined)
+                    .Select(p => Locations.TryGetValue(p, out var l) ? l.Register : null).OfType<Register>();
+                bool preferR0 = returned.Contains(reg) || positions.Any(q => q >= 0 && demand[q] == ScratchDemand.All && instructions[q].Destination == reg);
+                candidates = (preferR0 ? [Register.R0] : Array.Empty<Register>()).Concat(partners).Concat(CallerSaved).Concat(CalleeSaved).Distinct();
             }
+            Register? chosen = null;
+            foreach (var r in candidates)
+            {
+                if (!CalleeSaved.Contains(r) && !callerSavedAllowed) continue;
+                if (positions.All(q => _owners[r][q + 1] is not { } other || Shares(reg, other, q)))
+                {
+                    chosen = r;
+                    break;
+                }
+            }
+            if (chosen is not { } register)
+            {
+                spilled.Add(reg);
+                continue;
+            }
+            foreach (var q in positions)
+            {
+                _owners[register][q + 1] ??= reg;
+                if (!CalleeSaved.Contains(register)) callerSavedCount[q + 1]++;
+            }
+            Locations[reg] = Location.In(register);
         }
-        AssignSpillSlots(spilled);
+        AssignSpillSlots(spilled.Select(r => (r, occupied[r].Min, occupied[r].Max)).ToList());
     }
 
     /// <summary>The caller-saved registers no value occupies at <paramref name="position"/>: the selector's scratch registers there.</summary>
-    public List<Register> ScratchAt(int position) =>
-        CallerSaved.Where(r => !_callerSaved[r].Any(i => i.Start <= position && position <= i.End)).ToList();
+    public List<Register> ScratchAt(int position) => CallerSaved.Where(r => _owners[r][position + 1] is null).ToList();
+
+    /// <summary>Whether r0–r5 may hold the value: no clobbering instruction reads it or runs while it lives, and enough scratch stays free.</summary>
+    static bool CallerSavedAllowed(VirtualRegister reg, SortedSet<int> positions, List<IrInstruction> instructions, int[] demand, int[] callerSavedCount)
+    {
+        foreach (var q in positions)
+        {
+            if (q < 0) continue;
+            if (demand[q] == ScratchDemand.All)
+            {
+                // A clobbering instruction may define the value (its result arrives in r0) but neither read it nor run while it lives.
+                if (instructions[q].Destination != reg || instructions[q].Uses.Contains(reg)) return false;
+            }
+            else if (callerSavedCount[q + 1] + 1 > CallerSaved.Length - demand[q])
+            {
+                return false;
+            }
+        }
+        return true;
+    }
 
     /// <summary>
-    /// The first operand of the instruction defining <paramref name="reg"/> when it dies there, and its register: an
-    /// instruction that reads that operand before it writes its result (a move, a two-address ALU operation, an
-    /// extension, a load through a pointer) can compute in place, as clang's <c>w1 &amp;= 15</c>, instead of copying
-    /// the operand first. Comparisons write their result before they test, and are left out.
+    /// Where each value is live (the positions of the instructions it is read by, defined by or live across; the
+    /// function's entry registers also at -1, where they arrive), and the (defined, dying, position) triples of
+    /// instructions that may compute in place in their first operand's register.
     /// </summary>
-    (VirtualRegister? Dying, Register? Register) Reusable(IrInstruction defining, VirtualRegister reg, int position)
+    static (Dictionary<VirtualRegister, SortedSet<int>> Occupied, HashSet<(VirtualRegister Defined, VirtualRegister Dying, int Position)> InPlace) Occupancy(IrFunction function)
     {
-        if (defining.Destination != reg || defining.Operands.Length == 0 || defining.Operands[0].Register is not { } operand || operand == reg) return (null, null);
-        bool inPlace = defining switch
+        var liveness = new Liveness(function);
+        var occupied = new Dictionary<VirtualRegister, SortedSet<int>>();
+        var inPlace = new HashSet<(VirtualRegister, VirtualRegister, int)>();
+        void Occupy(VirtualRegister r, int position) => (occupied.TryGetValue(r, out var s) ? s : occupied[r] = []).Add(position);
+        foreach (var e in function.EntryRegisters) Occupy(e, -1);
+        int start = 0;
+        foreach (var block in function.Blocks)
         {
-            MoveInstruction => operand.Width == reg.Width,
-            BinaryInstruction or UnaryInstruction or ExtendInstruction or ByteSwapInstruction or ContextLoadInstruction or PointerLoadInstruction => true,
-            _ => false,
-        };
-        if (!inPlace || !_ends.TryGetValue(operand, out var end) || end != position || !Locations.TryGetValue(operand, out var location)) return (null, null);
-        return (operand, location.Register);
+            var instructions = Liveness.Instructions(block).ToList();
+            var live = new HashSet<VirtualRegister>(liveness.LiveOut[block]);
+            for (int k = instructions.Count - 1; k >= 0; k--)
+            {
+                var i = instructions[k];
+                int position = start + k;
+                foreach (var r in live) Occupy(r, position);
+                if (i.Destination is { } d)
+                {
+                    Occupy(d, position);
+                    if (InPlaceOperand(i) is { } operand && !live.Contains(operand)) inPlace.Add((d, operand, position));
+                    live.Remove(d);
+                }
+                foreach (var u in i.Uses)
+                {
+                    Occupy(u, position);
+                    live.Add(u);
+                }
+            }
+            // Values live into the function's entry block from its entry registers occupy the entry itself.
+            if (block == function.Entry)
+                foreach (var r in live)
+                    if (function.EntryRegisters.Contains(r)) Occupy(r, -1);
+            start += instructions.Count;
+        }
+        return (occupied, inPlace);
     }
 
-    /// <summary>A caller-saved register the interval can have, or null when it must live in r6–r9 or a spill slot.</summary>
-    Register? CallerSavedFor(VirtualRegister reg, int start, int end, List<IrInstruction> instructions, int[] demand, int[] occupancy,
-        Dictionary<VirtualRegister, int> entry, HashSet<VirtualRegister> returned, Register? hint)
+    /// <summary>The operand an instruction reads before it writes its result, so the result may take its register.</summary>
+    static VirtualRegister? InPlaceOperand(IrInstruction i)
     {
-        for (int q = Math.Max(start, 0); q <= end; q++)
+        if (i.Operands.Length == 0 || i.Operands[0].Register is not { } operand || operand == i.Destination) return null;
+        return i switch
         {
-            // A clobbering instruction may define the value (its result arrives in r0) but not read it or run while it lives.
-            if (demand[q] == ScratchDemand.All && (q != start || instructions[q].Uses.Contains(reg))) return null;
-            if (demand[q] != ScratchDemand.All && occupancy[q] + 1 > CallerSaved.Length - demand[q]) return null;
-        }
-        IEnumerable<Register> candidates;
-        if (entry.TryGetValue(reg, out int argument))
-        {
-            // An entry value stays in the register it arrived in or moves to r6–r9: moving it to another argument
-            // register could overwrite a later argument before the entry code copies it.
-            candidates = [Arguments[argument]];
-        }
-        else
-        {
-            bool preferR0 = (start >= 0 && demand[start] == ScratchDemand.All && instructions[start].Destination == reg) || returned.Contains(reg);
-            candidates = CallerSaved;
-            if (hint is { } h && CallerSaved.Contains(h)) candidates = candidates.Where(r => r != h).Prepend(h);
-            if (preferR0) candidates = candidates.Where(r => r != Register.R0).Prepend(Register.R0);
-        }
-        foreach (var r in candidates)
-        {
-            // The dying operand's interval ends where this one starts; it is the only one that may touch it there.
-            if (!_callerSaved[r].Any(i => i.Start <= end && start <= i.End && !(r == hint && i.End == start))) return r;
-        }
-        return null;
+            MoveInstruction => operand.Width == i.Destination!.Width ? operand : null,
+            BinaryInstruction or UnaryInstruction or ExtendInstruction or ByteSwapInstruction or ContextLoadInstruction or PointerLoadInstruction => operand,
+            _ => null,
+        };
     }
 
     /// <summary>
-    /// Gives each spilled register a slot that no overlapping spilled interval uses. This runs once all spills are
-    /// known rather than during the scan: a victim is spilled for its whole interval, which began before the scan
-    /// position, so a slot freed by an interval that ended in between is still taken by the victim's early part.
-    /// Sorted by start, a slot whose last occupant ended before the next start is free for all of its interval.
+    /// Gives each spilled register a slot that no overlapping spilled interval uses (first to last position: slots are
+    /// few, and whole spans keep this simple). Sorted by start, a slot whose last occupant ended before the next start is
+    /// free for all of its interval.
     /// </summary>
     void AssignSpillSlots(List<(VirtualRegister Reg, int Start, int End)> spilled)
     {
@@ -191,37 +226,5 @@ internal sealed class RegisterAllocator
     {
         foreach (var (reg, index) in _spillIndex)
             Locations[reg] = Location.Spilled(spillAreaOffset + index * 8);
-    }
-
-    /// <summary>
-    /// Live intervals over the linear instruction order (a block's instructions then its terminator, blocks in layout
-    /// order; the selector counts positions the same way), widened to whole blocks where a register is live across them.
-    /// </summary>
-    static List<(VirtualRegister Reg, int Start, int End)> Intervals(IrFunction function)
-    {
-        var liveness = new Liveness(function);
-        var ranges = new Dictionary<VirtualRegister, (int Start, int End)>();
-        void Touch(VirtualRegister r, int position)
-        {
-            ranges[r] = ranges.TryGetValue(r, out var x) ? (Math.Min(x.Start, position), Math.Max(x.End, position)) : (position, position);
-        }
-        // The context (a function's parameters) is defined from r1 (r1–r5) before the first instruction.
-        foreach (var entry in function.EntryRegisters) Touch(entry, -1);
-        int pos = 0;
-        foreach (var b in function.Blocks)
-        {
-            int blockStart = pos;
-            foreach (var i in Liveness.Instructions(b))
-            {
-                foreach (var u in i.Uses) Touch(u, pos);
-                // A definition shares its instruction's position with the uses, so it never takes an operand's register.
-                if (i.Destination is { } d) Touch(d, pos);
-                pos++;
-            }
-            int blockEnd = pos - 1;
-            foreach (var r in liveness.LiveIn[b]) Touch(r, blockStart);
-            foreach (var r in liveness.LiveOut[b]) Touch(r, Math.Max(blockEnd, blockStart));
-        }
-        return ranges.Select(kv => (kv.Key, kv.Value.Start, kv.Value.End)).ToList();
     }
 }

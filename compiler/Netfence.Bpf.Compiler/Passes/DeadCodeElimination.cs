@@ -38,6 +38,10 @@ internal static class DeadCodeElimination
                         changed = true;
                         continue;
                     }
+                    // A call whose result nobody reads still runs, but need not produce the result (the backend
+                    // then skips the 1/0 a map helper's bool would cost).
+                    if (i is HelperCallInstruction or MapHelperInstruction or FunctionCallInstruction && i.Destination is { } unread && !live.Contains(unread))
+                        i.Destination = null;
                     if (i.Destination is { } d) live.Remove(d);
                     foreach (var r in i.Uses) live.Add(r);
                 }

@@ -13,7 +13,7 @@ namespace Netfence.Bpf.Compiler.Passes;
 /// side the branch would take.</item>
 /// <item>When the predecessor ends by computing the tested value with a comparison, it branches on the comparison
 /// instead, into two new blocks that set the value to 1 and 0, run the moves, and jump on as the first case does.</item>
-/// <item>An empty block that only jumps on is bypassed.</item>
+/// <item>An empty block that only jumps on is bypassed, by jumps and branches alike.</item>
 /// </list>
 /// Every variable ends with the value it had, so dead-code elimination removes what nobody reads afterwards. Loop
 /// headers are never threaded through: a jump past the header into the loop's body would make the loop irreducible,
@@ -41,6 +41,27 @@ internal static class ThreadBranches
             var headers = new Loops(flow, new Dominators(function, flow)).Headers.ToHashSet();
             foreach (var block in flow.ReversePostOrder)
             {
+                if (block.Terminator is BranchTerminator decided && Outcome(ConstantsAtEnd(block.Instructions), [], decided) is { } known)
+                {
+                    // A local assigned a constant earlier in the same block (IL locals have several definitions, so
+                    // constant folding leaves them alone).
+                    block.Terminator = new JumpTerminator(decided.Position, known);
+                    changed = true;
+                    continue;
+                }
+                if (block.Terminator is BranchTerminator conditional)
+                {
+                    foreach (var side in conditional.Successors.Distinct().ToList())
+                    {
+                        if (side.Instructions.Count == 0 && side.Terminator is JumpTerminator { Target: var forward } && forward != side)
+                        {
+                            conditional.Retarget(side, forward);
+                            changed = true;
+                        }
+                    }
+                    if (conditional.WhenTrue == conditional.WhenFalse) block.Terminator = new JumpTerminator(conditional.Position, conditional.WhenTrue);
+                    continue;
+                }
                 if (block.Terminator is not JumpTerminator jump || jump.Target == block || headers.Contains(jump.Target)) continue;
                 var join = jump.Target;
                 if (join.Instructions.Count == 0 && join.Terminator is JumpTerminator onward && onward.Target != join)
@@ -100,7 +121,7 @@ internal static class ThreadBranches
     static List<MoveInstruction> Copy(IEnumerable<MoveInstruction> moves) =>
         moves.Select(m => new MoveInstruction(m.Position, m.Destination!, m.Source)).ToList();
 
-    /// <summary>Registers holding a known constant after the instructions: set by a constant move and not redefined since.</summary>
+    /// <summary>Registers holding a known constant after the instructions: set by a constant move (or arithmetic on known constants) and not redefined since.</summary>
     static Dictionary<VirtualRegister, long> ConstantsAtEnd(IEnumerable<IrInstruction> instructions, Dictionary<VirtualRegister, long>? before = null)
     {
         var known = new Dictionary<VirtualRegister, long>(before ?? []);
@@ -108,6 +129,9 @@ internal static class ThreadBranches
         {
             if (i.Destination is not { } d) continue;
             if (i is MoveInstruction m && Value(known, m.Source) is { } c) known[d] = Truncate(c, d.Width);
+            else if (i is BinaryInstruction { Operation: not (BinaryOperation.UnsignedDivide or BinaryOperation.UnsignedRemainder) } b
+                     && Value(known, b.Left) is { } l && Value(known, b.Right) is { } r)
+                known[d] = Truncate(ConstantFolding.Evaluate(b.Operation, b.Width, l, r), d.Width);
             else known.Remove(d);
         }
         return known;
