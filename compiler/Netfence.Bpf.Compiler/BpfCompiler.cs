@@ -128,6 +128,20 @@ public static class BpfCompiler
         ProveLoopBounds.Run(function, diagnostics);
         packetChecks.Check(function);
         ProveDivisors.Run(function, diagnostics);
+        // The checks above ran on the code as written; what follows only makes it smaller (docs in compiler/README.md).
+        ThreadBranches.Run(function);
+        ConstantFolding.Run(function);
+        FuseCompareBranches.Run(function);
+        ForwardFrameLoads.Run(function);
+        PropagateCopies.Run(function);
+        ConstantFolding.Run(function);
+        EliminateDeadStores.Run(function);
+        DeadCodeElimination.Run(function);
+        // Constants forwarded from the frame decide more branches.
+        ThreadBranches.Run(function);
+        ForwardResults.Run(function);
+        DeadCodeElimination.Run(function);
+        packetChecks.Check(function);
         return function;
     }
 }

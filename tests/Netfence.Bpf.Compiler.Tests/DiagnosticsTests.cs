@@ -125,8 +125,10 @@ public class DiagnosticsTests
 
     [Fact]
     public void A_frame_over_512_bytes_is_NF0016()
-        => Rejects("NF0016", "struct Big { public long A, B, C, D, E, F, G, H; }",
-            "Big a = default, b = default, c = default, d = default, e = default;\nBig f = default, g = default, h = default, i = default;\na.A = ctx.Mark; b.A = ctx.Mark; c.A = ctx.Mark; d.A = ctx.Mark; e.A = ctx.Mark;\nf.A = ctx.Mark; g.A = ctx.Mark; h.A = ctx.Mark; i.A = ctx.Mark;\nreturn (int)(a.A + b.A + c.A + d.A + e.A + f.A + g.A + h.A + i.A);",
+        // Each struct goes whole to a map, so all nine stay in the frame together (the optimiser keeps a struct in
+        // registers only when nothing reads it as memory).
+        => Rejects("NF0016", "struct Big { public long A, B, C, D, E, F, G, H; }\nstatic readonly HashMap<int, Big> S = new(16);",
+            "Big a = default, b = default, c = default, d = default, e = default;\nBig f = default, g = default, h = default, i = default;\na.A = ctx.Mark; b.A = ctx.Mark; c.A = ctx.Mark; d.A = ctx.Mark; e.A = ctx.Mark;\nf.A = ctx.Mark; g.A = ctx.Mark; h.A = ctx.Mark; i.A = ctx.Mark;\nS.Update(0, a); S.Update(1, b); S.Update(2, c); S.Update(3, d); S.Update(4, e); S.Update(5, f); S.Update(6, g); S.Update(7, h); S.Update(8, i);\nreturn (int)(a.A + b.A + c.A + d.A + e.A + f.A + g.A + h.A + i.A);",
             "Big a = default, b");
 
     [Fact]

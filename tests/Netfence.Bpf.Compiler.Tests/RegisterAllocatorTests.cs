@@ -10,8 +10,8 @@ namespace Netfence.Bpf.Compiler.Tests;
 /// </summary>
 public class RegisterAllocatorTests
 {
-    // More values live across the call than r6-r9 can hold, read from the packet so nothing folds away; the second
-    // call reuses some of them after the first one's temporaries die, the shape that once put a spilled argument
+    // More values live across a helper call than r6-r9 can hold, read from the packet so nothing folds away; the
+    // second use reuses some of them after the first one's temporaries die, the shape that once put a spilled argument
     // and a later spill in one slot.
     const string ManyLiveValues = """
         public static class P
@@ -24,8 +24,10 @@ public class RegisterAllocatorTests
                 if (!skb.TryRead(0, out ulong x) || !skb.TryRead(8, out long a) || !skb.TryRead(16, out int b) ||
                     !skb.TryRead(20, out short c) || !skb.TryRead(22, out byte d))
                     return -1;
-                skb.TryWrite(64, Five(a, b, c, d, x));
-                return (int)Five(b, c, d, 1, (ulong)a);
+                long p1 = a + b, p2 = c * d, p3 = (long)x ^ a, p4 = a - c, p5 = b * d;
+                long t = (long)Bpf.KtimeGetNs();
+                skb.TryWrite(64, Five(a, b, c, d, x) + t);
+                return (int)(Five(b, c, d, 1, (ulong)a) + t + p1 + p2 + p3 + p4 + p5);
             }
 
             [Program(Hook.TcIngress)]
@@ -54,6 +56,35 @@ public class RegisterAllocatorTests
                 var (la, lb) = (allocation.Locations[a], allocation.Locations[b]);
                 Assert.False(la == lb, $"{function.Name}: {a} and {b} are both live at {where} but share {Describe(la)}");
             }
+        }
+    }
+
+    [Fact]
+    public void No_value_stays_in_r0_to_r5_across_an_instruction_that_clobbers_them()
+    {
+        foreach (var function in Snippet.Lower(ManyLiveValues))
+        {
+            var allocation = new RegisterAllocator(function);
+            var liveness = new Liveness(function);
+            int inCallerSaved = 0;
+            foreach (var block in function.Blocks)
+            {
+                var live = new HashSet<VirtualRegister>(liveness.LiveOut[block]);
+                foreach (var i in Liveness.Instructions(block).Reverse())
+                {
+                    if (i.Destination is { } d) live.Remove(d);
+                    if (ScratchDemand.Of(i) == ScratchDemand.All)
+                    {
+                        // Live across it, or read by it: its argument moves could overwrite an operand before reading it.
+                        foreach (var r in live.Concat(i.Uses))
+                            Assert.False(allocation.Locations[r].Register is { } p && p <= Netfence.Bpf.Asm.Register.R5,
+                                $"{function.Name}: {r} is in {allocation.Locations[r]} across or into '{i}'");
+                    }
+                    foreach (var u in i.Uses) live.Add(u);
+                }
+            }
+            foreach (var l in allocation.Locations.Values) if (l.Register is { } p && p <= Netfence.Bpf.Asm.Register.R5) inCallerSaved++;
+            Assert.True(inCallerSaved > 0, $"{function.Name} should keep some values in r0-r5 to test them");
         }
     }
 

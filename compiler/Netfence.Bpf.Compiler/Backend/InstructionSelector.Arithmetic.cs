@@ -38,28 +38,42 @@ internal sealed partial class InstructionSelector
     void SelectMove(MoveInstruction m)
     {
         var width = m.Destination!.Width;
+        // A register stored straight into a spilled destination needs no scratch copy.
+        if (LocationOf(m.Destination).IsSpilled && m.Source.Register is { } source && LocationOf(source).Register is { } sourceRegister)
+        {
+            Commit(m.Destination, sourceRegister);
+            return;
+        }
         var target = Target(m.Destination);
         MoveTo(target, m.Source, width);
         Commit(m.Destination, target);
     }
 
+    /// <summary>
+    /// The register to compute <paramref name="destination"/> in: its own, unless an operand other than the first is
+    /// that same register (x = y - x), which writing the first operand there would overwrite; then a scratch register.
+    /// </summary>
+    Register ComputeRegister(VirtualRegister destination, params Operand[] later) =>
+        later.Any(o => o.Register == destination) ? Scratch() : Target(destination);
+
     void SelectBinary(BinaryInstruction b)
     {
-        // Compute in r0: the destination's own register may be the right operand's.
-        MoveTo(Register.R0, b.Left, b.Width);
+        var compute = b.Left.Register == b.Destination ? Target(b.Destination!) : ComputeRegister(b.Destination!, b.Right);
+        MoveTo(compute, b.Left, b.Width);
         if (Immediate(b.Right, b.Width) is { } imm && !(b.Operation is BinaryOperation.UnsignedDivide or BinaryOperation.UnsignedRemainder && imm == 0))
-            AluImm(AluOp(b.Operation), b.Width, Register.R0, imm);
+            AluImm(AluOp(b.Operation), b.Width, compute, imm);
         else
-            AluReg(AluOp(b.Operation), b.Width, Register.R0, Materialize(b.Right, b.Width, Register.R1));
-        Commit(b.Destination!, Register.R0);
+            AluReg(AluOp(b.Operation), b.Width, compute, Materialize(b.Right, b.Width));
+        Commit(b.Destination!, compute);
     }
 
     void SelectUnary(UnaryInstruction u)
     {
-        MoveTo(Register.R0, u.Value, u.Width);
-        if (u.Operation == UnaryOperation.Negate) AluImm(Neg, u.Width, Register.R0, 0);
-        else AluImm(Xor, u.Width, Register.R0, -1);
-        Commit(u.Destination!, Register.R0);
+        var compute = Target(u.Destination!);
+        MoveTo(compute, u.Value, u.Width);
+        if (u.Operation == UnaryOperation.Negate) AluImm(Neg, u.Width, compute, 0);
+        else AluImm(Xor, u.Width, compute, -1);
+        Commit(u.Destination!, compute);
     }
 
     /// <summary>
@@ -122,45 +136,53 @@ internal sealed partial class InstructionSelector
 
     void SelectExtend(ExtendInstruction e)
     {
+        var compute = Target(e.Destination!);
         switch (e.Kind)
         {
             case ExtendKind.SignExtend8To32:
-                MoveTo(Register.R0, e.Value, Width.W32);
-                AluImm(Lsh, Width.W32, Register.R0, 24);
-                AluImm(Arsh, Width.W32, Register.R0, 24);
+                MoveTo(compute, e.Value, Width.W32);
+                AluImm(Lsh, Width.W32, compute, 24);
+                AluImm(Arsh, Width.W32, compute, 24);
                 break;
             case ExtendKind.ZeroExtend8To32:
-                MoveTo(Register.R0, e.Value, Width.W32);
-                AluImm(And, Width.W32, Register.R0, 0xff);
+                MoveTo(compute, e.Value, Width.W32);
+                AluImm(And, Width.W32, compute, 0xff);
                 break;
             case ExtendKind.SignExtend16To32:
-                MoveTo(Register.R0, e.Value, Width.W32);
-                AluImm(Lsh, Width.W32, Register.R0, 16);
-                AluImm(Arsh, Width.W32, Register.R0, 16);
+                MoveTo(compute, e.Value, Width.W32);
+                AluImm(Lsh, Width.W32, compute, 16);
+                AluImm(Arsh, Width.W32, compute, 16);
                 break;
             case ExtendKind.ZeroExtend16To32:
-                MoveTo(Register.R0, e.Value, Width.W32);
-                AluImm(And, Width.W32, Register.R0, 0xffff);
+                MoveTo(compute, e.Value, Width.W32);
+                AluImm(And, Width.W32, compute, 0xffff);
                 break;
             case ExtendKind.SignExtend32To64:
                 // Shifts rather than MOVSX (cpu v4): the programs must load on Linux 6.1.
-                MoveTo(Register.R0, e.Value, Width.W64);
-                AluImm(Lsh, Width.W64, Register.R0, 32);
-                AluImm(Arsh, Width.W64, Register.R0, 32);
+                MoveTo(compute, e.Value, Width.W64);
+                AluImm(Lsh, Width.W64, compute, 32);
+                AluImm(Arsh, Width.W64, compute, 32);
+                break;
+            case ExtendKind.ZeroExtend32To64 when e.Value.Register is { Width: Width.W32 } source && !_function.EntryRegisters.Contains(source):
+                // A 32-bit value already sits zero-extended in its register (ALU32 results, loads and moves clear the
+                // upper half), so widening it is a plain copy, or nothing in place. A function's 32-bit parameter is
+                // the exception: the verifier knows nothing of its upper half.
+                MoveTo(compute, e.Value, Width.W64);
                 break;
             default:
-                // A 32-bit move clears the upper half.
-                MoveTo(Register.R0, e.Value, Width.W64);
-                AluReg(Mov, Width.W32, Register.R0, Register.R0);
+                // One 32-bit move copies and clears the upper half (a value reloaded from its spill slot is in the
+                // compute register already, and the move clears it there).
+                AluReg(Mov, Width.W32, compute, Materialize(e.Value, Width.W64, compute));
                 break;
         }
-        Commit(e.Destination!, Register.R0);
+        Commit(e.Destination!, compute);
     }
 
     void SelectCompare(CompareInstruction c)
     {
         var done = NewLabel();
-        // Operands first (into r1/r2), then r0 = 1, skipped to 0 when the condition fails.
+        // Operands first, then result = 1, skipped to 0 when the condition fails. The result's register must not be an
+        // operand's (x = x < 5), which setting it to 1 would overwrite before the comparison.
         var left = c.Left;
         var right = c.Right;
         var condition = c.Condition;
@@ -169,24 +191,26 @@ internal sealed partial class InstructionSelector
             (left, right) = (right, left);
             condition = condition.Swap();
         }
-        var l = Materialize(left, c.Width, Register.R1);
+        var l = Materialize(left, c.Width);
         int? imm = Immediate(right, c.Width);
-        var r = imm is null ? Materialize(right, c.Width, Register.R2) : Register.R0;
-        LoadConstant(Register.R0, 1, Width.W32);
+        Register? r = imm is null ? Materialize(right, c.Width) : null;
+        var result = ComputeRegister(c.Destination!, c.Left, c.Right);
+        LoadConstant(result, 1, Width.W32);
         byte cls = c.Width == Width.W32 ? ClassJmp32 : ClassJmp;
         if (imm is { } k) Add(new Instruction((byte)(cls | JumpOp(condition) | SrcK), l, 0, 0, k), done);
-        else Add(new Instruction((byte)(cls | JumpOp(condition) | SrcX), l, r, 0, 0), done);
-        LoadConstant(Register.R0, 0, Width.W32);
+        else Add(new Instruction((byte)(cls | JumpOp(condition) | SrcX), l, r!.Value, 0, 0), done);
+        LoadConstant(result, 0, Width.W32);
         Label(done);
-        Commit(c.Destination!, Register.R0);
+        Commit(c.Destination!, result);
     }
 
     void SelectByteSwap(ByteSwapInstruction s)
     {
-        MoveTo(Register.R0, s.Value, s.Bits == 64 ? Width.W64 : Width.W32);
+        var compute = Target(s.Destination!);
+        MoveTo(compute, s.Value, s.Bits == 64 ? Width.W64 : Width.W32);
         // BPF_ALU | BPF_END | BPF_TO_BE: on a little-endian host, swap the low Bits bits and clear the rest.
         const byte ToBigEndian = 0x08;
-        Add(new Instruction((byte)(ClassAlu | End | ToBigEndian), Register.R0, 0, 0, s.Bits));
-        Commit(s.Destination!, Register.R0);
+        Add(new Instruction((byte)(ClassAlu | End | ToBigEndian), compute, 0, 0, s.Bits));
+        Commit(s.Destination!, compute);
     }
 }

@@ -27,33 +27,38 @@ internal sealed partial class InstructionSelector
 
     void SelectContextLoad(ContextLoadInstruction l)
     {
-        var context = Materialize(Operand.Of(l.Context), Width.W64, Register.R1);
-        Add(Instruction.LoadMem(SizeCode(l.Size), Register.R0, context, (short)l.Offset));
-        Commit(l.Destination!, Register.R0);
+        var context = Materialize(Operand.Of(l.Context), Width.W64);
+        var target = Target(l.Destination!);
+        Add(Instruction.LoadMem(SizeCode(l.Size), target, context, (short)l.Offset));
+        Commit(l.Destination!, target);
     }
 
     void SelectContextStore(ContextStoreInstruction s)
     {
         // STX, not ST: the kernel rewrites context accesses from registers only.
-        var context = Materialize(Operand.Of(s.Context), Width.W64, Register.R1);
-        var value = Materialize(s.Value, Width.W32, Register.R2);
+        var context = Materialize(Operand.Of(s.Context), Width.W64);
+        var value = Materialize(s.Value, Width.W32);
         Add(Instruction.StoreMem(SizeCode(s.Size), context, value, (short)s.Offset));
     }
 
     void SelectStackLoad(StackLoadInstruction l)
     {
-        LoadFrame(Register.R0, l.Address.FrameOffset, l.Size, Register.R1);
-        if (l.SignExtend && l.Size < 4)
-        {
-            int shift = 32 - l.Size * 8;
-            AluImm(Lsh, Width.W32, Register.R0, shift);
-            AluImm(Arsh, Width.W32, Register.R0, shift);
-        }
-        Commit(l.Destination!, Register.R0);
+        var target = Target(l.Destination!);
+        LoadFrame(target, l.Address.FrameOffset, l.Size);
+        if (l.SignExtend && l.Size < 4) SignExtendTo32(target, l.Size);
+        Commit(l.Destination!, target);
+    }
+
+    /// <summary>Sign-extends the low <paramref name="size"/> bytes of a zero-extending load, as ldind.i1/i2 read them.</summary>
+    void SignExtendTo32(Register target, int size)
+    {
+        int shift = 32 - size * 8;
+        AluImm(Lsh, Width.W32, target, shift);
+        AluImm(Arsh, Width.W32, target, shift);
     }
 
     /// <summary>Loads <paramref name="size"/> little-endian bytes at an r10 offset into <paramref name="target"/>, in aligned pieces.</summary>
-    void LoadFrame(Register target, int offset, int size, Register scratch)
+    void LoadFrame(Register target, int offset, int size)
     {
         if (offset % size == 0)
         {
@@ -62,6 +67,7 @@ internal sealed partial class InstructionSelector
         }
         // Assemble from the highest piece down: target = (target << bits) | piece.
         var pieces = Pieces(offset, size);
+        var scratch = Scratch();
         bool first = true;
         for (int k = pieces.Count - 1; k >= 0; k--)
         {
@@ -96,15 +102,16 @@ internal sealed partial class InstructionSelector
         var width = s.Size == 8 ? Width.W64 : Width.W32;
         if (offset % s.Size == 0)
         {
-            Add(Instruction.StoreMem(SizeCode(s.Size), Register.R10, Materialize(s.Value, width, Register.R1), (short)offset));
+            Add(Instruction.StoreMem(SizeCode(s.Size), Register.R10, Materialize(s.Value, width), (short)offset));
             return;
         }
-        // Misaligned: store the low piece, shift, store the next.
-        MoveTo(Register.R1, s.Value, Width.W64);
+        // Misaligned: store the low piece, shift, store the next (in a copy: the shifts destroy it).
+        var shifted = Scratch();
+        MoveTo(shifted, s.Value, Width.W64);
         foreach (var (at, size) in Pieces(offset, s.Size))
         {
-            Add(Instruction.StoreMem(SizeCode(size), Register.R10, Register.R1, (short)at));
-            AluImm(Rsh, Width.W64, Register.R1, size * 8);
+            Add(Instruction.StoreMem(SizeCode(size), Register.R10, shifted, (short)at));
+            AluImm(Rsh, Width.W64, shifted, size * 8);
         }
     }
 
@@ -144,42 +151,35 @@ internal sealed partial class InstructionSelector
     // register the verifier knows as PTR_TO_MAP_VALUE after the null test. Field offsets fold into the instruction.
     void SelectPointerLoad(PointerLoadInstruction l)
     {
-        var pointer = Materialize(Operand.Of(l.Pointer), Width.W64, Register.R1);
-        Add(Instruction.LoadMem(SizeCode(l.Size), Register.R0, pointer, (short)l.Offset));
-        if (l.SignExtend && l.Size < 4)
-        {
-            int shift = 32 - l.Size * 8;
-            AluImm(Lsh, Width.W32, Register.R0, shift);
-            AluImm(Arsh, Width.W32, Register.R0, shift);
-        }
-        Commit(l.Destination!, Register.R0);
+        var pointer = Materialize(Operand.Of(l.Pointer), Width.W64);
+        var target = Target(l.Destination!);
+        Add(Instruction.LoadMem(SizeCode(l.Size), target, pointer, (short)l.Offset));
+        if (l.SignExtend && l.Size < 4) SignExtendTo32(target, l.Size);
+        Commit(l.Destination!, target);
     }
 
     void SelectPointerStore(PointerStoreInstruction s)
     {
-        var pointer = Materialize(Operand.Of(s.Pointer), Width.W64, Register.R1);
-        var value = Materialize(s.Value, s.Size == 8 ? Width.W64 : Width.W32, Register.R2);
+        var pointer = Materialize(Operand.Of(s.Pointer), Width.W64);
+        var value = Materialize(s.Value, s.Size == 8 ? Width.W64 : Width.W32);
         Add(Instruction.StoreMem(SizeCode(s.Size), pointer, value, (short)s.Offset));
     }
 
     void SelectPointerCopy(PointerCopyInstruction c)
     {
-        var pointer = Materialize(Operand.Of(c.Pointer), Width.W64, Register.R2);
-        if (c.IntoMapValue) Copy(pointer, c.Offset, Register.R10, c.Frame.FrameOffset, c.Size, Register.R1);
-        else Copy(Register.R10, c.Frame.FrameOffset, pointer, c.Offset, c.Size, Register.R1);
+        var pointer = Materialize(Operand.Of(c.Pointer), Width.W64);
+        if (c.IntoMapValue) Copy(pointer, c.Offset, Register.R10, c.Frame.FrameOffset, c.Size, Scratch());
+        else Copy(Register.R10, c.Frame.FrameOffset, pointer, c.Offset, c.Size, Scratch());
     }
 
     void SelectConfigLoad(ConfigLoadInstruction c)
     {
         // LD_IMM64 with a relocation against the variable's symbol; the loader makes it a pointer into .rodata.
-        Add(new Instruction(LdImm64, Register.R1, 0, 0, 0, c.Variable));
-        Add(Instruction.LoadMem(SizeCode(c.Size), Register.R0, Register.R1, 0));
-        if (c.SignExtend && c.Size < 4)
-        {
-            int shift = 32 - c.Size * 8;
-            AluImm(Lsh, Width.W32, Register.R0, shift);
-            AluImm(Arsh, Width.W32, Register.R0, shift);
-        }
-        Commit(c.Destination!, Register.R0);
+        // The address and the value share one register, as clang's code does.
+        var target = Target(c.Destination!);
+        Add(new Instruction(LdImm64, target, 0, 0, 0, c.Variable));
+        Add(Instruction.LoadMem(SizeCode(c.Size), target, target, 0));
+        if (c.SignExtend && c.Size < 4) SignExtendTo32(target, c.Size);
+        Commit(c.Destination!, target);
     }
 }

@@ -11,36 +11,70 @@ internal sealed partial class InstructionSelector
     /// <summary>The verifier's MAX_PACKET_OFF: larger packet offsets are never provable.</summary>
     const int MaxPacketOffset = 0xffff;
 
-    void SelectPacketAccess(PacketAccessInstruction p)
+    /// <summary>
+    /// Three scratch registers (<see cref="ScratchDemand"/>): data, data_end, and one for the context reloaded from its
+    /// spill slot, then the variable offset, then the end of the access, then each piece copied. The result is written
+    /// last, into the destination's register or, for a spilled destination, the free data register.
+    /// </summary>
+    void SelectPacketAccess(PacketAccessInstruction p) => SelectPacketAccess(p, null, null, null);
+
+    /// <summary>
+    /// With <paramref name="success"/> and <paramref name="failure"/>, the access ends its block by jumping to one of
+    /// them instead of producing its result (<see cref="FusedPacketBranch"/>); <paramref name="next"/> is the block laid
+    /// out after it, which needs no jump.
+    /// </summary>
+    void SelectPacketAccess(PacketAccessInstruction p, BasicBlock? success, BasicBlock? failure, BasicBlock? next)
     {
-        int fail = NewLabel(), done = NewLabel();
-        var context = Materialize(Operand.Of(p.Context), Width.W64, Register.R1);
-        Add(Instruction.LoadMem(SizeW, Register.R2, context, (short)p.DataOffset));
-        Add(Instruction.LoadMem(SizeW, Register.R3, context, (short)p.DataEndOffset));
+        // Fused with its branch and with nothing to zero on failure, the check jumps straight to the failure side.
+        bool direct = failure is not null && (p.IsWrite || p.BufferDeadOnFailure);
+        int fail = direct ? failure!.Id : NewLabel(), done = NewLabel();
+        var data = Scratch();
+        var dataEnd = Scratch();
+        var work = Scratch();
+        var context = Materialize(Operand.Of(p.Context), Width.W64, work);
+        Add(Instruction.LoadMem(SizeW, data, context, (short)p.DataOffset));
+        Add(Instruction.LoadMem(SizeW, dataEnd, context, (short)p.DataEndOffset));
         if (p.PacketOffset.IsConstant)
         {
-            if (p.PacketOffset.Constant != 0) AluImm(OpCodes.Add, Width.W64, Register.R2, unchecked((int)p.PacketOffset.Constant));
+            if (p.PacketOffset.Constant != 0) AluImm(OpCodes.Add, Width.W64, data, unchecked((int)p.PacketOffset.Constant));
         }
         else
         {
             // A variable offset must be bounded before it is added to a packet pointer; any offset past 64 KiB (or
             // negative, as unsigned) cannot fit in a packet the program sees, so .NET's answer is false there too.
-            MoveTo(Register.R4, p.PacketOffset, Width.W32);
-            Add(new Instruction((byte)(ClassJmp32 | Jgt | SrcK), Register.R4, 0, 0, MaxPacketOffset), fail);
-            AluReg(OpCodes.Add, Width.W64, Register.R2, Register.R4);
+            MoveTo(work, p.PacketOffset, Width.W32);
+            Add(new Instruction((byte)(ClassJmp32 | Jgt | SrcK), work, 0, 0, MaxPacketOffset), fail);
+            AluReg(OpCodes.Add, Width.W64, data, work);
         }
-        Add(Instruction.Mov64(Register.R4, Register.R2));
-        AluImm(OpCodes.Add, Width.W64, Register.R4, p.Size);
-        Add(Instruction.Jump(Jgt, Register.R4, Register.R3, 0), fail);
+        Add(Instruction.Mov64(work, data));
+        AluImm(OpCodes.Add, Width.W64, work, p.Size);
+        Add(Instruction.Jump(Jgt, work, dataEnd, 0), fail);
         var buffer = p.Buffer.FrameOffset;
-        if (p.IsWrite) Copy(Register.R2, 0, Register.R10, buffer, p.Size, Register.R5);
-        else Copy(Register.R10, buffer, Register.R2, 0, p.Size, Register.R5);
-        LoadConstant(Register.R0, 1, Width.W32);
+        if (p.IsWrite) Copy(data, 0, Register.R10, buffer, p.Size, work);
+        else Copy(Register.R10, buffer, data, 0, p.Size, work);
+        if (success is not null && failure is not null)
+        {
+            if (success != next) Jump(success.Id);
+            if (direct) return;
+            // The failure path goes after the function's last block, so the success path falls through to the next
+            // block; the scratch register is still free there, since only this access's check jumps to it.
+            var position = _position;
+            _outOfLine.Add(() =>
+            {
+                _position = position;
+                Label(fail);
+                if (!p.IsWrite) Zero(buffer, p.Size, work);
+                Jump(failure.Id);
+            });
+            return;
+        }
+        var result = LocationOf(p.Destination!).Register ?? data;
+        LoadConstant(result, 1, Width.W32);
         Jump(done);
         Label(fail);
-        if (!p.IsWrite) Zero(buffer, p.Size, Register.R5);
-        LoadConstant(Register.R0, 0, Width.W32);
+        if (!p.IsWrite) Zero(buffer, p.Size, work);
+        LoadConstant(result, 0, Width.W32);
         Label(done);
-        Commit(p.Destination!, Register.R0);
+        Commit(p.Destination!, result);
     }
 }

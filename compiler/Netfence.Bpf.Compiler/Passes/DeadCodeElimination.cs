@@ -3,7 +3,7 @@ using Netfence.Bpf.Compiler.IR;
 namespace Netfence.Bpf.Compiler.Passes;
 
 /// <summary>
-/// Removes unreachable blocks and instructions without side effects whose result nobody reads. The kernel verifier
+/// Removes unreachable blocks and instructions without side effects whose result is not live after them. The kernel verifier
 /// rejects unreachable instructions, so this pass is required, not an optimisation.
 /// </summary>
 internal static class DeadCodeElimination
@@ -20,14 +20,31 @@ internal static class DeadCodeElimination
         while (changed)
         {
             changed = false;
-            var used = new HashSet<VirtualRegister>();
-            foreach (var b in function.Blocks)
-                foreach (var i in Liveness.Instructions(b))
-                    foreach (var r in i.Uses) used.Add(r);
+            // A definition is dead when its register is not live right after it, not only when the register is never
+            // read anywhere: IL's zero-initialised locals and values overwritten on every path before they are read
+            // would otherwise keep their registers live from the function's entry.
+            var liveness = new Liveness(function);
             foreach (var b in function.Blocks)
             {
-                int removed = b.Instructions.RemoveAll(i => !i.HasSideEffects && i.Destination is { } d && !used.Contains(d));
-                changed |= removed > 0;
+                var live = new HashSet<VirtualRegister>(liveness.LiveOut[b]);
+                if (b.Terminator is { } t)
+                    foreach (var r in t.Uses) live.Add(r);
+                for (int k = b.Instructions.Count - 1; k >= 0; k--)
+                {
+                    var i = b.Instructions[k];
+                    if (!i.HasSideEffects && i.Destination is { } dead && !live.Contains(dead))
+                    {
+                        b.Instructions.RemoveAt(k);
+                        changed = true;
+                        continue;
+                    }
+                    // A call whose result nobody reads still runs, but need not produce the result (the backend
+                    // then skips the 1/0 a map helper's bool would cost).
+                    if (i is HelperCallInstruction or MapHelperInstruction or FunctionCallInstruction && i.Destination is { } unread && !live.Contains(unread))
+                        i.Destination = null;
+                    if (i.Destination is { } d) live.Remove(d);
+                    foreach (var r in i.Uses) live.Add(r);
+                }
             }
         }
     }

@@ -26,6 +26,12 @@ internal sealed class PacketAccessInstruction(SourcePosition? position, bool wri
     /// <summary>Context offset of the u32 data_end pointer.</summary>
     public int DataEndOffset { get; } = dataEndOffset;
 
+    /// <summary>
+    /// Set by <see cref="Passes.EliminateDeadStores"/> for a read whose block ends in a branch on its result: no byte of
+    /// the buffer is read after the branch's failure side, so the zeroing .NET's TryRead does there is dead.
+    /// </summary>
+    public bool BufferDeadOnFailure { get; set; }
+
     public override bool HasSideEffects => true;
 
     public override string ToString() => $"{Dest}packet.{(IsWrite ? "write" : "read")} [{PacketOffset}:{Size}] {(IsWrite ? "<-" : "->")} {Buffer}";
