@@ -101,7 +101,7 @@ public sealed partial class DnsAttachment
             if (learn)
             {
                 // A cached answer refreshes the kernel entries it hands out, with the TTLs the client now sees.
-                var refreshed = AnswerFilter.Apply(cached!, question, _options.RebindingProtection, config.ExplicitlyAllowed);
+                var refreshed = AnswerFilter.Apply(cached!, question, _options.RebindingProtection, config.ExplicitlyAllowed, _options.MaxIpsPerName);
                 var outcome = await LearnAsync(config, name, refreshed.Learnable, ttlOverride, cancellationToken).ConfigureAwait(false);
                 if (outcome == LearnOutcome.Failed) return ServFail(query);
                 if (outcome == LearnOutcome.Revoked) return Blocked(query, unconfigured: false);
@@ -137,11 +137,17 @@ public sealed partial class DnsAttachment
         };
         if (learn)
         {
-            var filtered = AnswerFilter.Apply(response, question, _options.RebindingProtection, config.ExplicitlyAllowed);
+            var filtered = AnswerFilter.Apply(response, question, _options.RebindingProtection, config.ExplicitlyAllowed, _options.MaxIpsPerName);
             if (filtered.Stripped > 0)
             {
                 Counters.CountRebindingStripped(filtered.Stripped);
                 _logger.LogInformation("attachment {Id}: removed {Count} internal addresses from the answer for {Name}", Id, filtered.Stripped, question.Name);
+            }
+            if (filtered.Capped > 0)
+            {
+                Counters.CountAddressesCapped(filtered.Capped);
+                _logger.LogInformation("attachment {Id}: removed {Count} address records past the cap of {Cap} addresses per name from the answer for {Name}",
+                    Id, filtered.Capped, _options.MaxIpsPerName, question.Name);
             }
             // The client may cache an answer no longer than the kernel keeps what it taught (pitfall 11): a record
             // TTL above the clamp's maximum would have the client reuse an address the sweep already removed.
@@ -212,7 +218,16 @@ public sealed partial class DnsAttachment
             _ => AddressFamily.Unknown,
         };
         uint ttl = decision.TtlSeconds;
-        var records = addresses.Where(a => a.AddressFamily == family).Select(a => DnsRecord.ForAddress(question.Name, a, ttl)).ToList();
+        // The control plane's list obeys the same cap as an upstream's answer: the client gets only what is learned.
+        var distinct = addresses.Where(a => a.AddressFamily == family).Distinct().ToList();
+        if (decision.AddToFilter && distinct.Count > _options.MaxIpsPerName)
+        {
+            Counters.CountAddressesCapped(distinct.Count - _options.MaxIpsPerName);
+            _logger.LogInformation("attachment {Id}: the control plane gave {Count} addresses for {Name}; answering the first {Cap}",
+                Id, distinct.Count, question.Name, _options.MaxIpsPerName);
+            distinct.RemoveRange(_options.MaxIpsPerName, distinct.Count - _options.MaxIpsPerName);
+        }
+        var records = distinct.Select(a => DnsRecord.ForAddress(question.Name, a, ttl)).ToList();
         if (decision.AddToFilter)
         {
             var outcome = await LearnAsync(config, question.Name.Text, [.. records.Select(r => (r.Address!, ttl))], ttl, cancellationToken).ConfigureAwait(false);
