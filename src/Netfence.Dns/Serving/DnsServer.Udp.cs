@@ -40,7 +40,7 @@ public sealed partial class DnsServer
                 try
                 {
                     // The packet is parsed (copied) before HandleAsync first yields, so the batch's buffer can be reused.
-                    var pending = attachment.HandleAsync(batch.Payload(i), Transport.Udp, token);
+                    var pending = attachment.HandleCoreAsync(batch.Payload(i), Transport.Udp, token);
                     if (pending.IsCompletedSuccessfully)
                     {
                         var response = pending.Result;

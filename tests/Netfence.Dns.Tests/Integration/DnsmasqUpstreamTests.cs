@@ -196,6 +196,28 @@ public class DnsmasqUpstreamTests(DnsmasqFixture dnsmasq)
         Assert.Equal(4, server.Writer.Map.Count);
     }
 
+    [Fact]
+    public async Task A_cache_hit_carries_the_querys_id_spelling_and_edns_use()
+    {
+        await using var server = await Allowlist("allowed.test+");
+        var name = $"case{Random.Shared.Next()}.allowed.test";
+        await Queries.UdpAsync(server.Endpoint, Queries.Bytes(name, DnsType.A, 1, edns: true));
+
+        // 0x20 case randomisation: the cached answer echoes the question as this client spelled it, under its id.
+        var shouted = name.ToUpperInvariant();
+        var hit = await Queries.UdpAsync(server.Endpoint, Queries.Bytes(shouted, DnsType.A, 2, edns: true));
+        Assert.Equal(1, server.Attachment.Counters.CacheHits);
+        Assert.Equal((ushort)2, hit!.Id);
+        Assert.Equal(DnsName.Parse(shouted).Wire.ToArray(), hit.Questions[0].Name.Wire.ToArray());
+        Assert.NotNull(hit.Opt);
+        Assert.Equal(["192.0.2.10"], Queries.Addresses(hit).Select(a => a.ToString()));
+
+        // A client without EDNS(0) gets no OPT record, as it would from upstream.
+        var plain = await Queries.UdpAsync(server.Endpoint, Queries.Bytes(name, DnsType.A, 3));
+        Assert.Null(plain!.Opt);
+        Assert.Equal(["192.0.2.10"], Queries.Addresses(plain).Select(a => a.ToString()));
+    }
+
     sealed class ManualTime : TimeProvider
     {
         long _ticks = DateTimeOffset.UtcNow.UtcTicks;
