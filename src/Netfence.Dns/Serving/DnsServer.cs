@@ -42,7 +42,15 @@ public sealed partial class DnsServer : IAsyncDisposable
         _time = time ?? TimeProvider.System;
         // One loop per core, at most four: a loop is one thread, and more threads than cores only take turns.
         _loops = [.. Enumerable.Range(0, Math.Clamp(Environment.ProcessorCount, 1, 4)).Select(i => new EventLoop($"netfence-dns-{i}", _logger))];
-        _upstreams = new UpstreamClient(options.UpstreamTimeout, _loops, _logger);
+        try
+        {
+            _upstreams = new UpstreamClient(options.UpstreamTimeout, _loops, _logger);
+        }
+        catch
+        {
+            foreach (var loop in _loops) loop.Dispose();
+            throw;
+        }
     }
 
     /// <summary>The attachment with <paramref name="id"/>, if open.</summary>
@@ -70,7 +78,18 @@ public sealed partial class DnsServer : IAsyncDisposable
             tcp.Dispose();
             throw new InvalidOperationException($"attachment '{id}' already has a DNS server");
         }
-        listener.UdpRegistration = loop.Add(udp, new UdpReceiver(this, listener));
+        try
+        {
+            listener.UdpRegistration = loop.Add(udp, new UdpReceiver(this, listener));
+        }
+        catch
+        {
+            _listeners.TryRemove(id, out _);
+            listener.Stop.Dispose();
+            udp.Dispose();
+            tcp.Dispose();
+            throw;
+        }
         listener.Loops = Task.Run(() => TcpAcceptLoopAsync(listener));
         return Task.FromResult(attachment);
     }
