@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using Netfence.Dns.Learning;
 using Netfence.Dns.Serving;
 using Netfence.Dns.Tests.Support;
 using Netfence.Policy.Rules;
@@ -11,7 +12,8 @@ namespace Netfence.Dns.KernelTests;
 /// A workload as the daemon will see one: its own network namespace behind a veth pair, whose resolver
 /// configuration (<c>/etc/netns/NAME/resolv.conf</c>, bind-mounted by <c>ip netns exec</c>) names the
 /// attachment's DNS server on the host end of the veth, port 53. The server forwards to a real dnsmasq and
-/// learns into an in-memory allowlist. Everything is removed on dispose, also when set-up fails half-way.
+/// learns into an in-memory allowlist, or into the writer given. Everything is removed on dispose, also when set-up
+/// fails half-way.
 /// </summary>
 sealed class Workload : IAsyncDisposable
 {
@@ -33,15 +35,23 @@ sealed class Workload : IAsyncDisposable
 
     public FakeAllowlistWriter Writer { get; } = new();
 
+    /// <summary>The workload's network namespace (<c>ip netns</c> name).</summary>
+    public string NamespaceName => _namespace.Name;
+
+    /// <summary>The workload's network namespace (bind-mount path).</summary>
+    public string NamespacePath => _namespace.Path;
+
     public DnsServer Server => _server!;
 
     public DnsAttachment Attachment { get; private set; } = null!;
 
     /// <summary>
     /// Builds the namespace and veth, writes its resolv.conf (with <paramref name="resolverOptions"/> after
-    /// <c>options</c>), starts the server forwarding to <paramref name="upstream"/> and applies <paramref name="policy"/>.
+    /// <c>options</c>), starts the server forwarding to <paramref name="upstream"/> and learning into
+    /// <paramref name="writer"/> (default: <see cref="Writer"/>), and applies <paramref name="policy"/>.
     /// </summary>
-    public static async Task<Workload> StartAsync(IPEndPoint upstream, DnsPolicy policy, DnsServerOptions? options = null, string resolverOptions = "")
+    public static async Task<Workload> StartAsync(IPEndPoint upstream, DnsPolicy policy, DnsServerOptions? options = null, string resolverOptions = "",
+        IAllowlistWriter? writer = null)
     {
         var ns = new SandboxNamespace();
         // 198.18.0.0/15 is the benchmarking range: nobody routes it, and a random /24 keeps parallel runs apart.
@@ -62,7 +72,7 @@ sealed class Workload : IAsyncDisposable
             File.WriteAllText(Path.Combine(workload._etcDirectory, "resolv.conf"),
                 $"nameserver {workload.DnsAddress}\noptions attempts:1 timeout:10 {resolverOptions}\n");
             options ??= new DnsServerOptions();
-            workload._server = new DnsServer(options with { DefaultUpstreams = [upstream] }, workload.Writer);
+            workload._server = new DnsServer(options with { DefaultUpstreams = [upstream] }, writer ?? workload.Writer);
             workload.Attachment = await workload._server.OpenAsync("workload", new IPEndPoint(workload.DnsAddress, 53));
             var configured = await workload.Attachment.ConfigureAsync(policy);
             Assert.True(configured.Succeeded, $"configuring the attachment failed: {configured.Failure}");

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using Netfence.Daemon.Configuration;
+using Netfence.Dns.EventLoops;
 using Netfence.Dns.Filtering;
 using Netfence.Dns.Wire;
 using Netfence.Protocol.V1;
@@ -17,6 +18,19 @@ public sealed partial class DnsAttachment
     /// becomes SERVFAIL and <see cref="DnsCounters.InternalErrors"/>.
     /// </summary>
     public async ValueTask<byte[]?> HandleAsync(ReadOnlyMemory<byte> packet, Transport transport, CancellationToken cancellationToken)
+    {
+        var response = await HandleCoreAsync(packet, transport, cancellationToken).ConfigureAwait(false);
+        // An upstream answer completes the query on an event loop's thread; the caller's code must not run there, where
+        // anything that blocks would stop every attachment of the loop.
+        if (EventLoop.Current is not null) await Task.Yield();
+        return response;
+    }
+
+    /// <summary>
+    /// <see cref="HandleAsync"/> for the server's own loops: the continuation of a query that waited runs on the thread
+    /// that completed it (an event loop's, for an upstream UDP answer), which then sends the answer.
+    /// </summary>
+    internal async ValueTask<byte[]?> HandleCoreAsync(ReadOnlyMemory<byte> packet, Transport transport, CancellationToken cancellationToken)
     {
         Counters.CountReceived();
         var error = DnsMessageReader.TryParse(packet.Span, out var query);
@@ -46,8 +60,8 @@ public sealed partial class DnsAttachment
         }
         try
         {
-            var response = await AnswerAsync(query, transport, cancellationToken).ConfigureAwait(false);
-            return Write(response, maxSize);
+            var reply = await AnswerAsync(query, transport, maxSize, cancellationToken).ConfigureAwait(false);
+            return reply.Wire ?? Write(reply.Message!, maxSize);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -61,7 +75,13 @@ public sealed partial class DnsAttachment
         }
     }
 
-    async ValueTask<DnsMessage> AnswerAsync(DnsMessage query, Transport transport, CancellationToken cancellationToken)
+    /// <summary>An answer: a message to serialise, or octets ready to send (a cache hit).</summary>
+    readonly record struct Reply(DnsMessage? Message, byte[]? Wire)
+    {
+        public static implicit operator Reply(DnsMessage message) => new(message, null);
+    }
+
+    async ValueTask<Reply> AnswerAsync(DnsMessage query, Transport transport, int maxSize, CancellationToken cancellationToken)
     {
         var config = _config;
         var question = query.Questions[0];
@@ -74,11 +94,11 @@ public sealed partial class DnsAttachment
             case Verdict.Block:
                 return Blocked(query, unconfigured: false);
             case Verdict.Forward:
-                return await ResolveAsync(config, query, transport, learn: false, ttlOverride: null, cancellationToken).ConfigureAwait(false);
+                return await ResolveAsync(config, query, transport, maxSize, learn: false, ttlOverride: null, cancellationToken).ConfigureAwait(false);
             case Verdict.Allow:
-                return await ResolveAsync(config, query, transport, learn: true, ttlOverride: null, cancellationToken).ConfigureAwait(false);
+                return await ResolveAsync(config, query, transport, maxSize, learn: true, ttlOverride: null, cancellationToken).ConfigureAwait(false);
             default:
-                return await AskControlPlaneAsync(config, query, transport, cancellationToken).ConfigureAwait(false);
+                return await AskControlPlaneAsync(config, query, transport, maxSize, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -92,23 +112,24 @@ public sealed partial class DnsAttachment
 
     DnsMessage ServFail(DnsMessage query) => DnsMessage.ResponseTo(query, DnsRcode.ServFail, _options.MaxUdpResponse);
 
-    async ValueTask<DnsMessage> ResolveAsync(AttachmentDnsConfig config, DnsMessage query, Transport transport, bool learn, uint? ttlOverride, CancellationToken cancellationToken)
+    async ValueTask<Reply> ResolveAsync(AttachmentDnsConfig config, DnsMessage query, Transport transport, int maxSize, bool learn, uint? ttlOverride,
+        CancellationToken cancellationToken)
     {
         var question = query.Questions[0];
         var name = question.Name.Text;
-        if (_cache.TryGet(query, out var cached))
+        if (_cache.TryGet(query, maxSize, learn, out var cached, out var learnable))
         {
             if (learn)
             {
-                // A cached answer refreshes the kernel entries it hands out, with the TTLs the client now sees.
-                var refreshed = AnswerFilter.Apply(cached!, question, _options.RebindingProtection, config.ExplicitlyAllowed);
-                var outcome = await LearnAsync(config, name, refreshed.Learnable, ttlOverride, cancellationToken).ConfigureAwait(false);
+                // A cached answer refreshes the kernel entries it hands out, with the TTLs the client now sees (usually a
+                // no-op: what the kernel holds already lasts as long, LearnedIpIndex.Covers).
+                var outcome = await LearnAsync(config, name, learnable!, ttlOverride, cancellationToken).ConfigureAwait(false);
                 if (outcome == LearnOutcome.Failed) return ServFail(query);
                 if (outcome == LearnOutcome.Revoked) return Blocked(query, unconfigured: false);
             }
             Counters.CountCacheHit();
             Counters.CountAllowed();
-            return cached!;
+            return new Reply(null, cached);
         }
 
         var upstreamQuery = new DnsMessage
@@ -135,13 +156,20 @@ public sealed partial class DnsAttachment
             Additionals = answer.Additionals,
             Opt = query.Opt is null ? null : answer.Opt ?? DnsMessageWriter.MakeOpt(_options.MaxUdpResponse),
         };
+        List<(IPAddress Address, uint Ttl)>? taught = null;
         if (learn)
         {
-            var filtered = AnswerFilter.Apply(response, question, _options.RebindingProtection, config.ExplicitlyAllowed);
+            var filtered = AnswerFilter.Apply(response, question, _options.RebindingProtection, config.ExplicitlyAllowed, _options.MaxIpsPerName);
             if (filtered.Stripped > 0)
             {
                 Counters.CountRebindingStripped(filtered.Stripped);
                 _logger.LogInformation("attachment {Id}: removed {Count} internal addresses from the answer for {Name}", Id, filtered.Stripped, question.Name);
+            }
+            if (filtered.Capped > 0)
+            {
+                Counters.CountAddressesCapped(filtered.Capped);
+                _logger.LogInformation("attachment {Id}: removed {Count} address records past the cap of {Cap} addresses per name from the answer for {Name}",
+                    Id, filtered.Capped, _options.MaxIpsPerName, question.Name);
             }
             // The client may cache an answer no longer than the kernel keeps what it taught (pitfall 11): a record
             // TTL above the clamp's maximum would have the client reuse an address the sweep already removed.
@@ -153,8 +181,9 @@ public sealed partial class DnsAttachment
                 if (outcome == LearnOutcome.Failed) return ServFail(query);
                 if (outcome == LearnOutcome.Revoked) return Blocked(query, unconfigured: false);
             }
+            taught = filtered.Learnable;
         }
-        _cache.Store(query, response);
+        _cache.Store(query, response, taught);
         Counters.CountAllowed();
         return response;
     }
@@ -167,7 +196,7 @@ public sealed partial class DnsAttachment
         }
     }
 
-    async ValueTask<DnsMessage> AskControlPlaneAsync(AttachmentDnsConfig config, DnsMessage query, Transport transport, CancellationToken cancellationToken)
+    async ValueTask<Reply> AskControlPlaneAsync(AttachmentDnsConfig config, DnsMessage query, Transport transport, int maxSize, CancellationToken cancellationToken)
     {
         var question = query.Questions[0];
         if (_controlPlane is null)
@@ -192,7 +221,7 @@ public sealed partial class DnsAttachment
         if (!decision.Allow) return Blocked(query, unconfigured: false);
         uint? ttlOverride = decision.TtlSeconds > 0 ? decision.TtlSeconds : null;
         if (decision.Ips.Count == 0)
-            return await ResolveAsync(config, query, transport, decision.AddToFilter, ttlOverride, cancellationToken).ConfigureAwait(false);
+            return await ResolveAsync(config, query, transport, maxSize, decision.AddToFilter, ttlOverride, cancellationToken).ConfigureAwait(false);
 
         var addresses = new List<IPAddress>(decision.Ips.Count);
         foreach (var text in decision.Ips)
@@ -212,7 +241,16 @@ public sealed partial class DnsAttachment
             _ => AddressFamily.Unknown,
         };
         uint ttl = decision.TtlSeconds;
-        var records = addresses.Where(a => a.AddressFamily == family).Select(a => DnsRecord.ForAddress(question.Name, a, ttl)).ToList();
+        // The control plane's list obeys the same cap as an upstream's answer: the client gets only what is learned.
+        var distinct = addresses.Where(a => a.AddressFamily == family).Distinct().ToList();
+        if (decision.AddToFilter && distinct.Count > _options.MaxIpsPerName)
+        {
+            Counters.CountAddressesCapped(distinct.Count - _options.MaxIpsPerName);
+            _logger.LogInformation("attachment {Id}: the control plane gave {Count} addresses for {Name}; answering the first {Cap}",
+                Id, distinct.Count, question.Name, _options.MaxIpsPerName);
+            distinct.RemoveRange(_options.MaxIpsPerName, distinct.Count - _options.MaxIpsPerName);
+        }
+        var records = distinct.Select(a => DnsRecord.ForAddress(question.Name, a, ttl)).ToList();
         if (decision.AddToFilter)
         {
             var outcome = await LearnAsync(config, question.Name.Text, [.. records.Select(r => (r.Address!, ttl))], ttl, cancellationToken).ConfigureAwait(false);

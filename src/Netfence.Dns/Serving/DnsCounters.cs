@@ -8,7 +8,7 @@ namespace Netfence.Dns.Serving;
 public sealed class DnsCounters
 {
     long _received, _allowed, _blocked, _upstreamFailures, _learnFailures, _controlPlaneFailures,
-        _rateLimited, _overloaded, _malformed, _internalErrors, _cacheHits, _rebindingStripped;
+        _rateLimited, _overloaded, _malformed, _internalErrors, _cacheHits, _rebindingStripped, _addressesCapped;
 
     /// <summary>Packets or TCP messages received.</summary>
     public long Received => Volatile.Read(ref _received);
@@ -34,6 +34,8 @@ public sealed class DnsCounters
     public long CacheHits => Volatile.Read(ref _cacheHits);
     /// <summary>Address records removed from answers by rebinding protection.</summary>
     public long RebindingStripped => Volatile.Read(ref _rebindingStripped);
+    /// <summary>Address records removed from answers because their name already had <see cref="DnsServerOptions.MaxIpsPerName"/> addresses.</summary>
+    public long AddressesCapped => Volatile.Read(ref _addressesCapped);
 
     internal void CountReceived() => Interlocked.Increment(ref _received);
     internal void CountAllowed() => Interlocked.Increment(ref _allowed);
@@ -47,4 +49,5 @@ public sealed class DnsCounters
     internal void CountInternalError() => Interlocked.Increment(ref _internalErrors);
     internal void CountCacheHit() => Interlocked.Increment(ref _cacheHits);
     internal void CountRebindingStripped(int n) => Interlocked.Add(ref _rebindingStripped, n);
+    internal void CountAddressesCapped(int n) => Interlocked.Add(ref _addressesCapped, n);
 }

@@ -63,7 +63,7 @@ public sealed partial class DnsServer
                 var buffer = new byte[length];
                 if (!await ReadExactlyAsync(client, buffer, idle.Token).ConfigureAwait(false)) return;
                 idle.CancelAfter(Timeout.InfiniteTimeSpan);
-                var response = await attachment.HandleAsync(buffer, Transport.Tcp, token).ConfigureAwait(false);
+                var response = await attachment.HandleCoreAsync(buffer, Transport.Tcp, token).ConfigureAwait(false);
                 if (response is null) return; // not a query: nothing sensible to say on this connection
                 var framed = new byte[response.Length + 2];
                 BinaryPrimitives.WriteUInt16BigEndian(framed, (ushort)response.Length);

@@ -1,72 +1,69 @@
-using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
+using Netfence.Dns.EventLoops;
 
 namespace Netfence.Dns.Serving;
 
 public sealed partial class DnsServer
 {
     /// <summary>The longest UDP query read.</summary>
-    public const int MaxUdpQuery = 4096;
+    public const int MaxUdpQuery = DatagramBatch.MaxDatagram;
 
-    // One receive at a time per attachment; each datagram is answered by its own continuation, at most
-    // MaxInFlightPerAttachment at once. Above that, datagrams are dropped (the client retries), so a
-    // flooding workload loses its own queries and nobody else's.
-    async Task UdpLoopAsync(Listener listener)
+    /// <summary>
+    /// An attachment's UDP socket as its event loop sees it. Datagrams are handled on the loop's thread as they are
+    /// read: an answer ready at once (cache hit, refusal, FORMERR) is queued and the batch's answers leave in one
+    /// <c>sendmmsg</c>; a query that waits (upstream, allowlist write, control plane) is finished by whoever completes
+    /// it, at most <see cref="DnsServerOptions.MaxInFlightPerAttachment"/> at once. Above that, datagrams are dropped
+    /// (the client retries), so a flooding workload loses its own queries and nobody else's.
+    /// </summary>
+    sealed class UdpReceiver(DnsServer server, Listener listener) : IReadable
     {
-        var attachment = listener.Attachment;
-        // Queries are small; a 64 KiB buffer per attachment would cost 640 MiB at 10,000 attachments.
-        // A longer datagram arrives cut and is answered FORMERR.
-        var buffer = GC.AllocateUninitializedArray<byte>(MaxUdpQuery, pinned: true);
-        var from = new SocketAddress(listener.Udp.AddressFamily);
-        var token = listener.Stop.Token;
-        while (!token.IsCancellationRequested)
+        public void OnReadable(DatagramBatch batch)
         {
-            int length;
-            try
+            var attachment = listener.Attachment;
+            var token = listener.Stop.Token;
+            int fd = listener.UdpFd;
+            // Queries are small; a longer datagram arrives cut at MaxUdpQuery and is answered FORMERR.
+            int n = batch.Receive(fd);
+            if (n < 0)
             {
-                length = await listener.Udp.ReceiveFromAsync(buffer, SocketFlags.None, from, token).ConfigureAwait(false);
-            }
-            catch (Exception) when (token.IsCancellationRequested)
-            {
+                server._logger.LogDebug("attachment {Id}: UDP receive failed with errno {Errno}", attachment.Id, -n);
                 return;
             }
-            catch (SocketException e)
+            for (int i = 0; i < n && !token.IsCancellationRequested; i++)
             {
-                _logger.LogDebug(e, "attachment {Id}: UDP receive error", attachment.Id);
-                continue;
-            }
-            if (!attachment.TryEnter())
-            {
-                attachment.Counters.CountReceived();
-                continue;
-            }
-            try
-            {
-                // The packet is parsed (copied) before HandleAsync first yields, so the buffer can be reused.
-                var pending = attachment.HandleAsync(buffer.AsMemory(0, length), Transport.Udp, token);
-                if (pending.IsCompletedSuccessfully)
+                if (!attachment.TryEnter())
                 {
-                    var response = pending.Result;
-                    attachment.Exit();
-                    if (response is not null) Send(listener, response, from);
+                    attachment.Counters.CountReceived();
+                    continue;
                 }
-                else
+                try
                 {
-                    var replyTo = new SocketAddress(from.Family, from.Size);
-                    from.Buffer.CopyTo(replyTo.Buffer);
-                    _ = CompleteAsync(listener, pending, replyTo, token);
+                    // The packet is parsed (copied) before HandleAsync first yields, so the batch's buffer can be reused.
+                    var pending = attachment.HandleCoreAsync(batch.Payload(i), Transport.Udp, token);
+                    if (pending.IsCompletedSuccessfully)
+                    {
+                        var response = pending.Result;
+                        attachment.Exit();
+                        if (response is not null) batch.QueueReply(fd, i, response);
+                    }
+                    else
+                    {
+                        _ = server.CompleteAsync(listener, pending, batch.Sender(i).ToArray(), token);
+                    }
+                }
+                catch (Exception e) when (!token.IsCancellationRequested)
+                {
+                    attachment.Counters.CountInternalError();
+                    server._logger.LogError(e, "attachment {Id}: UDP query handling failed", attachment.Id);
                 }
             }
-            catch (Exception e) when (!token.IsCancellationRequested)
-            {
-                attachment.Counters.CountInternalError();
-                _logger.LogError(e, "attachment {Id}: UDP query handling failed", attachment.Id);
-            }
+            int dropped = batch.Flush(fd);
+            if (dropped > 0) server._logger.LogDebug("attachment {Id}: {Count} UDP answers dropped by a full send buffer", attachment.Id, dropped);
         }
     }
 
-    async Task CompleteAsync(Listener listener, ValueTask<byte[]?> pending, SocketAddress replyTo, CancellationToken token)
+    async Task CompleteAsync(Listener listener, ValueTask<byte[]?> pending, byte[] replyTo, CancellationToken token)
     {
         try
         {
@@ -88,23 +85,24 @@ public sealed partial class DnsServer
         }
     }
 
-    // A synchronous sendto: a UDP send does not wait for the peer, answers are sent from several threads at once (the
-    // receive loop and the upstream receivers that complete queries), and SendToAsync with a SocketAddress was seen
-    // to throw NullReferenceException inside the runtime under such concurrent use on .NET 10.
-    void Send(Listener listener, byte[] response, SocketAddress to)
+    // A non-blocking sendto from whichever thread finished the query (an upstream receiver, a pool worker): a UDP send
+    // does not wait for the peer, and a full send buffer drops the answer as the network could (the client retries).
+    void Send(Listener listener, byte[] response, byte[] to)
     {
+        bool added = false;
         try
         {
-            listener.Udp.SendTo(response, SocketFlags.None, to);
-        }
-        catch (SocketException e)
-        {
-            // A full send buffer or an unreachable client is the client's problem, not the server's.
-            _logger.LogDebug(e, "attachment {Id}: UDP send failed", listener.Attachment.Id);
+            listener.Udp.SafeHandle.DangerousAddRef(ref added);
+            if (!DatagramBatch.SendTo(listener.UdpFd, response, to))
+                _logger.LogDebug("attachment {Id}: UDP send failed", listener.Attachment.Id);
         }
         catch (ObjectDisposedException)
         {
             // The attachment closed while this answer was being prepared.
+        }
+        finally
+        {
+            if (added) listener.Udp.SafeHandle.DangerousRelease();
         }
     }
 }

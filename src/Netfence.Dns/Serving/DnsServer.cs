@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Netfence.Dns.EventLoops;
 using Netfence.Dns.Learning;
 using Netfence.Dns.Proxy;
 using Netfence.Dns.Upstream;
@@ -11,8 +12,9 @@ namespace Netfence.Dns.Serving;
 
 /// <summary>
 /// Every attachment's DNS server in one process. Each attachment has its own UDP socket and TCP
-/// listener on its own endpoint, served by asynchronous loops on the shared socket engine (no thread
-/// per attachment); upstream sockets are shared by all. Work is bounded per attachment
+/// listener on its own endpoint. The UDP sockets are spread over a few event loops of the server's own (threads in
+/// <c>epoll_wait</c>, no thread per attachment), which answer what they can where they woke; TCP listeners run on the
+/// runtime's socket engine; upstream sockets are shared by all. Work is bounded per attachment
 /// (<see cref="DnsServerOptions.MaxInFlightPerAttachment"/>, the rate limit and the TCP connection cap),
 /// so one flooding workload cannot starve the others (pitfall 21).
 /// </summary>
@@ -26,6 +28,8 @@ public sealed partial class DnsServer : IAsyncDisposable
     readonly UpstreamClient _upstreams;
     readonly ConcurrentDictionary<string, Listener> _listeners = new(StringComparer.Ordinal);
     readonly CancellationTokenSource _stop = new();
+    readonly EventLoop[] _loops;
+    int _nextLoop;
 
     /// <summary>Creates the server; attachments are added with <see cref="OpenAsync"/>.</summary>
     public DnsServer(DnsServerOptions options, IAllowlistWriter writer, IDnsControlPlane? controlPlane = null,
@@ -36,7 +40,17 @@ public sealed partial class DnsServer : IAsyncDisposable
         _controlPlane = controlPlane;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         _time = time ?? TimeProvider.System;
-        _upstreams = new UpstreamClient(options.UpstreamTimeout, logger: _logger);
+        // One loop per core, at most four: a loop is one thread, and more threads than cores only take turns.
+        _loops = [.. Enumerable.Range(0, Math.Clamp(Environment.ProcessorCount, 1, 4)).Select(i => new EventLoop($"netfence-dns-{i}", _logger))];
+        try
+        {
+            _upstreams = new UpstreamClient(options.UpstreamTimeout, _loops, _logger);
+        }
+        catch
+        {
+            foreach (var loop in _loops) loop.Dispose();
+            throw;
+        }
     }
 
     /// <summary>The attachment with <paramref name="id"/>, if open.</summary>
@@ -56,14 +70,27 @@ public sealed partial class DnsServer : IAsyncDisposable
         var attachment = new DnsAttachment(id, _options, _writer, _controlPlane, _upstreams, _logger, _time);
         var (udp, tcp) = Bind(endpoint);
         attachment.Endpoint = (IPEndPoint)udp.LocalEndPoint!;
-        var listener = new Listener(attachment, udp, tcp, CancellationTokenSource.CreateLinkedTokenSource(_stop.Token));
+        var loop = _loops[(int)((uint)Interlocked.Increment(ref _nextLoop) % (uint)_loops.Length)];
+        var listener = new Listener(attachment, udp, tcp, loop, CancellationTokenSource.CreateLinkedTokenSource(_stop.Token));
         if (!_listeners.TryAdd(id, listener))
         {
             udp.Dispose();
             tcp.Dispose();
             throw new InvalidOperationException($"attachment '{id}' already has a DNS server");
         }
-        listener.Loops = Task.WhenAll(Task.Run(() => UdpLoopAsync(listener)), Task.Run(() => TcpAcceptLoopAsync(listener)));
+        try
+        {
+            listener.UdpRegistration = loop.Add(udp, new UdpReceiver(this, listener));
+        }
+        catch
+        {
+            _listeners.TryRemove(id, out _);
+            listener.Stop.Dispose();
+            udp.Dispose();
+            tcp.Dispose();
+            throw;
+        }
+        listener.Loops = Task.Run(() => TcpAcceptLoopAsync(listener));
         return Task.FromResult(attachment);
     }
 
@@ -88,8 +115,7 @@ public sealed partial class DnsServer : IAsyncDisposable
     {
         for (int attempt = 0; ; attempt++)
         {
-            // Answers are sent synchronously (DnsServer.Udp.cs): a send buffer that stays full for a second drops the answer.
-            var udp = new Socket(endpoint.AddressFamily, SocketType.Dgram, ProtocolType.Udp) { SendTimeout = 1000 };
+            var udp = new Socket(endpoint.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
             var tcp = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
             try
             {
@@ -119,13 +145,17 @@ public sealed partial class DnsServer : IAsyncDisposable
         _stop.Cancel();
         foreach (var id in _listeners.Keys.ToList()) await CloseAsync(id).ConfigureAwait(false);
         _upstreams.Dispose();
+        foreach (var loop in _loops) loop.Dispose();
         _stop.Dispose();
     }
 
-    sealed class Listener(DnsAttachment attachment, Socket udp, Socket tcp, CancellationTokenSource stop)
+    sealed class Listener(DnsAttachment attachment, Socket udp, Socket tcp, EventLoop loop, CancellationTokenSource stop)
     {
         public DnsAttachment Attachment { get; } = attachment;
         public Socket Udp { get; } = udp;
+        // Read once: the socket's handle stays open (and the number its own) until Udp is disposed.
+        public int UdpFd { get; } = (int)udp.SafeHandle.DangerousGetHandle();
+        public ulong UdpRegistration { get; set; }
         public Socket Tcp { get; } = tcp;
         public CancellationTokenSource Stop { get; } = stop;
         public Task Loops { get; set; } = Task.CompletedTask;
@@ -134,6 +164,7 @@ public sealed partial class DnsServer : IAsyncDisposable
         public async Task StopAsync()
         {
             Stop.Cancel();
+            loop.Remove(UdpRegistration);
             Udp.Dispose();
             Tcp.Dispose();
             await Loops.ConfigureAwait(false);

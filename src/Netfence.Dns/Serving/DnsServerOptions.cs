@@ -41,7 +41,10 @@ public sealed record DnsServerOptions
     /// <summary>How long the control plane gets to decide a query in proxy mode.</summary>
     public TimeSpan ControlPlaneTimeout { get; init; } = TimeSpan.FromSeconds(2);
 
-    /// <summary>The most addresses one name may teach one attachment.</summary>
+    /// <summary>
+    /// The most distinct addresses one answer may teach (and hand to the client): address records past it are
+    /// removed from the answer, so the client never picks an address the kernel was not taught.
+    /// </summary>
     public int MaxIpsPerName { get; init; } = 64;
 
     /// <summary>Answers cached per attachment; 0 turns the cache off.</summary>

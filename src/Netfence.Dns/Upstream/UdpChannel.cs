@@ -4,6 +4,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
+using Netfence.Dns.EventLoops;
 using Netfence.Dns.Wire;
 
 namespace Netfence.Dns.Upstream;
@@ -15,34 +16,52 @@ namespace Netfence.Dns.Upstream;
 /// leaves the real answer still awaited).
 /// </summary>
 /// <remarks>
-/// Answers are read by a thread of the channel's own, blocked in <c>recvfrom</c>, and the waiting query continues on
-/// that thread (filtering, learning, the answer to the client): an answer costs one thread wake-up instead of three
-/// (the socket engine's, a pool worker's, and the hand-off of the completion). Only synchronous socket calls are made
-/// on this socket, so it stays in blocking mode and outside the socket engine. The same thread expires queries whose
-/// upstream did not answer in time (checked at least every <see cref="SweepMilliseconds"/>): a timer per query would
+/// Answers are read by an event loop (in batches), and the waiting query continues on the loop's thread (filtering,
+/// learning, the answer to the client): an answer costs one thread wake-up instead of three (the socket engine's, a
+/// pool worker's, and the hand-off of the completion). A query forwarded from a loop's thread goes out on that loop's
+/// channel (<see cref="UpstreamClient"/>), so the query and its answer are one thread's work. Only synchronous socket
+/// calls are made on this socket, so it stays outside the runtime's socket engine. The loop also expires queries whose
+/// upstream did not answer in time (checked every <see cref="EventLoop.TickMilliseconds"/>): a timer per query would
 /// wake the runtime's timer thread whenever it became the earliest, which on an idle server is every query.
 /// </remarks>
-sealed class UdpChannel : IDisposable
+sealed class UdpChannel : IReadable, IDisposable
 {
-    // How often the receiver looks for expired queries (the resolution of the upstream timeout) and for Dispose.
-    const int SweepMilliseconds = 50;
     readonly Socket _socket;
+    readonly int _fd;
     readonly ConcurrentDictionary<(ushort Id, SocketAddress From), Pending> _pending = new();
     readonly ConcurrentDictionary<IPEndPoint, SocketAddress> _addresses = new();
     readonly ILogger _logger;
-    readonly Thread _receiver;
-    volatile bool _stopped;
+    readonly EventLoop _loop;
+    readonly ulong _registration;
+    readonly Action<long> _expire;
+    // The sender of the datagram being matched; used on the loop's thread only.
+    readonly SocketAddress _from;
 
     sealed record Pending(DnsQuestion Question, TaskCompletionSource<DnsMessage> Answer, long Deadline);
 
-    public UdpChannel(AddressFamily family, ILogger logger)
+    public UdpChannel(AddressFamily family, EventLoop loop, ILogger logger)
     {
         _logger = logger;
-        _socket = new Socket(family, SocketType.Dgram, ProtocolType.Udp) { ReceiveTimeout = SweepMilliseconds };
-        _socket.Bind(new IPEndPoint(family == AddressFamily.InterNetwork ? IPAddress.Any : IPAddress.IPv6Any, 0));
-        _receiver = new Thread(ReceiveLoop) { IsBackground = true, Name = "netfence-dns-upstream" };
-        _receiver.Start();
+        _loop = loop;
+        _from = new SocketAddress(family);
+        _socket = new Socket(family, SocketType.Dgram, ProtocolType.Udp);
+        try
+        {
+            _socket.Bind(new IPEndPoint(family == AddressFamily.InterNetwork ? IPAddress.Any : IPAddress.IPv6Any, 0));
+            _fd = (int)_socket.SafeHandle.DangerousGetHandle();
+            _registration = loop.Add(_socket, this);
+            _expire = ExpireOverdue;
+            loop.AddTick(_expire);
+        }
+        catch
+        {
+            _socket.Dispose();
+            throw;
+        }
     }
+
+    /// <summary>The loop that reads this channel's answers.</summary>
+    public EventLoop Loop => _loop;
 
     public async Task<DnsMessage> QueryAsync(IPEndPoint upstream, DnsMessage query, TimeSpan timeout, CancellationToken cancellationToken)
     {
@@ -72,46 +91,32 @@ sealed class UdpChannel : IDisposable
         }
     }
 
-    void ReceiveLoop()
+    public void OnReadable(DatagramBatch batch)
     {
-        var buffer = GC.AllocateUninitializedArray<byte>(DnsMessageWriter.MaxMessageSize);
-        var from = new SocketAddress(_socket.AddressFamily);
-        long sweepInterval = Stopwatch.Frequency * SweepMilliseconds / 1000, nextSweep = Stopwatch.GetTimestamp() + sweepInterval;
-        while (!_stopped)
+        int n = batch.Receive(_fd);
+        if (n < 0)
         {
-            long now = Stopwatch.GetTimestamp();
-            if (now >= nextSweep)
-            {
-                ExpireOverdue(now);
-                nextSweep = now + sweepInterval;
-            }
+            // ICMP errors surface here on some kernels; the query concerned times out and fails over.
+            _logger.LogDebug("upstream UDP receive failed with errno {Errno}", -n);
+            return;
+        }
+        for (int i = 0; i < n; i++)
+        {
             try
             {
-                int length = _socket.ReceiveFrom(buffer, SocketFlags.None, from);
-                var received = buffer.AsSpan(0, length);
-                if (!DnsMessageReader.TryReadHeader(received, out var id, out _)) continue;
-                if (!_pending.TryGetValue((id, from), out var pending)) continue;
+                var received = batch.Payload(i).Span;
+                var sender = batch.Sender(i);
+                if (sender.Length != _from.Size || !DnsMessageReader.TryReadHeader(received, out var id, out _)) continue;
+                sender.CopyTo(_from.Buffer.Span);
+                if (!_pending.TryGetValue((id, _from), out var pending)) continue;
                 if (DnsMessageReader.TryParse(received, out var answer) != DnsParseError.None) continue;
                 if (!answer!.IsResponse || answer.Questions.Count != 1 || !SameQuestion(answer.Questions[0], pending.Question)) continue;
                 pending.Answer.TrySetResult(answer);
             }
-            catch (SocketException e) when (e.SocketErrorCode is SocketError.TimedOut or SocketError.WouldBlock)
-            {
-                // The periodic wake-up that lets Dispose stop the thread.
-            }
-            catch (Exception) when (_stopped)
-            {
-                return;
-            }
-            catch (SocketException e)
-            {
-                // ICMP errors surface here on some kernels; the query concerned times out and fails over.
-                _logger.LogDebug(e, "upstream UDP receive error");
-            }
             catch (Exception e)
             {
-                // A bug in the code that continued on this thread must not end the thread (and the process with it).
-                _logger.LogError(e, "upstream UDP receive loop failed");
+                // A bug in the code that continued on this thread must not stop the other answers of the batch.
+                _logger.LogError(e, "handling an upstream UDP answer failed");
             }
         }
     }
@@ -128,8 +133,8 @@ sealed class UdpChannel : IDisposable
 
     public void Dispose()
     {
-        _stopped = true;
+        _loop.RemoveTick(_expire);
+        _loop.Remove(_registration);
         _socket.Dispose();
-        _receiver.Join(TimeSpan.FromSeconds(5));
     }
 }

@@ -2,17 +2,19 @@ using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Netfence.Dns.EventLoops;
 using Netfence.Dns.Wire;
 
 namespace Netfence.Dns.Upstream;
 
 /// <summary>
 /// Sends queries to upstream resolvers for every attachment of the process over a few shared UDP
-/// sockets and a pool of TCP connections (never a socket per query, pitfall 21). The upstreams of one
+/// sockets (one per event loop and address family) and a pool of TCP connections (never a socket per
+/// query, pitfall 21). The upstreams of one
 /// query are tried in order; a timeout, a network error, SERVFAIL or REFUSED moves on to the next;
 /// when all fail the query fails (the client gets SERVFAIL).
 /// </summary>
-public sealed class UpstreamClient : IDisposable
+internal sealed class UpstreamClient : IDisposable
 {
     readonly UdpChannel[] _v4;
     readonly UdpChannel[] _v6;
@@ -21,14 +23,29 @@ public sealed class UpstreamClient : IDisposable
     readonly ILogger _logger;
     int _next;
 
-    /// <summary>Opens <paramref name="udpSockets"/> sockets per address family.</summary>
-    public UpstreamClient(TimeSpan attemptTimeout, int udpSockets = 4, ILogger? logger = null)
+    /// <summary>Opens a socket per address family on each of <paramref name="loops"/>, which read their answers.</summary>
+    public UpstreamClient(TimeSpan attemptTimeout, IReadOnlyList<EventLoop> loops, ILogger? logger = null)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(udpSockets, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(loops.Count, 1);
         _attemptTimeout = attemptTimeout;
         _logger = logger ?? NullLogger.Instance;
-        _v4 = [.. Enumerable.Range(0, udpSockets).Select(_ => new UdpChannel(AddressFamily.InterNetwork, _logger))];
-        _v6 = Socket.OSSupportsIPv6 ? [.. Enumerable.Range(0, udpSockets).Select(_ => new UdpChannel(AddressFamily.InterNetworkV6, _logger))] : [];
+        var v4 = new List<UdpChannel>();
+        var v6 = new List<UdpChannel>();
+        try
+        {
+            foreach (var loop in loops)
+            {
+                v4.Add(new UdpChannel(AddressFamily.InterNetwork, loop, _logger));
+                if (Socket.OSSupportsIPv6) v6.Add(new UdpChannel(AddressFamily.InterNetworkV6, loop, _logger));
+            }
+        }
+        catch
+        {
+            foreach (var channel in v4.Concat(v6)) channel.Dispose();
+            throw;
+        }
+        _v4 = [.. v4];
+        _v6 = [.. v6];
     }
 
     /// <summary>
@@ -70,6 +87,14 @@ public sealed class UpstreamClient : IDisposable
     {
         var channels = upstream.AddressFamily == AddressFamily.InterNetwork ? _v4 : _v6;
         if (channels.Length == 0) throw new InvalidOperationException($"IPv6 is not available to reach {upstream}");
+        // On a loop's thread (a UDP query being handled), its own channel: the answer wakes this thread, no other.
+        if (EventLoop.Current is { } current)
+        {
+            foreach (var channel in channels)
+            {
+                if (channel.Loop == current) return channel;
+            }
+        }
         return channels[(int)((uint)Interlocked.Increment(ref _next) % (uint)channels.Length)];
     }
 

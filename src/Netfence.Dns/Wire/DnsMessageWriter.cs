@@ -19,16 +19,25 @@ public static class DnsMessageWriter
         new(DnsName.Root, DnsType.OPT, (ushort)Math.Clamp(udpPayload, DnsMessage.ClassicUdpSize, ushort.MaxValue), extendedFlags, []);
 
     /// <summary>Serialises <paramref name="message"/>, truncating (TC) if it exceeds <paramref name="maxSize"/>.</summary>
-    public static byte[] Write(DnsMessage message, int maxSize = MaxMessageSize)
+    public static byte[] Write(DnsMessage message, int maxSize = MaxMessageSize) => Write(message, maxSize, ttlOffsets: null);
+
+    /// <summary>
+    /// Serialises <paramref name="message"/> like <see cref="Write(DnsMessage, int)"/> and adds to
+    /// <paramref name="ttlOffsets"/> where the TTL of each record (not the OPT record's extended flags) was written,
+    /// so that a copy can be aged in place.
+    /// </summary>
+    public static byte[] Write(DnsMessage message, int maxSize, List<int>? ttlOffsets)
     {
         maxSize = Math.Clamp(maxSize, DnsMessage.ClassicUdpSize, MaxMessageSize);
         var buffer = ArrayPool<byte>.Shared.Rent(MaxMessageSize);
         try
         {
-            int length = TryWrite(message, buffer.AsSpan(0, maxSize), truncate: false);
+            int first = ttlOffsets?.Count ?? 0;
+            int length = TryWrite(message, buffer.AsSpan(0, maxSize), truncate: false, ttlOffsets);
             if (length < 0)
             {
-                length = TryWrite(message, buffer.AsSpan(0, maxSize), truncate: true);
+                ttlOffsets?.RemoveRange(first, ttlOffsets.Count - first);
+                length = TryWrite(message, buffer.AsSpan(0, maxSize), truncate: true, ttlOffsets);
                 // Header, one question of at most 255 + 4 octets and an empty OPT always fit 512.
                 if (length < 0) throw new InvalidOperationException("a truncated message did not fit 512 octets");
             }
@@ -40,9 +49,9 @@ public static class DnsMessageWriter
         }
     }
 
-    static int TryWrite(DnsMessage message, Span<byte> buffer, bool truncate)
+    static int TryWrite(DnsMessage message, Span<byte> buffer, bool truncate, List<int>? ttlOffsets)
     {
-        var writer = new Writer(buffer);
+        var writer = new Writer(buffer, ttlOffsets);
         ushort flags = truncate ? (ushort)(message.Flags | 0x0200) : message.Flags;
         int additional = (truncate ? 0 : message.Additionals.Count) + (message.Opt is null ? 0 : 1);
         if (!writer.U16(message.Id) || !writer.U16(flags) || !writer.U16((ushort)message.Questions.Count)
@@ -60,17 +69,18 @@ public static class DnsMessageWriter
             {
                 foreach (var record in list)
                 {
-                    if (!writer.Record(record)) return -1;
+                    if (!writer.Record(record, isOpt: false)) return -1;
                 }
             }
         }
-        if (message.Opt is { } opt && !writer.Record(opt)) return -1;
+        if (message.Opt is { } opt && !writer.Record(opt, isOpt: true)) return -1;
         return writer.Position;
     }
 
-    ref struct Writer(Span<byte> buffer)
+    ref struct Writer(Span<byte> buffer, List<int>? ttlOffsets)
     {
         readonly Span<byte> _buffer = buffer;
+        readonly List<int>? _ttlOffsets = ttlOffsets;
         Dictionary<DnsName, int>? _written;
 
         public int Position { get; private set; }
@@ -119,9 +129,11 @@ public static class DnsMessageWriter
             return true;
         }
 
-        public bool Record(DnsRecord record)
+        public bool Record(DnsRecord record, bool isOpt)
         {
-            if (!Name(record.Name) || !U16((ushort)record.Type) || !U16(record.Class) || !U32(record.Ttl)) return false;
+            if (!Name(record.Name) || !U16((ushort)record.Type) || !U16(record.Class)) return false;
+            if (!isOpt) _ttlOffsets?.Add(Position);
+            if (!U32(record.Ttl)) return false;
             if (record.Data.Length > ushort.MaxValue) return false;
             return U16((ushort)record.Data.Length) && Bytes(record.Data);
         }

@@ -175,6 +175,49 @@ public class DnsmasqUpstreamTests(DnsmasqFixture dnsmasq)
         Assert.Equal(firstExpiry, writer.Map[IPAddress.Parse("192.0.2.10")].ExpiresAt);
     }
 
+    [Fact]
+    public async Task An_answer_with_more_addresses_than_the_cap_gives_the_client_only_the_learned_ones()
+    {
+        await using var server = await TestServer.StartAsync(new DnsServerOptions { MaxIpsPerName = 4 }, upstream: Upstream.Endpoint);
+        await server.Attachment.ConfigureAsync(TestServer.Policy(DnsMode.Allowlist, ["wide.test"]));
+
+        var fresh = await Queries.UdpAsync(server.Endpoint, Queries.Bytes("wide.test"));
+        var answered = Queries.Addresses(fresh!).Select(a => a.ToString()).Order().ToList();
+        Assert.Equal(4, answered.Count);
+        Assert.Equal(answered, server.Writer.Map.Keys.Select(a => a.ToString()).Order());
+        Assert.Equal(Dnsmasq.WideCount - 4, server.Attachment.Counters.AddressesCapped);
+
+        // The cached answer is the capped one, and a TCP answer is capped the same way.
+        var cached = await Queries.UdpAsync(server.Endpoint, Queries.Bytes("wide.test"));
+        Assert.Equal(answered, Queries.Addresses(cached!).Select(a => a.ToString()).Order());
+        Assert.Equal(1, server.Attachment.Counters.CacheHits);
+        var overTcp = await Queries.TcpAsync(server.Endpoint, Queries.Bytes("wide.test", DnsType.A, 7));
+        Assert.All(Queries.Addresses(overTcp.Single()), a => Assert.Contains(a, server.Writer.Map.Keys));
+        Assert.Equal(4, server.Writer.Map.Count);
+    }
+
+    [Fact]
+    public async Task A_cache_hit_carries_the_querys_id_spelling_and_edns_use()
+    {
+        await using var server = await Allowlist("allowed.test+");
+        var name = $"case{Random.Shared.Next()}.allowed.test";
+        await Queries.UdpAsync(server.Endpoint, Queries.Bytes(name, DnsType.A, 1, edns: true));
+
+        // 0x20 case randomisation: the cached answer echoes the question as this client spelled it, under its id.
+        var shouted = name.ToUpperInvariant();
+        var hit = await Queries.UdpAsync(server.Endpoint, Queries.Bytes(shouted, DnsType.A, 2, edns: true));
+        Assert.Equal(1, server.Attachment.Counters.CacheHits);
+        Assert.Equal((ushort)2, hit!.Id);
+        Assert.Equal(DnsName.Parse(shouted).Wire.ToArray(), hit.Questions[0].Name.Wire.ToArray());
+        Assert.NotNull(hit.Opt);
+        Assert.Equal(["192.0.2.10"], Queries.Addresses(hit).Select(a => a.ToString()));
+
+        // A client without EDNS(0) gets no OPT record, as it would from upstream.
+        var plain = await Queries.UdpAsync(server.Endpoint, Queries.Bytes(name, DnsType.A, 3));
+        Assert.Null(plain!.Opt);
+        Assert.Equal(["192.0.2.10"], Queries.Addresses(plain).Select(a => a.ToString()));
+    }
+
     sealed class ManualTime : TimeProvider
     {
         long _ticks = DateTimeOffset.UtcNow.UtcTicks;

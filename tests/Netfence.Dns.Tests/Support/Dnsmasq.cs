@@ -12,6 +12,8 @@ namespace Netfence.Dns.Tests.Support;
 sealed class Dnsmasq : IDisposable
 {
     public static readonly string BigTxt = new('t', 200);
+    /// <summary>How many A records wide.test has (192.0.2.101 and up).</summary>
+    public const int WideCount = 6;
     readonly Process _process;
     readonly string _directory;
 
@@ -35,6 +37,7 @@ sealed class Dnsmasq : IDisposable
             "--host-record=v6.test,2001:db8::1", "--local-ttl=300",
         };
         for (int i = 0; i < 20; i++) args.Add($"--txt-record=big.test,{(char)('a' + i)}{BigTxt}");
+        for (int i = 1; i <= WideCount; i++) args.Add($"--host-record=wide.test,192.0.2.{100 + i}");
         args.AddRange(extraArguments);
         if (Environment.UserName == "root") args.AddRange(["--user=root", "--group=root"]);
         var start = new ProcessStartInfo("dnsmasq") { RedirectStandardError = true, RedirectStandardOutput = true };
