@@ -7,6 +7,8 @@
 # Environment:
 #   NETFENCE_QEMU_PROJECTS  test projects to run (names under vm-tests/), default: the list in ./projects;
 #                           "none" only boots the guest and powers it off (a check of the machinery)
+#   NETFENCE_QEMU_FILTER    a dotnet test --filter expression for every project of NETFENCE_QEMU_PROJECTS (while
+#                           iterating: e.g. FullyQualifiedName~VerticalSliceTests)
 #   NETFENCE_QEMU_TIMEOUT   seconds for the whole guest run (default 2400); NETFENCE_QEMU_BOOT_TIMEOUT for the
 #                           guest to reach its test runner (default 600)
 #   NETFENCE_QEMU_COMMAND   a bash command the guest runs (as root, in the repository) before the tests, output in
@@ -23,7 +25,11 @@ SERIES=${1:?usage: vm-tests/qemu/run.sh SERIES (e.g. 6.1)}
 # One line per project: NAME [FILTER] (a dotnet test --filter expression, for a subset).
 PLAN=${NETFENCE_QEMU_PROJECTS:-$(grep -v '^#' "$HERE/projects")}
 [[ $PLAN == none ]] && PLAN=""
-[[ -n ${NETFENCE_QEMU_PROJECTS:-} ]] && PLAN=$(tr ' ' '\n' <<<"$PLAN")
+if [[ -n ${NETFENCE_QEMU_PROJECTS:-} ]]; then
+  PLAN=$(tr ' ' '\n' <<<"$PLAN" | awk -v filter="${NETFENCE_QEMU_FILTER:-}" 'NF { print $0 (filter == "" ? "" : " " filter) }')
+elif [[ -n ${NETFENCE_QEMU_FILTER:-} ]]; then
+  die "NETFENCE_QEMU_FILTER needs NETFENCE_QEMU_PROJECTS (the projects file has its own filters)"
+fi
 TIMEOUT=${NETFENCE_QEMU_TIMEOUT:-2400}
 BOOT_TIMEOUT=${NETFENCE_QEMU_BOOT_TIMEOUT:-600}
 SMP=${NETFENCE_QEMU_SMP:-2}
