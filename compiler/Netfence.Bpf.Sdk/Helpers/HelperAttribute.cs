@@ -14,4 +14,11 @@ public sealed class HelperAttribute(int id) : Attribute
     /// the analyzer and the compiler reject the call (NF0037). Newer kernels offer some of these helpers to more types.
     /// </summary>
     public int[] ProgramTypes { get; init; } = [];
+
+    /// <summary>
+    /// Only the low 32 bits of the helper's result are defined on some supported kernels, and the result fits in them
+    /// (an errno or 0): the compiler sign-extends it. 6.1's verifier turns map_update_elem and map_delete_elem into
+    /// direct calls of the map type's own functions, which returned int there, leaving r0's upper half zero.
+    /// </summary>
+    public bool ResultIs32Bit { get; init; }
 }
