@@ -4,8 +4,9 @@
 #   ./build.sh test       build, then run every test suite (real-kernel suites need root)
 #   ./build.sh demo       build, then run the demo (needs root; --loader-tour [--tc-mode MODE] for the loader on its own)
 #   ./build.sh inspect ARGS  build, then run bytecode-inspect (disassembly, summaries, --verify, --run, --diff)
-#   ./build.sh test-kernel SERIES  build the real-kernel suites and run them on Debian's SERIES kernel (e.g. 6.1)
-#                         booted under qemu (software emulation); summary and console log in artifacts/qemu/SERIES
+#   ./build.sh test-kernel SERIES [ci]  build the real-kernel suites and run them on Debian's SERIES kernel (e.g. 6.1)
+#                         booted under qemu (software emulation); summary and console log in artifacts/qemu/SERIES;
+#                         ci: only CI's representative subset (vm-tests/qemu/projects.ci)
 #   ./build.sh bench NAME run a benchmark; table to artifacts/bench/NAME.md, figures to NAME.json
 #                         (datapath: C#-compiled vs clang -O2 datapath object; needs root; updates README's table)
 #                         (dns: dnsperf against dnsmasq directly and through an attachment's DNS server, cache off and on)
@@ -142,13 +143,14 @@ test_() {
 # Issue 9: the real-kernel suites on a second, older kernel (Debian's 6.1 LTS: no TCX, an older verifier), booted
 # under qemu on the host's own root (vm-tests/qemu/README.md). Only the test projects the guest runs are built.
 test_kernel() {
-  [[ $# -eq 1 ]] || die "usage: ./build.sh test-kernel SERIES (e.g. 6.1)"
+  [[ $# -eq 1 || ( $# -eq 2 && $2 == ci ) ]] || die "usage: ./build.sh test-kernel SERIES [ci] (e.g. 6.1; ci: CI's subset, vm-tests/qemu/projects.ci)"
+  if [[ ${2:-} == ci ]]; then export NETFENCE_QEMU_PLAN="$ROOT/vm-tests/qemu/projects.ci"; fi
   [[ $(id -u) -eq 0 ]] || die "test-kernel shares the host's root with a qemu guest through virtiofsd: run it as root"
   # qemu-system-x86 brings virtiofsd; busybox-static the initramfs; kmod depmod and the guest's modprobe; python3
   # the summary; the rest is what the suites themselves use (as in test_).
   ensure_packages qemu-system-x86 busybox-static kmod python3 clang llvm iproute2
   ensure_dotnet
-  local projects=${NETFENCE_QEMU_PROJECTS:-$(grep -v '^#' vm-tests/qemu/projects | awk '{print $1}')} p
+  local projects=${NETFENCE_QEMU_PROJECTS:-$(grep -v '^#' "${NETFENCE_QEMU_PLAN:-vm-tests/qemu/projects}" | awk '{print $1}')} p
   if [[ $projects != none ]]; then
     for p in $projects; do
       log "restoring and building $p ($CONFIG)"

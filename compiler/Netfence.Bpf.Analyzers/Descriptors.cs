@@ -149,9 +149,13 @@ internal static class Descriptors
         DiagnosticIds.UncheckedMapValueReference, DiagnosticCatalogue.UncheckedMapValueReference.Title, DiagnosticCatalogue.UncheckedMapValueReference.MessageFormat,
         DiagnosticCategory.Maps, DiagnosticSeverity.Error, true, DiagnosticCatalogue.UncheckedMapValueReference.Help);
 
+    private static readonly DiagnosticDescriptor HelperNotAvailable = new DiagnosticDescriptor(
+        DiagnosticIds.HelperNotAvailable, DiagnosticCatalogue.HelperNotAvailable.Title, DiagnosticCatalogue.HelperNotAvailable.MessageFormat,
+        DiagnosticCategory.Calls, DiagnosticSeverity.Error, true, DiagnosticCatalogue.HelperNotAvailable.Help);
+
     /// <summary>Every descriptor the analyzer can report, in id order.</summary>
     public static ImmutableArray<DiagnosticDescriptor> All { get; } = ImmutableArray.Create(
-        ReferenceTypeAllocation, ArrayAllocation, StringUse, Boxing, LambdaOrDelegate, Linq, VirtualCall, Throw, ExceptionHandling, CheckedArithmetic, FloatingPoint, Recursion, UnboundedLoop, CallOutsideSdk, CallToNonBpfUserCode, DivisionByUnprovenDivisor, UncheckedMapLookup, MutableStaticField, UnsafeCode, ForeachOverNonSpan, Lock, AsyncAwait, Yield, Dynamic, ReferenceTypeVariable, GenericOverManagedType, MapFieldDeclaration, ProgramSignature, UnsupportedConstruct, ManagedOnlySdkMember, ContextIndex, ConfigFieldInitializer, SignedDivisionOverflow, UncheckedMapValueReference);
+        ReferenceTypeAllocation, ArrayAllocation, StringUse, Boxing, LambdaOrDelegate, Linq, VirtualCall, Throw, ExceptionHandling, CheckedArithmetic, FloatingPoint, Recursion, UnboundedLoop, CallOutsideSdk, CallToNonBpfUserCode, DivisionByUnprovenDivisor, UncheckedMapLookup, MutableStaticField, UnsafeCode, ForeachOverNonSpan, Lock, AsyncAwait, Yield, Dynamic, ReferenceTypeVariable, GenericOverManagedType, MapFieldDeclaration, ProgramSignature, UnsupportedConstruct, ManagedOnlySdkMember, ContextIndex, ConfigFieldInitializer, SignedDivisionOverflow, UncheckedMapValueReference, HelperNotAvailable);
 
     private static readonly ImmutableDictionary<string, DiagnosticDescriptor> s_byId = All.ToImmutableDictionary(d => d.Id);
 

@@ -32,11 +32,17 @@ public sealed class NetfenceBpfAnalyzer : DiagnosticAnalyzer
             {
                 if (c.OwningSymbol.ContainingType is { } type && sdk.IsBpfCode(type))
                     new BodyWalker(sdk, graph, c).Run();
+                if (c.OwningSymbol is IMethodSymbol method && SdkSymbols.GetAttribute(method, sdk.ProgramAttribute) is { } program
+                    && sdk.HookProgramType(program) is { } programType)
+                    graph.AddProgram(method, programType);
             });
             start.RegisterCompilationEndAction(end =>
             {
                 foreach (var (caller, cycle, location) in graph.CallsOnCycles())
                     end.ReportDiagnostic(Diagnostic.Create(Descriptors.For(DiagnosticCatalogue.Recursion), location, caller.Name, cycle));
+                foreach (var (program, type, helper, id, types, location) in graph.UnavailableHelperCalls())
+                    end.ReportDiagnostic(Diagnostic.Create(Descriptors.For(DiagnosticCatalogue.HelperNotAvailable), location, helper, id,
+                        KernelSupport.ProgramTypeName(type), program.Name, KernelSupport.ProgramTypeNames(types)));
             });
         });
     }

@@ -17,6 +17,7 @@ internal sealed class SdkSymbols
         ManagedOnlyAttribute = Get(compilation, "ManagedOnlyAttribute");
         ContextFieldAttribute = Get(compilation, "ContextFieldAttribute");
         HookInfoAttribute = Get(compilation, "HookInfoAttribute");
+        HelperAttribute = Get(compilation, "HelperAttribute");
         BpfMap = Get(compilation, "BpfMap");
         Span = compilation.GetTypeByMetadataName("System.Span`1");
         ReadOnlySpan = compilation.GetTypeByMetadataName("System.ReadOnlySpan`1");
@@ -29,6 +30,7 @@ internal sealed class SdkSymbols
     public INamedTypeSymbol ManagedOnlyAttribute { get; }
     public INamedTypeSymbol ContextFieldAttribute { get; }
     public INamedTypeSymbol HookInfoAttribute { get; }
+    public INamedTypeSymbol HelperAttribute { get; }
     public INamedTypeSymbol BpfMap { get; }
     public INamedTypeSymbol? Span { get; }
     public INamedTypeSymbol? ReadOnlySpan { get; }
@@ -76,6 +78,23 @@ internal sealed class SdkSymbols
     public static AttributeData? GetAttribute(ISymbol symbol, INamedTypeSymbol attribute) =>
         symbol.GetAttributes().FirstOrDefault(a => SymbolEqualityComparer.Default.Equals(a.AttributeClass, attribute));
 
+    /// <summary>
+    /// The [HookInfo] of the Hook member a [Program] attribute names (the same metadata the compiler and the loader
+    /// use), or null when the attribute does not name one.
+    /// </summary>
+    public AttributeData? HookInfo(AttributeData program)
+    {
+        if (program.ConstructorArguments.Length != 1 || program.ConstructorArguments[0] is not { Type: INamedTypeSymbol hookEnum, Value: { } value })
+            return null;
+        var member = hookEnum.GetMembers().OfType<IFieldSymbol>()
+            .FirstOrDefault(f => f.HasConstantValue && Equals(f.ConstantValue, value));
+        return member is null ? null : GetAttribute(member, HookInfoAttribute);
+    }
+
+    /// <summary>The program type (bpf_prog_type) of a [Program] attribute's hook, from its [HookInfo].</summary>
+    public int? HookProgramType(AttributeData program) =>
+        HookInfo(program)?.ConstructorArguments.ElementAtOrDefault(2).Value is int type ? type : null;
+
     /// <summary>Whether an SDK member (or its property, or its type) is for tests and user space only.</summary>
     public bool IsManagedOnly(ISymbol member)
     {
@@ -91,7 +110,7 @@ internal sealed class SdkSymbols
     }
 
     private static readonly string[] s_required =
-        ["BpfCodeAttribute", "ManagedOnlyAttribute", "ContextFieldAttribute", "HookInfoAttribute", "BpfMap"];
+        ["BpfCodeAttribute", "ManagedOnlyAttribute", "ContextFieldAttribute", "HookInfoAttribute", "HelperAttribute", "BpfMap"];
 
     private static INamedTypeSymbol Get(Compilation compilation, string name) =>
         compilation.GetTypeByMetadataName("Netfence.Bpf.Sdk." + name)!;

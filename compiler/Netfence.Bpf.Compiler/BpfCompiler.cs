@@ -52,24 +52,29 @@ public static class BpfCompiler
         discovery.Run();
         var compiled = new List<(ProgramDeclaration, MachineFunction)>();
         var called = new Dictionary<Mono.Cecil.MethodDefinition, GlobalFunctionDeclaration>();
+        var programBuilders = new List<(ProgramDeclaration Program, IRBuilder Builder)>();
         foreach (var program in discovery.Programs)
         {
             var builder = new IRBuilder(program, discovery);
             if (Compile(builder, program.Method, program.Name, diagnostics) is { } machine) compiled.Add((program, machine));
             foreach (var (method, declaration) in builder.CalledFunctions) called.TryAdd(method, declaration);
+            programBuilders.Add((program, builder));
         }
 
         // Each global function once, with the ones it calls in turn.
         var functions = new List<(GlobalFunctionDeclaration, MachineFunction)>();
-        var done = new HashSet<Mono.Cecil.MethodDefinition>();
+        var functionBodies = new Dictionary<Mono.Cecil.MethodDefinition, (List<RestrictedHelperCall>, IEnumerable<Mono.Cecil.MethodDefinition>)>();
         var pending = new Queue<GlobalFunctionDeclaration>(called.Values);
         while (pending.TryDequeue(out var function))
         {
-            if (!done.Add(function.Method)) continue;
+            if (functionBodies.ContainsKey(function.Method)) continue;
             var builder = new IRBuilder(function, discovery);
             if (Compile(builder, function.Method, function.Name, diagnostics) is { } machine) functions.Add((function, machine));
+            functionBodies[function.Method] = (builder.RestrictedHelperCalls, builder.CalledFunctions.Keys);
             foreach (var next in builder.CalledFunctions.Values) pending.Enqueue(next);
         }
+        foreach (var (program, builder) in programBuilders)
+            HelperAvailability.Check(program, builder.RestrictedHelperCalls, builder.CalledFunctions.Keys, functionBodies, diagnostics);
         if (diagnostics.HasErrors) return new CompilationResult(null, diagnostics.Items, []);
 
         var maps = discovery.Maps.Values.OrderBy(m => m.Name, StringComparer.Ordinal).ToList();

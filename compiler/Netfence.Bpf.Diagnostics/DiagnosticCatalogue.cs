@@ -262,6 +262,15 @@ namespace Netfence.Bpf.Diagnostics
             "Keep it in a ref local and test it first: ref readonly var v = ref map.Lookup(key); if (BpfMap.IsMissing(in v)) return ...;",
             AnalyzerAndIlWalker);
 
+        // The kernel decides per program type which helpers a program may call ("unknown func bpf_x#N" otherwise), and
+        // newer kernels offer more helpers to more types: what counts is the oldest kernel Netfence supports.
+        public static readonly DiagnosticEntry HelperNotAvailable = new DiagnosticEntry(
+            DiagnosticIds.HelperNotAvailable, "Helper not available to the program type",
+            "Helper '{0}' (bpf helper #{1}) is not available to {2} programs ('{3}') on Linux " + KernelSupport.OldestKernel + ", the oldest kernel Netfence supports: it is available to {4} programs",
+            DiagnosticCategory.Calls,
+            "Call the helper only from programs of a type that offers it (the SDK's [Helper] lists them), or do without it in this program.",
+            AnalyzerAndIlWalker);
+
         /// <summary>Every entry in id order.</summary>
         public static IReadOnlyList<DiagnosticEntry> All { get; } = new[]
         {
@@ -270,7 +279,7 @@ namespace Netfence.Bpf.Diagnostics
             CallToNonBpfUserCode, StackFrameTooLarge, DivisionByUnprovenDivisor, UncheckedMapLookup, ContextWriteWidth,
             MutableStaticField, UnsafeCode, ForeachOverNonSpan, Lock, AsyncAwait, Yield, Dynamic, ReferenceTypeVariable,
             GenericOverManagedType, MapFieldDeclaration, ProgramSignature, UnsupportedConstruct, ManagedOnlySdkMember,
-            ContextIndex, ConfigFieldInitializer, SignedDivisionOverflow, UncheckedMapValueReference,
+            ContextIndex, ConfigFieldInitializer, SignedDivisionOverflow, UncheckedMapValueReference, HelperNotAvailable,
         };
     }
 }

@@ -42,5 +42,6 @@ namespace Netfence.Bpf.Diagnostics
         public const string ConfigFieldInitializer = "NF0034";
         public const string SignedDivisionOverflow = "NF0035";
         public const string UncheckedMapValueReference = "NF0036";
+        public const string HelperNotAvailable = "NF0037";
     }
 }

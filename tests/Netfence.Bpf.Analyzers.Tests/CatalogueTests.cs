@@ -79,7 +79,7 @@ public sealed partial class CatalogueTests
     {
         foreach (var entry in DiagnosticCatalogue.All)
         {
-            var message = entry.Format("a", "b", "c");
+            var message = entry.Format("a", "b", "c", "d", "e");
             Assert.DoesNotContain("{", message);
         }
     }

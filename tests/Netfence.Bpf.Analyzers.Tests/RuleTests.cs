@@ -314,6 +314,21 @@ public sealed class RuleTests
     [Fact] public Task NF0034_accepts_constant_configuration() =>
         Members("const uint DefaultPort = 443; static readonly uint Port = DefaultPort; static int F() => (int)Port;");
 
+    [Fact] public Task NF0037_rejects_a_current_task_helper_in_a_tc_program() =>
+        Members("[Program(Hook.TcIngress)] public static int F(SkBuff ctx) => (int){|NF0037:Bpf.GetCurrentPidTgid()|};");
+
+    [Fact] public Task NF0037_rejects_a_helper_a_cgroup_skb_program_reaches_through_a_method_it_calls() =>
+        Members("static ulong Id() => {|NF0037:Bpf.GetCurrentCgroupId()|}; [Program(Hook.CgroupSkbEgress)] public static int F(SkBuff ctx) => (int)Id();");
+
+    [Fact] public Task NF0037_rejects_a_helper_shared_by_a_connect_program_and_a_tc_program_once_for_the_tc_program() =>
+        Members("static ulong Pid() => {|NF0037:Bpf.GetCurrentPidTgid()|}; [Program(Hook.CgroupConnect4)] public static int F(SockAddr ctx) => (int)Pid(); [Program(Hook.TcxIngress)] public static int G(SkBuff ctx) => (int)Pid();");
+
+    [Fact] public Task NF0037_accepts_current_task_helpers_in_a_connect_program() =>
+        Members("[Program(Hook.CgroupConnect4)] public static int F(SockAddr ctx) => Bpf.GetCurrentPidTgid() != Bpf.GetCurrentCgroupId() ? 1 : 0;");
+
+    [Fact] public Task NF0037_accepts_base_helpers_and_skb_helpers_in_tc_and_cgroup_skb_programs() =>
+        Members("[Program(Hook.TcIngress)] public static int F(SkBuff ctx) => (int)(Bpf.KtimeGetNs() + Bpf.SkbAncestorCgroupId(ctx, 1)); [Program(Hook.CgroupSkbEgress)] public static int G(SkBuff ctx) => (int)Bpf.SkbAncestorCgroupId(ctx, 0);");
+
     [Fact] public Task Accepts_a_realistic_filter() => Source("""
         using Netfence.Bpf.Sdk;
 

@@ -141,6 +141,22 @@ public class ObjectTests
                                               && l.Line == (uint)Snippet.LineOf(Source, "uint key = ctx.Mark;"));
     }
 
+    [Theory]
+    [InlineData("First", "__sk_buff", 192u)]
+    [InlineData("Second", "__sk_buff", 192u)]
+    [InlineData("Third", "bpf_sock_addr", 72u)]
+    public void A_program_takes_a_pointer_to_its_program_types_context_struct_by_the_kernels_name(string program, string context, uint size)
+    {
+        // As clang declares int f(struct __sk_buff *skb): 6.1's verifier matches the argument to the program type by
+        // the struct's name and logs "reg type unsupported for arg#0" for anything else (a void * included).
+        var btf = Snippet.Read(Result).Btf!;
+        Assert.True(btf.TryFind<BtfFunc>(program, out _, out var func));
+        var proto = Assert.IsType<BtfFuncProto>(btf[func.Type]);
+        var ctx = Assert.Single(proto.Parameters);
+        var pointee = Assert.IsType<BtfStruct>(btf[Assert.IsType<BtfPointer>(btf[ctx.Type]).Type]);
+        Assert.Equal((context, size), (pointee.Name, pointee.Size));
+    }
+
     [Fact]
     public void Llvm_objdump_disassembles_every_instruction()
     {

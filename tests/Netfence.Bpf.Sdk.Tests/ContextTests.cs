@@ -37,9 +37,9 @@ public sealed class ContextTests
     public void Context_layouts_carry_sizes_and_packet_pointer_offsets()
     {
         var skb = typeof(SkBuff).GetCustomAttribute<ContextLayoutAttribute>()!;
-        Assert.Equal((192, 76, 80), (skb.Size, skb.DataOffset, skb.DataEndOffset));
+        Assert.Equal(("__sk_buff", 192, 76, 80), (skb.StructName, skb.Size, skb.DataOffset, skb.DataEndOffset));
         var sock = typeof(SockAddr).GetCustomAttribute<ContextLayoutAttribute>()!;
-        Assert.Equal((72, -1, -1), (sock.Size, sock.DataOffset, sock.DataEndOffset));
+        Assert.Equal(("bpf_sock_addr", 72, -1, -1), (sock.StructName, sock.Size, sock.DataOffset, sock.DataEndOffset));
     }
 
     [Fact]

@@ -5,8 +5,12 @@
 # host's .NET, clang, ip and tc and the test assemblies as built on the host (build them first: ./build.sh
 # test-kernel does). Results, TRX files and the guest's console log go to artifacts/qemu/SERIES/.
 # Environment:
-#   NETFENCE_QEMU_PROJECTS  test projects to run (names under vm-tests/), default: the list in ./projects;
+#   NETFENCE_QEMU_PLAN      the plan file (default ./projects; ./projects.ci is CI's subset, what
+#                           ./build.sh test-kernel SERIES ci runs)
+#   NETFENCE_QEMU_PROJECTS  test projects to run (names under vm-tests/), instead of the plan file;
 #                           "none" only boots the guest and powers it off (a check of the machinery)
+#   NETFENCE_QEMU_FILTER    a dotnet test --filter expression for every project of NETFENCE_QEMU_PROJECTS (while
+#                           iterating: e.g. FullyQualifiedName~VerticalSliceTests)
 #   NETFENCE_QEMU_TIMEOUT   seconds for the whole guest run (default 2400); NETFENCE_QEMU_BOOT_TIMEOUT for the
 #                           guest to reach its test runner (default 600)
 #   NETFENCE_QEMU_COMMAND   a bash command the guest runs (as root, in the repository) before the tests, output in
@@ -16,14 +20,23 @@
 # every skip was a kernel-feature skip (a feature older than this kernel, reported by name in the summary).
 set -euo pipefail
 
+log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+die() { printf 'qemu: %s\n' "$*" >&2; exit 1; }
+
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 HERE="$ROOT/vm-tests/qemu"
 CONFIG=${CONFIG:-Release}
 SERIES=${1:?usage: vm-tests/qemu/run.sh SERIES (e.g. 6.1)}
 # One line per project: NAME [FILTER] (a dotnet test --filter expression, for a subset).
-PLAN=${NETFENCE_QEMU_PROJECTS:-$(grep -v '^#' "$HERE/projects")}
+PLAN_FILE=${NETFENCE_QEMU_PLAN:-$HERE/projects}
+[[ -f $PLAN_FILE ]] || die "no plan file $PLAN_FILE"
+PLAN=${NETFENCE_QEMU_PROJECTS:-$(grep -v '^#' "$PLAN_FILE")}
 [[ $PLAN == none ]] && PLAN=""
-[[ -n ${NETFENCE_QEMU_PROJECTS:-} ]] && PLAN=$(tr ' ' '\n' <<<"$PLAN")
+if [[ -n ${NETFENCE_QEMU_PROJECTS:-} ]]; then
+  PLAN=$(tr ' ' '\n' <<<"$PLAN" | awk -v filter="${NETFENCE_QEMU_FILTER:-}" 'NF { print $0 (filter == "" ? "" : " " filter) }')
+elif [[ -n ${NETFENCE_QEMU_FILTER:-} ]]; then
+  die "NETFENCE_QEMU_FILTER needs NETFENCE_QEMU_PROJECTS (the projects file has its own filters)"
+fi
 TIMEOUT=${NETFENCE_QEMU_TIMEOUT:-2400}
 BOOT_TIMEOUT=${NETFENCE_QEMU_BOOT_TIMEOUT:-600}
 SMP=${NETFENCE_QEMU_SMP:-2}
@@ -31,8 +44,6 @@ MEMORY=${NETFENCE_QEMU_MEMORY:-3G}
 # What the guest needs before the host's root is mounted; modprobe loads everything else on demand.
 INITRD_MODULES=(virtio_pci virtiofs overlay)
 
-log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
-die() { printf 'qemu: %s\n' "$*" >&2; exit 1; }
 
 [[ $(id -u) -eq 0 ]] || die "needs root (virtiofsd shares the host's root with the guest)"
 # ./build.sh test-kernel installs these (qemu-system-x86 with virtiofsd, busybox-static, kmod, python3).

@@ -35,6 +35,22 @@ internal sealed partial class BodyWalker
             Report(DiagnosticCatalogue.UncheckedMapLookup, invocation, invocation.Syntax.ToString());
 
         CheckContextIndex(invocation);
+        RecordRestrictedHelper(invocation);
+    }
+
+    // Whether the helper is available depends on the programs that reach this call: decided when the compilation ends.
+    private void RecordRestrictedHelper(IInvocationOperation invocation)
+    {
+        var helper = SdkSymbols.GetAttribute(invocation.TargetMethod, sdk.HelperAttribute);
+        if (helper is null || Caller(invocation) is not { } caller)
+            return;
+        var types = helper.NamedArguments.Where(a => a.Key == "ProgramTypes" && a.Value.Kind == TypedConstantKind.Array && !a.Value.IsNull)
+            .SelectMany(a => a.Value.Values).Select(v => v.Value).OfType<int>().ToArray();
+        if (types.Length == 0)
+            return;
+        var id = helper.ConstructorArguments.FirstOrDefault().Value is int i ? i : 0;
+        graph.AddRestrictedHelperCall(caller, invocation.TargetMethod.ContainingType.Name + "." + invocation.TargetMethod.Name, id,
+            types, invocation.Syntax.GetLocation());
     }
 
     private void CheckContextIndex(IInvocationOperation invocation)

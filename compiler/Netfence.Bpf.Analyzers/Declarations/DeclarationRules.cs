@@ -112,15 +112,8 @@ internal static class DeclarationRules
 
     // The hook's context type, read from the [HookInfo] of the Hook member the attribute names: the same metadata
     // the compiler and the loader use.
-    private static ITypeSymbol? HookContextType(SdkSymbols sdk, AttributeData program)
-    {
-        if (program.ConstructorArguments.Length != 1 || program.ConstructorArguments[0] is not { Type: INamedTypeSymbol hookEnum, Value: { } value })
-            return null;
-        var member = hookEnum.GetMembers().OfType<IFieldSymbol>()
-            .FirstOrDefault(f => f.HasConstantValue && Equals(f.ConstantValue, value));
-        var info = member is null ? null : SdkSymbols.GetAttribute(member, sdk.HookInfoAttribute);
-        return info?.ConstructorArguments.LastOrDefault().Value as ITypeSymbol;
-    }
+    private static ITypeSymbol? HookContextType(SdkSymbols sdk, AttributeData program) =>
+        sdk.HookInfo(program)?.ConstructorArguments.LastOrDefault().Value as ITypeSymbol;
 
     private static EqualsValueClauseSyntax? Initializer(IFieldSymbol field) =>
         field.DeclaringSyntaxReferences.Select(r => r.GetSyntax()).OfType<VariableDeclaratorSyntax>()

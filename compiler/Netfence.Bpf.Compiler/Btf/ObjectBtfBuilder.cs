@@ -17,7 +17,6 @@ internal sealed class ObjectBtfBuilder
     readonly Dictionary<uint, uint> _pointers = [];
     readonly ClrTypeBtf _types;
     readonly uint _int;
-    uint _proto;
 
     public BtfSpec Spec => _spec;
 
@@ -106,18 +105,24 @@ internal sealed class ObjectBtfBuilder
         return _structs[name] = _spec.Add(new BtfStruct(name, (uint)size, []));
     }
 
+    readonly Dictionary<string, uint> _programProtos = [];
+
     /// <summary>
-    /// Adds <c>int name(void *ctx)</c> and its hook as a <c>netfence.hook=</c> decl tag (the section, <c>tc</c> for
-    /// every TC hook, does not say which); returns the FUNC's id for func_info.
+    /// Adds <c>int name(struct CONTEXT *ctx)</c> and its hook as a <c>netfence.hook=</c> decl tag (the section,
+    /// <c>tc</c> for every TC hook, does not say which); returns the FUNC's id for func_info. The context struct is
+    /// named as the kernel names the program type's context (<c>__sk_buff</c>, <c>bpf_sock_addr</c>), as clang's BTF
+    /// for <c>int f(struct __sk_buff *skb)</c> does: older verifiers (6.1) match the argument to the program type by
+    /// that name and log a <c>void *</c> as "reg type unsupported for arg#0". Unlike clang's it has no members (the
+    /// verifier compares only the name; the fields are the kernel's), only the struct's size.
     /// </summary>
-    public uint AddProgram(string name, string hook)
+    public uint AddProgram(string name, string hook, string contextStruct, int contextSize)
     {
-        if (_proto == 0)
+        if (!_programProtos.TryGetValue(contextStruct, out var proto))
         {
-            var voidPointer = _spec.Add(new BtfPointer(0));
-            _proto = _spec.Add(new BtfFuncProto(_int, [new BtfParameter("ctx", voidPointer)]));
+            var context = _spec.Add(new BtfPointer(Struct(contextStruct, contextSize)));
+            proto = _programProtos[contextStruct] = _spec.Add(new BtfFuncProto(_int, [new BtfParameter("ctx", context)]));
         }
-        var func = _spec.Add(new BtfFunc(name, _proto, BtfLinkage.Global));
+        var func = _spec.Add(new BtfFunc(name, proto, BtfLinkage.Global));
         _spec.Add(new BtfDeclTag(HookTag.Format(hook), func, -1));
         return func;
     }

@@ -19,6 +19,12 @@ internal sealed class ObjectBuilder(SourceText sources)
     const uint RBpf64_32 = 10;
     const byte LdImm64 = Asm.OpCodes.LdImm64;
 
+    static uint AddProgram(ObjectBtfBuilder btf, ProgramDeclaration program)
+    {
+        var (structName, size) = SdkMetadata.ContextStruct(program.ContextType);
+        return btf.AddProgram(program.Name, program.Hook, structName, size);
+    }
+
     public byte[] Build(IReadOnlyList<(ProgramDeclaration Program, MachineFunction Code)> programs,
         IReadOnlyList<(GlobalFunctionDeclaration Function, MachineFunction Code)> functions,
         IReadOnlyList<MapDeclaration> maps, IReadOnlyList<ConfigVariable> config, string license)
@@ -30,7 +36,7 @@ internal sealed class ObjectBuilder(SourceText sources)
         var pendingRelocations = new List<(int Section, ulong Offset, string Symbol, uint Type)>();
 
         var sections = programs.GroupBy(p => p.Program.Section)
-            .Select(g => (Name: g.Key, Functions: g.Select(p => (p.Program.Name, p.Code, btf.AddProgram(p.Program.Name, p.Program.Hook))).ToList())).ToList();
+            .Select(g => (Name: g.Key, Functions: g.Select(p => (p.Program.Name, p.Code, AddProgram(btf, p.Program))).ToList())).ToList();
         // Global functions live in .text, which the loader links into every program that calls them.
         if (functions.Count > 0)
             sections.Add((".text", functions.Select(f => (f.Function.Name, f.Code, btf.AddFunction(f.Function))).ToList()));

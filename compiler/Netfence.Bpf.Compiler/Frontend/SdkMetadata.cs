@@ -32,6 +32,14 @@ internal static class SdkMetadata
 
     public static bool Has(ICustomAttributeProvider? provider, string fullName) => Find(provider, fullName) is not null;
 
+    /// <summary>The kernel struct a context type stands for: [ContextLayout(structName, size)].</summary>
+    public static (string Name, int Size) ContextStruct(TypeDefinition context)
+    {
+        var layout = Find(context, ContextLayoutAttribute)
+                     ?? throw new InvalidOperationException($"the context type '{context.FullName}' has no [ContextLayout]");
+        return (Argument<string>(layout, 0), Argument<int>(layout, 1));
+    }
+
     public static T Argument<T>(CustomAttribute attribute, int index) => (T)attribute.ConstructorArguments[index].Value;
 
     public static T Named<T>(CustomAttribute attribute, string name, T fallback)

@@ -8,7 +8,7 @@ namespace Netfence.Bpf.Sdk;
 /// it by value and the compiler treats it as the r1 pointer; every accessor carries its kernel offset in
 /// <see cref="ContextFieldAttribute"/>. In .NET it is a view over a context image and the packet bytes.
 /// </summary>
-[ContextLayout(Size, DataOffset = DataPointerOffset, DataEndOffset = DataEndPointerOffset)]
+[ContextLayout("__sk_buff", Size, DataOffset = DataPointerOffset, DataEndOffset = DataEndPointerOffset)]
 public readonly ref struct SkBuff
 {
     /// <summary>Size of <c>struct __sk_buff</c>.</summary>

@@ -4,7 +4,7 @@ namespace Netfence.Bpf.Sdk;
 /// The context of cgroup connect/sendmsg/recvmsg programs (the kernel's <c>struct bpf_sock_addr</c>). Writable
 /// fields take uint because the kernel accepts only 4-byte stores to them; that is how a connect hook redirects.
 /// </summary>
-[ContextLayout(Size)]
+[ContextLayout("bpf_sock_addr", Size)]
 public readonly ref struct SockAddr
 {
     /// <summary>Size of <c>struct bpf_sock_addr</c> without the trailing sk pointer's alignment padding.</summary>

@@ -33,7 +33,7 @@ public sealed class ArrayMap<TValue> : BpfMap where TValue : unmanaged
     }
 
     /// <summary>bpf_map_update_elem: 0, -E2BIG past the end, -EEXIST for NoExist, -EINVAL for unknown flags.</summary>
-    [Helper(HelperMapUpdateElem)]
+    [Helper(HelperMapUpdateElem, ResultIs32Bit = true)]
     public long Update(in uint key, in TValue value, UpdateFlag flags = UpdateFlag.Any)
     {
         lock (Sync)
@@ -47,6 +47,6 @@ public sealed class ArrayMap<TValue> : BpfMap where TValue : unmanaged
     }
 
     /// <summary>bpf_map_delete_elem: always -EINVAL, arrays cannot delete.</summary>
-    [Helper(HelperMapDeleteElem)]
+    [Helper(HelperMapDeleteElem, ResultIs32Bit = true)]
     public long Delete(in uint key) => -Errno.EINVAL;
 }

@@ -43,7 +43,7 @@ public class HashMap<TKey, TValue> : BpfMap where TKey : unmanaged where TValue 
     }
 
     /// <summary>bpf_map_update_elem: 0, or -EEXIST, -ENOENT, -E2BIG, -EINVAL as the kernel returns them.</summary>
-    [Helper(HelperMapUpdateElem)]
+    [Helper(HelperMapUpdateElem, ResultIs32Bit = true)]
     public long Update(in TKey key, in TValue value, UpdateFlag flags = UpdateFlag.Any)
     {
         lock (Sync)
@@ -51,7 +51,7 @@ public class HashMap<TKey, TValue> : BpfMap where TKey : unmanaged where TValue 
     }
 
     /// <summary>bpf_map_delete_elem: 0, or -ENOENT when the key is absent.</summary>
-    [Helper(HelperMapDeleteElem)]
+    [Helper(HelperMapDeleteElem, ResultIs32Bit = true)]
     public long Delete(in TKey key)
     {
         lock (Sync)

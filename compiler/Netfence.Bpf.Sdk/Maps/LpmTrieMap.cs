@@ -78,7 +78,7 @@ public sealed class LpmTrieMap<TKey, TValue> : BpfMap where TKey : unmanaged whe
     }
 
     /// <summary>bpf_map_update_elem: 0, -EINVAL (flags, prefix too long), -EEXIST, -ENOENT, -ENOSPC when full.</summary>
-    [Helper(HelperMapUpdateElem)]
+    [Helper(HelperMapUpdateElem, ResultIs32Bit = true)]
     public long Update(in TKey key, in TValue value, UpdateFlag flags = UpdateFlag.Any)
     {
         var bytes = KeyBytes.Of(key);
@@ -104,7 +104,7 @@ public sealed class LpmTrieMap<TKey, TValue> : BpfMap where TKey : unmanaged whe
     }
 
     /// <summary>bpf_map_delete_elem: removes the exact prefix; -ENOENT if absent, -EINVAL if too long.</summary>
-    [Helper(HelperMapDeleteElem)]
+    [Helper(HelperMapDeleteElem, ResultIs32Bit = true)]
     public long Delete(in TKey key)
     {
         var bytes = KeyBytes.Of(key);

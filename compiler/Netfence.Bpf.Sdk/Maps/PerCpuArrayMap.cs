@@ -35,7 +35,7 @@ public sealed class PerCpuArrayMap<TValue> : BpfMap where TValue : unmanaged
     }
 
     /// <summary>bpf_map_update_elem: writes this CPU's slot; errors as <see cref="ArrayMap{TValue}.Update"/>.</summary>
-    [Helper(HelperMapUpdateElem)]
+    [Helper(HelperMapUpdateElem, ResultIs32Bit = true)]
     public long Update(in uint key, in TValue value, UpdateFlag flags = UpdateFlag.Any)
     {
         lock (Sync)
@@ -49,7 +49,7 @@ public sealed class PerCpuArrayMap<TValue> : BpfMap where TValue : unmanaged
     }
 
     /// <summary>bpf_map_delete_elem: always -EINVAL, arrays cannot delete.</summary>
-    [Helper(HelperMapDeleteElem)]
+    [Helper(HelperMapDeleteElem, ResultIs32Bit = true)]
     public long Delete(in uint key) => -Errno.EINVAL;
 
     /// <summary>Every CPU's value at <paramref name="key"/>, in CPU order, as a user-space lookup returns them.</summary>

@@ -54,7 +54,7 @@ public static class CollectionLoader
                     Instructions = ResolveReferences(spec, p, maps),
                     License = p.License,
                     SectionName = p.SectionName,
-                    Btf = btfFd is not null && p.FuncInfo.Count > 0 ? new ProgramBtf(btfFd, EncodeFuncInfo(p.FuncInfo), lineRecords[p.Name]) : null,
+                    Btf = btfFd is not null && p.FuncInfo.Count > 0 ? new ProgramBtf(btfFd, EncodeFuncInfo(p.FuncInfo), lineRecords[p.Name], p.LineInfo) : null,
                 };
                 programs[p.Name] = BpfProgram.Load(programSpec, options.LogLevel);
             }

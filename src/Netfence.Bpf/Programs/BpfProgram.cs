@@ -119,6 +119,7 @@ public sealed class BpfProgram : IDisposable
             long result = BpfSyscall.Try(BpfCommand.ProgLoad, ref attr, out errno);
             logTrueSize = attr.LogTrueSize;
             log = logSize > 0 ? ReadCString(logBuf) : "";
+            if (spec.Btf?.SourceLines is { Count: > 0 } sourceLines) log = VerifierLogSourceLines.Annotate(log, sourceLines);
             return result >= 0 ? new BpfFd((int)result) : null;
         }
     }

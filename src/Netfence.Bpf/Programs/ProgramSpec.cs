@@ -26,7 +26,11 @@ public sealed record ProgramSpec
 /// <param name="BtfFd">A loaded BTF object.</param>
 /// <param name="FuncInfo">bpf_func_info records (8 bytes each: insn_off, type_id).</param>
 /// <param name="LineInfo">bpf_line_info records (16 bytes each).</param>
-public sealed record ProgramBtf(Syscalls.BpfFd BtfFd, byte[] FuncInfo, byte[] LineInfo)
+/// <param name="SourceLines">
+/// The same line_info records decoded (file, line, text), so a kernel that prints a source line without its file and
+/// line (older kernels, 6.1 among them) still gets them in the log (<see cref="VerifierLogSourceLines"/>); none: the log stays as printed.
+/// </param>
+public sealed record ProgramBtf(Syscalls.BpfFd BtfFd, byte[] FuncInfo, byte[] LineInfo, IReadOnlyList<Btf.BtfLineInfo>? SourceLines = null)
 {
     public const int FuncInfoRecordSize = 8;
     public const int LineInfoRecordSize = 16;

@@ -7,8 +7,19 @@ namespace Netfence.Bpf.Compiler.Frontend;
 // shaped by their signature (see MapIntrinsics).
 internal sealed partial class IRBuilder
 {
+    /// <summary>
+    /// The calls of helpers that only some program types offer ([Helper(ProgramTypes = ...)]), where they are: a
+    /// global function's body is built once for every program that calls it, so the compiler checks them per program
+    /// (<see cref="HelperAvailability"/>).
+    /// </summary>
+    public List<RestrictedHelperCall> RestrictedHelperCalls { get; } = [];
+
     StackValue? HelperCall(MethodReference reference, MethodDefinition method, int helperId, StackValue[] args)
     {
+        if (SdkMetadata.Find(method, SdkMetadata.HelperAttribute) is { } helper
+            && SdkMetadata.Named<CustomAttributeArgument[]?>(helper, "ProgramTypes", null) is { Length: > 0 } types)
+            RestrictedHelperCalls.Add(new RestrictedHelperCall($"{method.DeclaringType.Name}.{method.Name}", helperId,
+                types.Select(t => (int)t.Value).ToArray(), _position));
         bool onMap = SdkMetadata.MapType(method.DeclaringType) is not null
                      || (method.IsStatic && method.Parameters.Count > 0 && SdkMetadata.MapType(method.Parameters[0].ParameterType) is not null);
         if (onMap) return MapHelper(reference, method, helperId, args);

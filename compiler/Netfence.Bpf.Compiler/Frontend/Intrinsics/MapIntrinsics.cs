@@ -78,6 +78,14 @@ internal sealed partial class IRBuilder
         }
         if (arguments.Count > 4) throw Unsupported($"'{method.Name}' passes more than 5 helper arguments");
         Emit(new MapHelperInstruction(_position, MapHelperShape.Call, helperId, map.Name, result, arguments, null, 0));
+        if (SdkMetadata.Find(method, SdkMetadata.HelperAttribute) is { } helper && SdkMetadata.Named(helper, "ResultIs32Bit", false))
+        {
+            // [Helper(ResultIs32Bit = true)]: only the low half of r0 is the result on some kernels (6.1's verifier calls
+            // the map's own update/delete directly, and those returned int), so an errno read as long would be
+            // 4294967294 instead of -2 there. The result fits in 32 bits: sign-extend it.
+            return Convert(Convert(new ScalarValue(Operand.Of(result), Width.W64), ExtendKind.Truncate64To32, Width.W32),
+                ExtendKind.SignExtend32To64, Width.W64);
+        }
         return new ScalarValue(Operand.Of(result), Width.W64);
     }
 }
