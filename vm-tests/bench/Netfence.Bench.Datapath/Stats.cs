@@ -9,7 +9,7 @@ internal sealed record Summary(double Median, double P99, double Min, int Count)
         var sorted = samples.Order().ToArray();
         int n = sorted.Length;
         double median = n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
-        double p99 = sorted[Math.Clamp((int)Math.Ceiling(0.99 * n) - 1, 0, n - 1)];
+        double p99 = Netfence.Bench.NearestRank.Of(sorted, 0.99);
         return new Summary(median, p99, sorted[0], n);
     }
 }

@@ -27,19 +27,7 @@ using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
 try
 {
     var report = await RunAsync(options, cancel.Token);
-    Directory.CreateDirectory(options.OutputDirectory);
-    var stem = Path.Combine(options.OutputDirectory, "dns");
-    var markdown = report.ToMarkdown();
-    File.WriteAllText(stem + ".md", $"# DNS benchmark\n\n{markdown}");
-    File.WriteAllText(stem + ".json", report.ToJson());
-    Console.WriteLine();
-    Console.WriteLine(markdown);
-    Console.WriteLine($"written: {stem}.md, {stem}.json ({report.Duration.TotalSeconds:0} s)");
-    if (options.Readme is { } readme)
-    {
-        Netfence.Bench.ReadmeTable.Replace(readme, "dns", markdown);
-        Console.WriteLine($"updated the table in {readme}");
-    }
+    Netfence.Bench.BenchReportWriter.Publish(report, "dns", "DNS benchmark", options.OutputDirectory, options.Readme);
     return 0;
 }
 catch (OperationCanceledException) when (cancel.IsCancellationRequested)

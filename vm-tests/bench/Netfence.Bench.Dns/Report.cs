@@ -11,7 +11,7 @@ internal sealed record Latency(double Mean, double P50, double P99, int Count)
     {
         if (samples.Count == 0) throw new ArgumentException("no answered queries were timed", nameof(samples));
         var sorted = samples.Order().ToArray();
-        double At(double q) => sorted[Math.Clamp((int)Math.Ceiling(q * sorted.Length) - 1, 0, sorted.Length - 1)];
+        double At(double q) => Netfence.Bench.NearestRank.Of(sorted, q);
         return new Latency(sorted.Average(), At(0.50), At(0.99), sorted.Length);
     }
 }
@@ -22,7 +22,7 @@ internal sealed record ConfigurationResult(string Name, IReadOnlyList<double> Qp
 
 /// <summary>Everything one run measured, as written to dns.json.</summary>
 internal sealed record BenchReport(string Command, DateTimeOffset Started, string Kernel, int Cpus, string LoadAverage, BenchOptions Options,
-    IReadOnlyList<ConfigurationResult> Configurations, long AllowlistWrites, long ServerInternalErrors, TimeSpan Duration)
+    IReadOnlyList<ConfigurationResult> Configurations, long AllowlistWrites, long ServerInternalErrors, TimeSpan Duration) : Netfence.Bench.IBenchReport
 {
     static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 

@@ -29,19 +29,7 @@ if (Environment.UserName != "root")
 try
 {
     var report = await RunAsync(options);
-    Directory.CreateDirectory(options.OutputDirectory);
-    var stem = Path.Combine(options.OutputDirectory, "policy");
-    var markdown = report.ToMarkdown();
-    File.WriteAllText(stem + ".md", $"# Policy change → enforcement benchmark\n\n{markdown}");
-    File.WriteAllText(stem + ".json", report.ToJson());
-    Console.WriteLine();
-    Console.WriteLine(markdown);
-    Console.WriteLine($"written: {stem}.md, {stem}.json ({report.Duration.TotalSeconds:0} s)");
-    if (options.Readme is { } readme)
-    {
-        Netfence.Bench.ReadmeTable.Replace(readme, "policy", markdown);
-        Console.WriteLine($"updated the table in {readme}");
-    }
+    Netfence.Bench.BenchReportWriter.Publish(report, "policy", "Policy change → enforcement benchmark", options.OutputDirectory, options.Readme);
     return 0;
 }
 catch (Exception e)

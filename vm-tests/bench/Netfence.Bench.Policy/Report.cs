@@ -7,11 +7,7 @@ namespace Netfence.Bench.Policy;
 /// <summary>Change → enforced latencies of one kind, in ms (nearest-rank percentiles).</summary>
 internal sealed record Latencies(string Name, IReadOnlyList<double> SamplesMs)
 {
-    double At(double q)
-    {
-        var sorted = SamplesMs.Order().ToArray();
-        return sorted[Math.Clamp((int)Math.Ceiling(q * sorted.Length) - 1, 0, sorted.Length - 1)];
-    }
+    double At(double q) => Netfence.Bench.NearestRank.Of(SamplesMs.Order().ToArray(), q);
 
     public double P50 => At(0.50);
     public double P99 => At(0.99);
@@ -20,7 +16,7 @@ internal sealed record Latencies(string Name, IReadOnlyList<double> SamplesMs)
 
 /// <summary>Everything one run measured, as written to policy.json.</summary>
 internal sealed record BenchReport(string Command, DateTimeOffset Started, string Kernel, int Cpus, string LoadAverage, BenchOptions Options,
-    Latencies FileEdits, Latencies Commands, Latencies BulkUpdates, TimeSpan Duration)
+    Latencies FileEdits, Latencies Commands, Latencies BulkUpdates, TimeSpan Duration) : Netfence.Bench.IBenchReport
 {
     static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 

@@ -28,19 +28,7 @@ using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
 try
 {
     var report = await new ScaleRun(options, cancel.Token).RunAsync();
-    Directory.CreateDirectory(options.OutputDirectory);
-    var stem = Path.Combine(options.OutputDirectory, "scale");
-    var markdown = report.ToMarkdown();
-    File.WriteAllText(stem + ".md", $"# Scale benchmark\n\n{markdown}");
-    File.WriteAllText(stem + ".json", report.ToJson());
-    Console.WriteLine();
-    Console.WriteLine(markdown);
-    Console.WriteLine($"written: {stem}.md, {stem}.json ({report.Duration.TotalSeconds:0} s)");
-    if (options.Readme is { } readme)
-    {
-        Netfence.Bench.ReadmeTable.Replace(readme, "scale", markdown);
-        Console.WriteLine($"updated the table in {readme}");
-    }
+    Netfence.Bench.BenchReportWriter.Publish(report, "scale", "Scale benchmark", options.OutputDirectory, options.Readme);
     return 0;
 }
 catch (OperationCanceledException) when (cancel.IsCancellationRequested)

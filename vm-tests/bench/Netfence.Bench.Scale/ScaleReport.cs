@@ -20,18 +20,11 @@ internal sealed record ScaleReport(
     double[] AttachMs,
     double[] DetachMs,
     TimeSpan DetachAll,
-    TimeSpan ListAll)
+    TimeSpan ListAll) : Netfence.Bench.IBenchReport
 {
     static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
 
-    public static double Percentile(double[] values, double p)
-    {
-        var sorted = values.Order().ToArray();
-        if (sorted.Length == 0) return double.NaN;
-        // Nearest rank: a real sample, never an interpolation between two.
-        int rank = (int)Math.Ceiling(p / 100 * sorted.Length);
-        return sorted[Math.Clamp(rank - 1, 0, sorted.Length - 1)];
-    }
+    public static double Percentile(double[] values, double p) => Netfence.Bench.NearestRank.Of(values.Order().ToArray(), p / 100);
 
     public double PerAttachmentKiB => (RssFull - RssEmpty) / 1024.0 / Attachments;
 
