@@ -9,6 +9,26 @@ public static class ReferenceObjects
 {
     static readonly Lock Gate = new();
     static readonly Dictionary<string, string> Compiled = [];
+    static string? outputDirectory;
+
+    // One scratch directory per test process, removed when the process exits, so runs leave no objects in /tmp.
+    static string OutputDirectory
+    {
+        get
+        {
+            if (outputDirectory is null)
+            {
+                var created = Directory.CreateTempSubdirectory("nft-reference-").FullName;
+                AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+                {
+                    try { Directory.Delete(created, recursive: true); }
+                    catch (IOException) { } // a file still open at exit stays; nothing else depends on it
+                };
+                outputDirectory = created;
+            }
+            return outputDirectory;
+        }
+    }
 
     /// <summary>The directory holding the reference C sources.</summary>
     public static string SourceDirectory
@@ -36,7 +56,7 @@ public static class ReferenceObjects
             if (Compiled.TryGetValue(key, out var existing)) return existing;
             var input = Path.Combine(SourceDirectory, source);
             var variant = extraFlags.Length == 0 ? "" : "-" + Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(key)), 0, 4).ToLowerInvariant();
-            var output = Path.Combine(Path.GetTempPath(), $"nft-{Environment.ProcessId}-{Path.GetFileNameWithoutExtension(source)}{variant}.o");
+            var output = Path.Combine(OutputDirectory, $"{Path.GetFileNameWithoutExtension(source)}{variant}.o");
             Command.Result result;
             try
             {

@@ -20,7 +20,17 @@ uname -r > "$OUT/uname"
 # The host's /run, /tmp and cgroup/bpffs mounts show through the overlay as plain directories: start clean.
 mount -t tmpfs -o mode=0755 tmpfs /run
 mkdir -p /run/netns /run/lock
+# A checkout under /tmp (a CI clone can be anywhere) would vanish under the fresh /tmp: hold it aside with a bind
+# mount and put it back at the same path, which the plan's assembly paths and the module tree's path name.
+if [[ $nf_repo == /tmp/* ]]; then
+  mkdir -p /mnt/netfence-repo
+  mount --bind "$nf_repo" /mnt/netfence-repo
+fi
 mount -t tmpfs -o mode=1777 tmpfs /tmp
+if [[ $nf_repo == /tmp/* ]]; then
+  mkdir -p "$nf_repo"
+  mount --bind /mnt/netfence-repo "$nf_repo"
+fi
 mkdir -p /dev/shm
 mount -t tmpfs -o mode=1777 tmpfs /dev/shm
 mount -t cgroup2 cgroup2 /sys/fs/cgroup

@@ -104,7 +104,11 @@ sealed class NetfencedProcess : IAsyncDisposable
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
         while (true)
         {
-            if (process.HasExited) throw new InvalidOperationException($"netfenced exited ({process.ExitCode}) while starting:\n{string.Join('\n', Output)}");
+            if (process.HasExited)
+            {
+                process.WaitForExit(); // without a timeout it also waits for the redirected output to be read to its end
+                throw new InvalidOperationException($"netfenced exited ({process.ExitCode}) while starting:\n{string.Join('\n', Output)}");
+            }
             try
             {
                 return await Client.GetStatusAsync(new Empty());
