@@ -9,6 +9,10 @@ namespace Netfence.Daemon.DnsServing;
 /// The DNS servers' <see cref="IAllowlistWriter"/>: learned IPs go through the attachment manager into the
 /// attachment's kernel rule set and the store before the answer is released (pitfall 12). The manager is created
 /// after the DNS servers (it needs them), so it is bound once, before any attachment exists.
+/// The work runs on the thread pool, not on the caller's thread: the DNS servers call from their event loops, each
+/// serving many attachments, and the store's write waits for an fsync (milliseconds, up to ~100 ms on a busy disk);
+/// done inline, one attachment's learning would stall every other attachment on that loop (pitfall 21). The answer
+/// still waits for both writes (pitfall 12).
 /// </summary>
 sealed class ManagerAllowlistWriter : IAllowlistWriter
 {
@@ -19,10 +23,10 @@ sealed class ManagerAllowlistWriter : IAllowlistWriter
     AttachmentManager Manager => _manager ?? throw new InvalidOperationException("the allowlist writer is used before the attachment manager exists");
 
     public ValueTask<AllowlistWriteResult> WriteAsync(string attachmentId, IReadOnlyList<LearnedIp> entries, CancellationToken cancellationToken) =>
-        ValueTask.FromResult(Map(Manager.Learn(attachmentId, entries)));
+        new(Task.Run(() => Map(Manager.Learn(attachmentId, entries)), CancellationToken.None));
 
     public ValueTask<AllowlistWriteResult> RemoveAsync(string attachmentId, IReadOnlyList<IPAddress> addresses, CancellationToken cancellationToken) =>
-        ValueTask.FromResult(Map(Manager.Unlearn(attachmentId, addresses)));
+        new(Task.Run(() => Map(Manager.Unlearn(attachmentId, addresses)), CancellationToken.None));
 
     static AllowlistWriteResult Map((LearnOutcome Outcome, string? Detail) result) => result.Outcome switch
     {
