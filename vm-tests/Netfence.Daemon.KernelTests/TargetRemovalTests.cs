@@ -30,12 +30,8 @@ public sealed class TargetRemovalTests
 
             Assert.Equal(0, (await daemon.Client.ListAsync(new ListRequest())).TotalCount);
             // The Unsubscribed events travel the control-plane stream after the attachments have ended: wait for them.
-            var end = DateTime.UtcNow + Deadline;
-            while (!(daemon.Link.Unsubscriptions.Any(u => u.Id == ofCgroup.Id) && daemon.Link.Unsubscriptions.Any(u => u.Id == ofVeth.Id)))
-            {
-                if (DateTime.UtcNow > end) throw new TimeoutException($"the control plane got no Unsubscribed for both attachments within {Deadline.TotalSeconds} s");
-                await Task.Delay(20);
-            }
+            Netfence.KernelTesting.Deadline.Require(() => daemon.Link.Unsubscriptions.Any(u => u.Id == ofCgroup.Id) && daemon.Link.Unsubscriptions.Any(u => u.Id == ofVeth.Id),
+                Deadline, "Unsubscribed for both attachments");
             var reports = daemon.Link.Unsubscriptions.ToDictionary(u => u.Id); // and each exactly once
             Assert.Equal(UnsubscribeReason.Removed, reports[ofCgroup.Id].Reason);
             Assert.Equal(UnsubscribeReason.Removed, reports[ofVeth.Id].Reason);
