@@ -11,13 +11,13 @@ namespace Netfence.Sandbox;
 public static class Traffic
 {
     /// <summary>How long a packet that should pass may take (ARP resolution included).</summary>
-    public static readonly TimeSpan PassTimeout = TimeSpan.FromSeconds(5);
+    public static readonly TimeSpan PassTimeout = Slowness.Scale(TimeSpan.FromSeconds(5));
 
     /// <summary>
     /// How long to wait before concluding that a packet was dropped. A negative can only be
     /// observed by waiting; tests first prove the path works, so this can be short.
     /// </summary>
-    public static readonly TimeSpan DropTimeout = TimeSpan.FromMilliseconds(1500);
+    public static readonly TimeSpan DropTimeout = Slowness.Scale(TimeSpan.FromMilliseconds(1500));
 
     /// <summary>Sends datagrams (IPv4 or IPv6, by the address) from <paramref name="from"/> to address:port in <paramref name="to"/>; true when one arrives in time.</summary>
     public static bool UdpArrives(SandboxNamespace from, SandboxNamespace to, string address, int port, TimeSpan timeout)

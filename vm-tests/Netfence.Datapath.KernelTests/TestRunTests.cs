@@ -1,5 +1,6 @@
 using System.Net;
 using Netfence.KernelTesting;
+using Netfence.Sandbox;
 using Netfence.Policy.Modes;
 using Netfence.Policy.Rules;
 using Netfence.Programs.Layout;
@@ -154,9 +155,12 @@ public abstract class TestRunTests(DatapathObject build)
         });
         // Many swaps back to back, each reusing the id the previous one retired: a set cleared or rewritten while a
         // run that read the entry before the flip still looks it up shows as a wrong verdict.
+        // At least 20 swaps however long they take (each is a 2,500-entry write plus an RCU grace period: seconds
+        // under emulation), more while the 20 s last; the hard limit only guards against a hang.
         int swaps = 0;
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
-        while (swaps < 150 && DateTime.UtcNow < deadline)
+        var start = DateTime.UtcNow;
+        var hardLimit = start + Slowness.Scale(TimeSpan.FromMinutes(2));
+        while (swaps < 150 && (swaps < 20 || DateTime.UtcNow < start + TimeSpan.FromSeconds(20)) && DateTime.UtcNow < hardLimit)
             f.Writer.Apply(Lo, Version(++swaps % 2), new AttachmentSettings());
         stop.Cancel();
         stream.Wait();

@@ -49,6 +49,9 @@ export HOME=/root DOTNET_CLI_HOME=/tmp/dotnet-home DOTNET_CLI_TELEMETRY_OPTOUT=1
 # Under emulation on a loaded host the test host process can take longer than vstest's default 90 s to connect back
 # (the datapath suite's run was aborted that way once); a slow start is not a failure.
 export VSTEST_CONNECTION_TIMEOUT=900
+# Emulation makes every process start and packet 20-50 times slower than on the host: the tests' waits for things
+# that should happen (and for concluding that something did not) are scaled by this (src/Netfence.Sandbox/Slowness.cs).
+export NETFENCE_SLOWNESS=$nf_slowness
 cd "$nf_repo"
 : > "$OUT/exit-codes"
 if [[ -f $OUT/command ]]; then

@@ -16,6 +16,7 @@
 #   NETFENCE_QEMU_COMMAND   a bash command the guest runs (as root, in the repository) before the tests, output in
 #                           out/command.log: for looking at the kernel by hand (e.g. bytecode-inspect --verify)
 #   NETFENCE_QEMU_SMP, NETFENCE_QEMU_MEMORY  guest CPUs (default 2) and memory (default 3G)
+#   NETFENCE_QEMU_SLOWNESS  the factor the tests' waits are scaled by in the guest (default 6; Sandbox/Slowness.cs)
 # Exit status: 0 only if the guest booted, ran every project to the end within the deadline, no test failed, and
 # every skip was a kernel-feature skip (a feature older than this kernel, reported by name in the summary).
 set -euo pipefail
@@ -119,7 +120,7 @@ while read -r p filter; do
   echo "$p $dll $filter" >> "$OUT/plan"
 done <<<"$PLAN"
 [[ -z ${NETFENCE_QEMU_COMMAND:-} ]] || printf '%s\n' "$NETFENCE_QEMU_COMMAND" > "$OUT/command"
-printf 'nf_modules=%q\nnf_path=%q\n' "$MODULES" "$PATH:/usr/sbin:/usr/bin:/sbin:/bin" > "$OUT/env"
+printf 'nf_modules=%q\nnf_path=%q\nnf_slowness=%q\n' "$MODULES" "$PATH:/usr/sbin:/usr/bin:/sbin:/bin" "${NETFENCE_QEMU_SLOWNESS:-6}" > "$OUT/env"
 
 # --- virtiofsd for the host's root (mounted read-only in the guest) and for the results ---
 VIRTIOFSD=/usr/lib/qemu/virtiofsd
