@@ -120,6 +120,8 @@ public sealed class LifecycleTests(WorkloadLab lab)
         {
             stop.Cancel();
             await hammer;
+            // The lab's daemon serves the other tests: a failure while it was down must not leave it down.
+            if (!lab.Daemon.IsRunning) await lab.Daemon.RestartAsync(CancellationToken.None);
         }
         Assert.All(tried, t => Assert.True(t.Result.ExitCode == t.Workload.BlockedExitCode, $"{t.Workload} around the restart: {t.Result}"));
         // One wait for anything still in flight covers every attempt.

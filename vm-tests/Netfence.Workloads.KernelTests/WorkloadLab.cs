@@ -29,7 +29,6 @@ public sealed class WorkloadLab : IAsyncLifetime
     // workload closes its stdin.
     static readonly IReadOnlyList<string> Idle = ["cat"];
 
-    readonly List<IAsyncDisposable> _made = [];
     readonly Dictionary<string, string> _roles = [];
     readonly Dictionary<(string Role, string Kind), LabWorkload> _fixed = [];
     readonly Lock _policy = new();
@@ -100,7 +99,6 @@ public sealed class WorkloadLab : IAsyncLifetime
                 [Expiring] = null,
                 [DenyCidr] = null,
             });
-            _made.Add(Internet);
             _roles["allow"] = Allowlist;
             _roles["deny"] = Denylist;
             _roles["blockall"] = BlockAll;
@@ -110,13 +108,16 @@ public sealed class WorkloadLab : IAsyncLifetime
             _roles["detach"] = Allowlist;
             _roles["removal"] = Allowlist;
             Daemon = await NetfencedProcess.StartAsync(NetfencedProcess.Locate(AppContext.BaseDirectory), RenderPolicy(), [Internet.Dns.Endpoint], CancellationToken.None);
-            _made.Insert(0, Daemon); // stopped first, so that it removes its filters before the targets go
-            var made = new[] { "allow", "deny", "blockall", "disabled" }.SelectMany(role => Kinds.Select(kind => (role, kind)))
-                .Select(async k => (k, await AttachAsync(k.role, k.kind)));
-            foreach (var (key, workload) in await Task.WhenAll(made))
+            var attaching = new[] { "allow", "deny", "blockall", "disabled" }.SelectMany(role => Kinds.Select(kind => (role, kind)))
+                .Select(key => (Key: key, Task: AttachAsync(key.role, key.kind))).ToList();
+            try
             {
-                _fixed[key] = workload;
-                _made.Insert(_made.Count - 1, new Disposing(workload.Dispose)); // before the internet, which goes last
+                await Task.WhenAll(attaching.Select(a => a.Task));
+            }
+            finally
+            {
+                // Those that did attach are torn down with the lab even when another failed.
+                foreach (var (key, task) in attaching.Where(a => a.Task.IsCompletedSuccessfully)) _fixed[key] = task.Result;
             }
         }
         catch
@@ -195,33 +196,8 @@ public sealed class WorkloadLab : IAsyncLifetime
         }
     }
 
-    public async Task DisposeAsync()
-    {
-        var errors = new List<Exception>();
-        // The daemon first (it removes its filters), then the workloads, then the internet.
-        foreach (var made in _made)
-        {
-            try
-            {
-                await made.DisposeAsync();
-            }
-            catch (Exception e)
-            {
-                errors.Add(e);
-            }
-        }
-        _made.Clear();
-        if (errors.Count > 0) throw new AggregateException("cleaning up the workload lab failed", errors);
-    }
-
-    sealed class Disposing(Action dispose) : IAsyncDisposable
-    {
-        public ValueTask DisposeAsync()
-        {
-            dispose();
-            return ValueTask.CompletedTask;
-        }
-    }
+    // The daemon first (it removes its filters), then the workloads, then the internet.
+    public Task DisposeAsync() => Teardown.AllAsync("cleaning up the workload lab", [Daemon, .. _fixed.Values, Internet]);
 }
 
 [CollectionDefinition("workload lab")]
