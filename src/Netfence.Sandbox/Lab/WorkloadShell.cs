@@ -28,7 +28,7 @@ public sealed class WorkloadShell : IDisposable
 
     /// <summary>
     /// Programs in the cgroup <paramref name="cgroupPath"/> whose resolver is <paramref name="nameserver"/> (port 53,
-    /// the only port a resolv.conf can name). One attempt per query, so a refused or unanswered name fails at once.
+    /// the only port a resolv.conf can name). One attempt of at most 2 s per query, so a refused or unanswered name fails quickly.
     /// </summary>
     public static WorkloadShell InCgroup(string cgroupPath, IPAddress nameserver)
     {
