@@ -125,8 +125,9 @@ check_leftovers() {
 
 test_() {
   # clang/llvm compile and cross-check reference objects; iproute2 builds namespaces and veths;
-  # dnsmasq is the DNS tests' upstream and dig (bind9-dnsutils) their reference client.
-  ensure_packages clang llvm bpftool iproute2 dnsmasq bind9-dnsutils
+  # dnsmasq is the DNS tests' upstream and dig (bind9-dnsutils) their reference client; the workload suite runs curl
+  # and nc (netcat-openbsd) inside its workloads.
+  ensure_packages clang llvm bpftool iproute2 dnsmasq bind9-dnsutils curl netcat-openbsd
   build
   local results="$ARTIFACTS/test-results"
   rm -rf "$results"

@@ -11,6 +11,7 @@ namespace Netfence.Sandbox.Lab;
 public sealed class CgroupWorkload : IDisposable
 {
     readonly SandboxCgroup _cgroup;
+    bool _disposed;
 
     CgroupWorkload(SandboxCgroup cgroup, ProbeAgentProcess agent)
     {
@@ -52,8 +53,11 @@ public sealed class CgroupWorkload : IDisposable
         }
     }
 
+    /// <summary>Ends the agent and removes the cgroup; again is a no-op (a test that removed the target disposes it once more).</summary>
     public void Dispose()
     {
+        if (_disposed) return;
+        _disposed = true;
         try
         {
             Agent.Dispose();

@@ -9,12 +9,12 @@ namespace Netfence.Sandbox.Lab;
 /// <summary>
 /// A real netfenced as a child process, with everything of its own in scratch places: a data directory and API socket
 /// in a temporary directory, a pin directory on bpffs named with the <c>nft</c> prefix, a random range of DNS ports,
-/// the built-in control plane (no <c>control_plane.address</c>) reading <see cref="PolicyFile"/>, and the given DNS
-/// upstreams. It is driven through its own CLI (<c>netfenced attach</c>, <c>stop</c>), as an operator would.
+/// the built-in control plane (no <c>control_plane.address</c>) reading <see cref="PolicyFile"/> or an external one, and
+/// the given DNS upstreams. It is driven through its own CLI (<c>netfenced attach</c>, <c>stop</c>), as an operator would.
 /// <see cref="DisposeAsync"/> stops it with <c>--remove-filters</c>; if that fails it is killed and its pins removed.
 /// </summary>
 [SupportedOSPlatform("linux")]
-public sealed class NetfencedProcess : IAsyncDisposable
+public sealed partial class NetfencedProcess : IAsyncDisposable
 {
     static readonly TimeSpan StartDeadline = TimeSpan.FromSeconds(60);
     static readonly TimeSpan StopDeadline = TimeSpan.FromSeconds(30);
@@ -31,6 +31,7 @@ public sealed class NetfencedProcess : IAsyncDisposable
         SocketPath = Path.Combine(directory, "api.sock");
         PolicyFile = Path.Combine(directory, "policy.yaml");
         LogPath = Path.Combine(directory, "netfenced.log");
+        ConfigFile = Path.Combine(directory, "netfenced.yaml");
         _log = new StreamWriter(LogPath) { AutoFlush = true };
     }
 
@@ -45,6 +46,9 @@ public sealed class NetfencedProcess : IAsyncDisposable
 
     /// <summary>netfenced's stdout and stderr.</summary>
     public string LogPath { get; }
+
+    /// <summary>netfenced's configuration file (<c>start --config</c>).</summary>
+    public string ConfigFile { get; }
 
     /// <summary>
     /// The command that runs netfenced from <paramref name="directory"/>: its apphost where published
@@ -61,9 +65,11 @@ public sealed class NetfencedProcess : IAsyncDisposable
 
     /// <summary>
     /// Writes the configuration and <paramref name="policyYaml"/>, starts netfenced and waits until its API answers
-    /// with its control plane connected.
+    /// with its control plane connected. With <paramref name="controlPlaneAddress"/> (e.g. <c>unix:///path</c>) the
+    /// daemon uses that control plane instead of the built-in one, and the policy file is written but unused.
     /// </summary>
-    public static async Task<NetfencedProcess> StartAsync(IReadOnlyList<string> command, string policyYaml, IEnumerable<IPEndPoint> upstreams, CancellationToken cancellationToken)
+    public static async Task<NetfencedProcess> StartAsync(IReadOnlyList<string> command, string policyYaml, IEnumerable<IPEndPoint> upstreams, CancellationToken cancellationToken,
+        string? controlPlaneAddress = null)
     {
         var directory = Directory.CreateTempSubdirectory(UniqueName.Prefix + "-netfenced-").FullName;
         var pins = Path.Combine(BpfFs.EnsureMounted(), UniqueName.Next());
@@ -73,8 +79,10 @@ public sealed class NetfencedProcess : IAsyncDisposable
             File.WriteAllText(daemon.PolicyFile, policyYaml);
             // A random stretch of ports below the ephemeral range keeps parallel daemons' DNS servers apart.
             int first = 20000 + Random.Shared.Next(0, 100) * 100;
-            var config = Path.Combine(directory, "netfenced.yaml");
-            File.WriteAllText(config, $"""
+            var controlPlane = controlPlaneAddress is null
+                ? $"address: ~\n  policy_file: {daemon.PolicyFile}"
+                : $"address: {controlPlaneAddress}";
+            File.WriteAllText(daemon.ConfigFile, $"""
                 socket:
                   path: {daemon.SocketPath}
                 data_dir: {Path.Combine(directory, "data")}
@@ -85,28 +93,32 @@ public sealed class NetfencedProcess : IAsyncDisposable
                   port_range_end: {first + 99}
                   upstream_servers: [{string.Join(", ", upstreams.Select(u => $"\"{u}\""))}]
                 control_plane:
-                  address: ~
-                  policy_file: {daemon.PolicyFile}
+                  {controlPlane}
                 """);
-            daemon._process = daemon.Spawn(["start", "--config", config]);
-            // The API answers before the in-process control plane has finished connecting; attach needs it connected.
-            var deadline = DateTime.UtcNow + StartDeadline;
-            while (true)
-            {
-                var status = await daemon.CliAsync(cancellationToken, "status", "--wait", StartDeadline.TotalSeconds.ToString(), "--json");
-                using var json = JsonDocument.Parse(status);
-                var state = json.RootElement.GetProperty("controlPlaneState").GetString();
-                if (state == "CONNECTION_STATE_CONNECTED") break;
-                if (DateTime.UtcNow > deadline)
-                    throw new TimeoutException($"netfenced answers but its control plane is still {state} after {StartDeadline.TotalSeconds:0} s; its log: {daemon.LogTail()}");
-                await Task.Delay(100, cancellationToken);
-            }
+            daemon._process = daemon.Spawn(["start", "--config", daemon.ConfigFile]);
+            await daemon.WaitUntilConnectedAsync(cancellationToken);
             return daemon;
         }
         catch
         {
             await daemon.DisposeAsync();
             throw;
+        }
+    }
+
+    // The API answers before the control plane has finished connecting; attach needs it connected.
+    async Task WaitUntilConnectedAsync(CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow + StartDeadline;
+        while (true)
+        {
+            var status = await CliAsync(cancellationToken, "status", "--wait", StartDeadline.TotalSeconds.ToString(), "--json");
+            using var json = JsonDocument.Parse(status);
+            var state = json.RootElement.GetProperty("controlPlaneState").GetString();
+            if (state == "CONNECTION_STATE_CONNECTED") return;
+            if (DateTime.UtcNow > deadline)
+                throw new TimeoutException($"netfenced answers but its control plane is still {state} after {StartDeadline.TotalSeconds:0} s; its log: {LogTail()}");
+            await Task.Delay(100, cancellationToken);
         }
     }
 
