@@ -146,6 +146,11 @@ public static class BpfCompiler
         ThreadBranches.Run(function);
         ForwardResults.Run(function);
         DeadCodeElimination.Run(function);
+        // Last, on the final loads: header fields read through the checked pointer leave TryRead's copy unread, which
+        // the dead stores pass then reduces to its bounds check. No pass after this one knows a second definition.
+        ReadPacketInPlace.Run(function);
+        EliminateDeadStores.Run(function);
+        DeadCodeElimination.Run(function);
         packetChecks.Check(function);
         return function;
     }

@@ -56,10 +56,10 @@ internal static class ConstantFolding
         }
     }
 
-    // The context operand of context and packet instructions, and the map value pointer of pointer accesses, is the
-    // pointer itself and never a constant.
+    // The context operand of context and packet instructions, the map value pointer of pointer accesses and the
+    // checked packet pointer of an in-place packet load are the pointer itself and never a constant.
     static bool RequiresRegister(IrInstruction i, int operand) =>
-        i is ContextLoadInstruction or PacketAccessInstruction or PointerLoadInstruction or PointerCopyInstruction
+        i is ContextLoadInstruction or PacketAccessInstruction or PointerLoadInstruction or PointerCopyInstruction or PacketLoadInstruction
         || (i is ContextStoreInstruction or PointerStoreInstruction && operand == 0);
 
     static MoveInstruction? Fold(IrInstruction i)
