@@ -138,6 +138,7 @@ public static class BpfCompiler
         ConstantFolding.Run(function);
         FuseCompareBranches.Run(function);
         ForwardFrameLoads.Run(function);
+        ForwardPointerLoads.Run(function);
         PropagateCopies.Run(function);
         ConstantFolding.Run(function);
         EliminateDeadStores.Run(function);
