@@ -134,9 +134,37 @@ public class OptimisationTests
         // so the 1-byte store reads back as that register and the test needs no load from the frame.
         var code = Snippet.Program(
             "D d = default; if (!ctx.TryRead(0, out Ipv4Header ip)) return 2; d.Protocol = ip.Protocol; d.Port = 7; " +
-            "if (d.Protocol != 6 && d.Protocol != 17) return 3; return Use(ref d);",
-            members: "public struct D { public byte Protocol; public ushort Port; } static int Use(ref D d) => d.Protocol + d.Port;");
+            "if (d.Protocol != 6) return 3; return d.Protocol + d.Port;",
+            members: "public struct D { public byte Protocol; public ushort Port; }");
         Assert.DoesNotContain(code, i => OpCodes.Class(i.OpCode) == ClassLdx && i.Src == Register.R10);
+    }
+
+    [Fact]
+    public void A_packet_read_at_an_offset_an_inlined_argument_fixes_is_checked_at_that_constant()
+    {
+        // ParseNetwork(ctx, etherType, 0, ...) from the cgroup program: no 64 KiB bound on a register, the offset is an immediate.
+        var code = Snippet.Program("return ReadAt(ctx, 20);",
+            members: "static int ReadAt(SkBuff ctx, int offset) { if (!ctx.TryRead(offset, out byte b)) return -1; return b; }");
+        Assert.DoesNotContain(code, i => i.OpCode == (ClassJmp32 | Jgt | SrcK) && i.Constant == 0xFFFF);
+        Assert.Contains(code, i => i.OpCode == (ClassAlu64 | Add | SrcK) && i.Constant == 20);
+        Assert.DoesNotContain(code, i => i.OpCode == (ClassAlu64 | Add | SrcX));
+    }
+
+    [Fact]
+    public void A_packet_offset_out_of_the_verifiers_range_stays_a_bounded_register()
+    {
+        // A constant the verifier would refuse to add to a packet pointer keeps the runtime bound, which makes TryRead false.
+        var code = Snippet.Program("return ReadAt(ctx, 70000);",
+            members: "static int ReadAt(SkBuff ctx, int offset) { if (!ctx.TryRead(offset, out byte b)) return -1; return b; }");
+        Assert.Contains(code, i => i.OpCode == (ClassJmp32 | Jgt | SrcK) && i.Constant == 0xFFFF);
+    }
+
+    [Fact]
+    public void An_inlined_zero_added_to_a_value_adds_nothing()
+    {
+        var code = Snippet.Program("return (int)Plus(0, ctx.Len) | (int)Times(1, ctx.Mark);",
+            members: "static uint Plus(uint a, uint b) => a + b; static uint Times(uint a, uint b) => a * b;");
+        Assert.DoesNotContain(code, i => (i.OpCode & 0xf0) is Add or Mul && OpCodes.Class(i.OpCode) is ClassAlu or ClassAlu64);
     }
 
     [Fact]
