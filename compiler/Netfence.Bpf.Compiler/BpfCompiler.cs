@@ -138,6 +138,7 @@ public static class BpfCompiler
         ConstantFolding.Run(function);
         FuseCompareBranches.Run(function);
         ForwardFrameLoads.Run(function);
+        ForwardPointerLoads.Run(function);
         PropagateCopies.Run(function);
         ConstantFolding.Run(function);
         EliminateDeadStores.Run(function);
@@ -145,6 +146,11 @@ public static class BpfCompiler
         // Constants forwarded from the frame decide more branches.
         ThreadBranches.Run(function);
         ForwardResults.Run(function);
+        DeadCodeElimination.Run(function);
+        // Last, on the final loads: header fields read through the checked pointer leave TryRead's copy unread, which
+        // the dead stores pass then reduces to its bounds check. No pass after this one knows a second definition.
+        ReadPacketInPlace.Run(function);
+        EliminateDeadStores.Run(function);
         DeadCodeElimination.Run(function);
         packetChecks.Check(function);
         return function;

@@ -101,6 +101,72 @@ public class OptimisationTests
         Assert.DoesNotContain(code, i => i.OpCode == (ClassAlu | Mov | SrcK) && i.Constant is 0 or 1);
     }
 
+    const string ExpiringValue = "public struct Rule { public ulong Expires; public uint Flags; } static readonly HashMap<uint, Rule> Rules = new(16);";
+
+    static int LoadsAt(IReadOnlyList<Instruction> code, short offset) =>
+        code.Count(i => i.OpCode == (ClassLdx | ModeMem | SizeDW) && i.Offset == offset && i.Src != Register.R10);
+
+    [Fact]
+    public void A_map_value_field_read_twice_is_loaded_once()
+    {
+        // value.Expires == 0 || value.Expires > now: clang loads the field once and tests the register twice.
+        var code = Snippet.Program(
+            "uint k = ctx.Mark; ref readonly Rule v = ref Rules.Lookup(k); if (BpfMap.IsMissing(in v)) return 1; ulong now = ctx.Len; return v.Expires == 0 || v.Expires > now ? 2 : 3;",
+            members: ExpiringValue);
+        Assert.Equal(1, LoadsAt(code, 0));
+    }
+
+    [Fact]
+    public void A_map_value_field_is_loaded_again_after_a_call_that_may_change_it()
+    {
+        // Another lookup (or any helper) may run code that writes the value: the read after it is a new load.
+        var code = Snippet.Program(
+            "uint k = ctx.Mark; ref readonly Rule v = ref Rules.Lookup(k); if (BpfMap.IsMissing(in v)) return 1; ulong first = v.Expires; " +
+            "if (Bpf.KtimeGetNs() == 0) return 4; return first == v.Expires ? 2 : 3;",
+            members: ExpiringValue);
+        Assert.Equal(2, LoadsAt(code, 0));
+    }
+
+    [Fact]
+    public void A_byte_field_copied_into_a_struct_is_read_back_from_its_register()
+    {
+        // destination.Protocol = ip.Protocol, then destination.Protocol tested: the byte is zero-extended in its register,
+        // so the 1-byte store reads back as that register and the test needs no load from the frame.
+        var code = Snippet.Program(
+            "D d = default; if (!ctx.TryRead(0, out Ipv4Header ip)) return 2; d.Protocol = ip.Protocol; d.Port = 7; " +
+            "if (d.Protocol != 6) return 3; return d.Protocol + d.Port;",
+            members: "public struct D { public byte Protocol; public ushort Port; }");
+        Assert.DoesNotContain(code, i => OpCodes.Class(i.OpCode) == ClassLdx && i.Src == Register.R10);
+    }
+
+    [Fact]
+    public void A_packet_read_at_an_offset_an_inlined_argument_fixes_is_checked_at_that_constant()
+    {
+        // ParseNetwork(ctx, etherType, 0, ...) from the cgroup program: no 64 KiB bound on a register, the offset is an immediate.
+        var code = Snippet.Program("return ReadAt(ctx, 20);",
+            members: "static int ReadAt(SkBuff ctx, int offset) { if (!ctx.TryRead(offset, out byte b)) return -1; return b; }");
+        Assert.DoesNotContain(code, i => i.OpCode == (ClassJmp32 | Jgt | SrcK) && i.Constant == 0xFFFF);
+        Assert.Contains(code, i => i.OpCode == (ClassAlu64 | Add | SrcK) && i.Constant == 20);
+        Assert.DoesNotContain(code, i => i.OpCode == (ClassAlu64 | Add | SrcX));
+    }
+
+    [Fact]
+    public void A_packet_offset_out_of_the_verifiers_range_stays_a_bounded_register()
+    {
+        // A constant the verifier would refuse to add to a packet pointer keeps the runtime bound, which makes TryRead false.
+        var code = Snippet.Program("return ReadAt(ctx, 70000);",
+            members: "static int ReadAt(SkBuff ctx, int offset) { if (!ctx.TryRead(offset, out byte b)) return -1; return b; }");
+        Assert.Contains(code, i => i.OpCode == (ClassJmp32 | Jgt | SrcK) && i.Constant == 0xFFFF);
+    }
+
+    [Fact]
+    public void An_inlined_zero_added_to_a_value_adds_nothing()
+    {
+        var code = Snippet.Program("return (int)Plus(0, ctx.Len) | (int)Times(1, ctx.Mark);",
+            members: "static uint Plus(uint a, uint b) => a + b; static uint Times(uint a, uint b) => a * b;");
+        Assert.DoesNotContain(code, i => (i.OpCode & 0xf0) is Add or Mul && OpCodes.Class(i.OpCode) is ClassAlu or ClassAlu64);
+    }
+
     [Fact]
     public void No_jump_lands_on_the_next_instruction_or_only_skips_a_jump()
     {

@@ -72,7 +72,7 @@ public class RegisterAllocatorTests
                 var live = new HashSet<VirtualRegister>(liveness.LiveOut[block]);
                 foreach (var i in Liveness.Instructions(block).Reverse())
                 {
-                    if (i.Destination is { } d) live.Remove(d);
+                    foreach (var d in i.Definitions) live.Remove(d);
                     if (ScratchDemand.Of(i) == ScratchDemand.All)
                     {
                         // Live across it, or read by it: its argument moves could overwrite an operand before reading it.
@@ -99,11 +99,14 @@ public class RegisterAllocatorTests
             var live = new HashSet<VirtualRegister>(liveness.LiveOut[block]);
             foreach (var i in Liveness.Instructions(block).Reverse())
             {
-                if (i.Destination is { } d)
+                foreach (var d in i.Definitions)
                 {
                     foreach (var other in live.Where(o => o != d)) yield return (d, other, $"{block}: {i}");
                     live.Remove(d);
                 }
+                // Two registers one instruction writes (a packet read's result and its view) must differ too.
+                foreach (var d in i.Definitions)
+                    foreach (var other in i.Definitions.Where(o => o.Id > d.Id)) yield return (d, other, $"{block}: {i}");
                 foreach (var u in i.Uses) live.Add(u);
                 foreach (var x in live)
                     foreach (var y in live.Where(y => y.Id > x.Id))

@@ -5,16 +5,19 @@ using static Netfence.Bpf.Asm.OpCodes;
 namespace Netfence.Bpf.Compiler.Backend;
 
 // SkBuff.TryRead/TryWrite in the shape the verifier tracks: data and data_end loaded from the context, the access's
-// end compared with data_end on a copy of the same pointer, then the accesses through that pointer.
+// end compared with data_end on a copy of the same pointer, then the accesses through that pointer. A read whose
+// fields are read in place computes data in its view's register, which keeps the checked range for the
+// PacketLoadInstructions after it (the verifier gives the range to every register and spill of that pointer).
 internal sealed partial class InstructionSelector
 {
     /// <summary>The verifier's MAX_PACKET_OFF: larger packet offsets are never provable.</summary>
     const int MaxPacketOffset = 0xffff;
 
     /// <summary>
-    /// Three scratch registers (<see cref="ScratchDemand"/>): data, data_end, and one for the context reloaded from its
-    /// spill slot, then the variable offset, then the end of the access, then each piece copied. The result is written
-    /// last, into the destination's register or, for a spilled destination, the free data register.
+    /// Three scratch registers (<see cref="ScratchDemand"/>): data (unless the view's register holds it), data_end, and
+    /// one for the context reloaded from its spill slot, then the variable offset, then the end of the access, then
+    /// each piece copied. The result is written last, into the destination's register or, for a spilled destination,
+    /// the free data register (the free work register when data is the view).
     /// </summary>
     void SelectPacketAccess(PacketAccessInstruction p) => SelectPacketAccess(p, null, null, null);
 
@@ -26,9 +29,11 @@ internal sealed partial class InstructionSelector
     void SelectPacketAccess(PacketAccessInstruction p, BasicBlock? success, BasicBlock? failure, BasicBlock? next)
     {
         // Fused with its branch and with nothing to zero on failure, the check jumps straight to the failure side.
-        bool direct = failure is not null && (p.IsWrite || p.BufferDeadOnFailure);
+        bool zeroOnFailure = !p.IsWrite && !p.BufferUnread;
+        bool direct = failure is not null && (!zeroOnFailure || p.BufferDeadOnFailure);
         int fail = direct ? failure!.Id : NewLabel(), done = NewLabel();
-        var data = Scratch();
+        var view = p.View is { } v ? LocationOf(v).Register : null;
+        var data = view ?? Scratch();
         var dataEnd = Scratch();
         var work = Scratch();
         var context = Materialize(Operand.Of(p.Context), Width.W64, work);
@@ -51,7 +56,9 @@ internal sealed partial class InstructionSelector
         Add(Instruction.Jump(Jgt, work, dataEnd, 0), fail);
         var buffer = p.Buffer.FrameOffset;
         if (p.IsWrite) Copy(data, 0, Register.R10, buffer, p.Size, work);
-        else Copy(Register.R10, buffer, data, 0, p.Size, work);
+        else if (!p.BufferUnread) Copy(Register.R10, buffer, data, 0, p.Size, work);
+        // A spilled view is stored once checked, so the spill carries the range (the verifier tracks spilled pointers).
+        if (p.View is { } spilledView && view is null) Commit(spilledView, data);
         if (success is not null && failure is not null)
         {
             if (success != next) Jump(success.Id);
@@ -63,18 +70,28 @@ internal sealed partial class InstructionSelector
             {
                 _position = position;
                 Label(fail);
-                if (!p.IsWrite) Zero(buffer, p.Size, work);
+                if (zeroOnFailure) Zero(buffer, p.Size, work);
                 Jump(failure.Id);
             });
             return;
         }
-        var result = LocationOf(p.Destination!).Register ?? data;
+        var result = LocationOf(p.Destination!).Register ?? (p.View is null ? data : work);
         LoadConstant(result, 1, Width.W32);
         Jump(done);
         Label(fail);
-        if (!p.IsWrite) Zero(buffer, p.Size, work);
+        if (zeroOnFailure) Zero(buffer, p.Size, work);
         LoadConstant(result, 0, Width.W32);
         Label(done);
         Commit(p.Destination!, result);
+    }
+
+    /// <summary>A field read in place: through the view register (or its spill, reloaded whole) at a constant offset inside the checked size.</summary>
+    void SelectPacketLoad(PacketLoadInstruction l)
+    {
+        var view = Materialize(Operand.Of(l.View), Width.W64);
+        var target = Target(l.Destination!);
+        Add(Instruction.LoadMem(SizeCode(l.Size), target, view, (short)l.Offset));
+        if (l.SignExtend && l.Size < 4) SignExtendTo32(target, l.Size);
+        Commit(l.Destination!, target);
     }
 }

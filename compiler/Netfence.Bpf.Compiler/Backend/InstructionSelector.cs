@@ -102,6 +102,7 @@ internal sealed partial class InstructionSelector
             case StackZeroInstruction z: Zero(z.Address.FrameOffset, z.Size, Scratch()); break;
             case StackCopyInstruction c: Copy(Register.R10, c.Target.FrameOffset, Register.R10, c.Source.FrameOffset, c.Size, Scratch()); break;
             case PointerLoadInstruction l: SelectPointerLoad(l); break;
+            case PacketLoadInstruction l: SelectPacketLoad(l); break;
             case PointerStoreInstruction s: SelectPointerStore(s); break;
             case PointerCopyInstruction c: SelectPointerCopy(c); break;
             case ConfigLoadInstruction c: SelectConfigLoad(c); break;

@@ -67,7 +67,7 @@ internal sealed class RegisterAllocator
 
         var occurrences = new Dictionary<VirtualRegister, int>();
         foreach (var i in instructions)
-            foreach (var r in i.Uses.Concat(i.Destination is { } d ? [d] : Array.Empty<VirtualRegister>()))
+            foreach (var r in i.Uses.Concat(i.Definitions))
                 occurrences[r] = occurrences.GetValueOrDefault(r) + 1;
         double Weight(VirtualRegister r) => occurrences.GetValueOrDefault(r) / (double)occupied[r].Count;
 
@@ -162,10 +162,10 @@ internal sealed class RegisterAllocator
                 var i = instructions[k];
                 int position = start + k;
                 foreach (var r in live) Occupy(r, position);
-                if (i.Destination is { } d)
+                foreach (var d in i.Definitions)
                 {
                     Occupy(d, position);
-                    if (InPlaceOperand(i) is { } operand && !live.Contains(operand)) inPlace.Add((d, operand, position));
+                    if (d == i.Destination && InPlaceOperand(i) is { } operand && !live.Contains(operand)) inPlace.Add((d, operand, position));
                     live.Remove(d);
                 }
                 foreach (var u in i.Uses)
@@ -190,7 +190,8 @@ internal sealed class RegisterAllocator
         return i switch
         {
             MoveInstruction => operand.Width == i.Destination!.Width ? operand : null,
-            BinaryInstruction or UnaryInstruction or ExtendInstruction or ByteSwapInstruction or ContextLoadInstruction or PointerLoadInstruction => operand,
+            BinaryInstruction or UnaryInstruction or ExtendInstruction or ByteSwapInstruction or ContextLoadInstruction or PointerLoadInstruction
+                or PacketLoadInstruction => operand,
             _ => null,
         };
     }

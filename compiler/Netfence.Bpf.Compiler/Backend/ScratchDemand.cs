@@ -22,7 +22,7 @@ internal static class ScratchDemand
         // The result, and the two operands when they are constants or spilled.
         CompareInstruction or PacketAccessInstruction => 3,
         BinaryInstruction or ContextLoadInstruction or ContextStoreInstruction or StackLoadInstruction or PointerLoadInstruction
-            or PointerStoreInstruction or PointerCopyInstruction or BranchTerminator => 2,
+            or PacketLoadInstruction or PointerStoreInstruction or PointerCopyInstruction or BranchTerminator => 2,
         MoveInstruction or UnaryInstruction or ExtendInstruction or ByteSwapInstruction or StackStoreInstruction or StackZeroInstruction
             or StackCopyInstruction or ConfigLoadInstruction => 1,
         // A return writes r0 and leaves the function: whatever r0 held is dead there.

@@ -31,7 +31,7 @@ internal static class ConstantFolding
                 {
                     for (int k = 0; k < i.Operands.Length; k++)
                     {
-                        if (i.Operands[k].Register is { } r && constants.TryGetValue(r, out var c) && !RequiresRegister(i, k))
+                        if (i.Operands[k].Register is { } r && constants.TryGetValue(r, out var c) && !RequiresRegister(i, k) && AcceptsConstant(i, k, c))
                         {
                             i.Operands[k] = Operand.Of(c);
                             changed = true;
@@ -56,11 +56,19 @@ internal static class ConstantFolding
         }
     }
 
-    // The context operand of context and packet instructions, and the map value pointer of pointer accesses, is the
-    // pointer itself and never a constant.
+    // The context operand of context and packet instructions, the map value pointer of pointer accesses and the
+    // checked packet pointer of an in-place packet load are the pointer itself and never a constant.
     static bool RequiresRegister(IrInstruction i, int operand) =>
-        i is ContextLoadInstruction or PacketAccessInstruction or PointerLoadInstruction or PointerCopyInstruction
-        || (i is ContextStoreInstruction or PointerStoreInstruction && operand == 0);
+        i is ContextLoadInstruction or PointerLoadInstruction or PointerCopyInstruction or PacketLoadInstruction
+        || (i is ContextStoreInstruction or PointerStoreInstruction or PacketAccessInstruction && operand == 0);
+
+    /// <summary>
+    /// A packet offset becomes a constant only where the verifier accepts it added to the packet pointer (0 to 64 KiB,
+    /// as the backend's bound on a variable offset); any other offset stays a register, which the backend's bound turns
+    /// into TryRead's false, as in .NET.
+    /// </summary>
+    static bool AcceptsConstant(IrInstruction i, int operand, long value) =>
+        i is not PacketAccessInstruction || operand != 1 || value is >= 0 and <= 0xFFFF;
 
     static MoveInstruction? Fold(IrInstruction i)
     {
@@ -70,6 +78,8 @@ internal static class ConstantFolding
                 if (b.Operation is BinaryOperation.UnsignedDivide or BinaryOperation.UnsignedRemainder && Truncate(b.Right.Constant, b.Width) == 0)
                     return null;
                 return Move(i, Evaluate(b.Operation, b.Width, b.Left.Constant, b.Right.Constant), b.Width);
+            case BinaryInstruction b when Identity(b) is { } same:
+                return new MoveInstruction(i.Position, i.Destination!, same);
             case UnaryInstruction { Value.IsConstant: true } u:
                 return Move(i, u.Operation == UnaryOperation.Negate ? -u.Value.Constant : ~u.Value.Constant, u.Width);
             case CompareInstruction { Left.IsConstant: true, Right.IsConstant: true } c:
@@ -88,6 +98,29 @@ internal static class ConstantFolding
             default:
                 return null;
         }
+    }
+
+    /// <summary>
+    /// The operand an operation with its identity returns unchanged (<c>offset + x</c> with an inlined offset of 0,
+    /// <c>x | 0</c>, <c>x * 1</c>, <c>x &amp; all ones</c>): a move instead, when the operand already has the operation's
+    /// width (a 32-bit operation on a 64-bit register would truncate it).
+    /// </summary>
+    static Operand? Identity(BinaryInstruction b)
+    {
+        long ones = b.Width == Width.W32 ? uint.MaxValue : -1L;
+        bool Is(Operand o, long value) => o.IsConstant && Truncate(o.Constant, b.Width) == Truncate(value, b.Width);
+        Operand? candidate = b.Operation switch
+        {
+            BinaryOperation.Add or BinaryOperation.Or or BinaryOperation.Xor when Is(b.Left, 0) => b.Right,
+            BinaryOperation.Add or BinaryOperation.Or or BinaryOperation.Xor or BinaryOperation.Subtract
+                or BinaryOperation.ShiftLeft or BinaryOperation.ShiftRightLogical or BinaryOperation.ShiftRightArithmetic when Is(b.Right, 0) => b.Left,
+            BinaryOperation.Multiply when Is(b.Left, 1) => b.Right,
+            BinaryOperation.Multiply or BinaryOperation.UnsignedDivide when Is(b.Right, 1) => b.Left,
+            BinaryOperation.And when Is(b.Left, ones) => b.Right,
+            BinaryOperation.And when Is(b.Right, ones) => b.Left,
+            _ => null,
+        };
+        return candidate is { Register: { } r } && r.Width == b.Width && b.Destination!.Width == b.Width ? candidate : null;
     }
 
     static MoveInstruction Move(IrInstruction i, long value, Width width) => new(i.Position, i.Destination!, Operand.Of(Truncate(value, width)));

@@ -42,7 +42,10 @@ internal static class DeadCodeElimination
                     // then skips the 1/0 a map helper's bool would cost).
                     if (i is HelperCallInstruction or MapHelperInstruction or FunctionCallInstruction && i.Destination is { } unread && !live.Contains(unread))
                         i.Destination = null;
-                    if (i.Destination is { } d) live.Remove(d);
+                    // A packet check whose pointer nobody reads in place need not keep it in a register.
+                    if (i is PacketAccessInstruction { View: { } view } access && !live.Contains(view))
+                        access.View = null;
+                    foreach (var d in i.Definitions) live.Remove(d);
                     foreach (var r in i.Uses) live.Add(r);
                 }
             }

@@ -8,7 +8,8 @@ namespace Netfence.Bpf.Compiler.Passes;
 /// callee's locals and out parameters again), then the code assigns the fields or copies a whole struct in, so the
 /// zeroing is usually dead; so is a copy into a temporary whose reads were forwarded. Liveness is per byte of each
 /// slot (backward dataflow over <see cref="FrameAccesses"/>, the one description of how instructions use the frame),
-/// so a key's padding that a helper reads keeps its zeroing, as the verifier requires.
+/// so a key's padding that a helper reads keeps its zeroing, as the verifier requires. A packet read whose copy no
+/// read sees (its fields read in place by <see cref="ReadPacketInPlace"/>, or never) keeps only its bounds check.
 /// </summary>
 internal static class EliminateDeadStores
 {
@@ -30,6 +31,13 @@ internal static class EliminateDeadStores
                     if (IsPlainWrite(i) && accesses.Where(a => a.IsWrite).All(a => !Bytes(a).Any(live.Contains)))
                     {
                         block.Instructions.RemoveAt(k);
+                        removed = true;
+                        continue;
+                    }
+                    if (i is PacketAccessInstruction { IsWrite: false, BufferUnread: false } read && accesses.All(a => !Bytes(a).Any(live.Contains)))
+                    {
+                        // The check stays (it decides the branch), the copy goes: no field of it is read from the frame.
+                        read.BufferUnread = true;
                         removed = true;
                         continue;
                     }

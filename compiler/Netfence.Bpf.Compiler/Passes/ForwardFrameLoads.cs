@@ -9,8 +9,10 @@ namespace Netfence.Bpf.Compiler.Passes;
 /// through memory. Facts flow along extended basic blocks (a block with a single predecessor starts from what its
 /// predecessor knew at its end); any write to the frame ends the facts it overlaps, a redefinition of a register
 /// ends the facts it holds, and a global function call ends everything about the slots it is given. A store is
-/// forwarded only when the load would read back exactly the stored value: 8 bytes, or 4 bytes of a 32-bit value
-/// (zero-extended in its register); sign-extending loads are left alone. A struct copied out of a slot that is itself
+/// forwarded only when the load would read back exactly the stored value: 8 bytes, 4 bytes of a 32-bit value
+/// (zero-extended in its register), or fewer bytes of a value every definition of which fits in them (a byte field
+/// read and stored into another struct: <c>destination.Protocol = ip.Protocol</c>); sign-extending loads are left
+/// alone. A struct copied out of a slot that is itself
 /// a copy (IL's <c>ldobj</c> into a temporary, then <c>stloc</c>) is copied from the original instead.
 /// </summary>
 internal static class ForwardFrameLoads
@@ -36,6 +38,7 @@ internal static class ForwardFrameLoads
         var atEnd = new Dictionary<BasicBlock, Facts>();
         var readers = function.Blocks.SelectMany(b => b.Instructions).SelectMany(i => FrameAccesses.Of(i).Where(a => !a.IsWrite).Select(a => a.Address.Slot).Distinct())
             .GroupBy(s => s).ToDictionary(g => g.Key, g => g.Count());
+        var narrow = NarrowValues(function);
         foreach (var block in flow.ReversePostOrder)
         {
             var predecessors = flow.Predecessors[block];
@@ -63,7 +66,7 @@ internal static class ForwardFrameLoads
                         ? new StackCopyInstruction(copy.Position, copy.Target, frame.At(copy.Source.Offset), copy.Size)
                         : new PointerCopyInstruction(copy.Position, false, copy.Target, origin.Pointer!, origin.Offset + copy.Source.Offset, copy.Size);
                 }
-                Update(facts, i);
+                Update(facts, i, narrow);
             }
             atEnd[block] = facts;
         }
@@ -77,7 +80,55 @@ internal static class ForwardFrameLoads
         return null;
     }
 
-    static void Update(Facts facts, IrInstruction i)
+    /// <summary>
+    /// The bytes each register's value fits in, zero-extended, by all of its definitions: a zero-extending load of
+    /// that many bytes, a constant, a move of such a value. A 1- or 2-byte store of such a register stores all of it.
+    /// </summary>
+    static Dictionary<VirtualRegister, int> NarrowValues(IrFunction function)
+    {
+        var definitions = function.Blocks.SelectMany(b => b.Instructions).SelectMany(i => i.Definitions.Select(d => (d, i)))
+            .GroupBy(x => x.d).ToDictionary(g => g.Key, g => g.Select(x => x.i).ToList());
+        var narrow = new Dictionary<VirtualRegister, int>();
+        bool changed = true;
+        while (changed)
+        {
+            changed = false;
+            foreach (var (register, defs) in definitions)
+            {
+                int bytes = 0;
+                foreach (var d in defs)
+                {
+                    int? fits = d switch
+                    {
+                        StackLoadInstruction { SignExtend: false } l when d.Destination == register => l.Size,
+                        PointerLoadInstruction { SignExtend: false } l when d.Destination == register => l.Size,
+                        ContextLoadInstruction l when d.Destination == register => l.Size,
+                        MoveInstruction { Source.IsConstant: true } m => m.Source.Constant switch { >= 0 and <= 0xFF => 1, >= 0 and <= 0xFFFF => 2, _ => null },
+                        MoveInstruction { Source.Register: { } source } => narrow.TryGetValue(source, out var n) ? n : null,
+                        _ => null,
+                    };
+                    if (fits is not { } f)
+                    {
+                        bytes = int.MaxValue;
+                        break;
+                    }
+                    bytes = Math.Max(bytes, f);
+                }
+                if (bytes < 8 && (!narrow.TryGetValue(register, out var old) || old != bytes))
+                {
+                    narrow[register] = bytes;
+                    changed = true;
+                }
+                else if (bytes >= 8 && narrow.Remove(register))
+                {
+                    changed = true;
+                }
+            }
+        }
+        return narrow;
+    }
+
+    static void Update(Facts facts, IrInstruction i, Dictionary<VirtualRegister, int> narrow)
     {
         foreach (var a in FrameAccesses.Of(i).Where(a => a.IsWrite)) Forget(facts, a.Address.Slot, a.Address.Offset, a.Size);
         if (i is FunctionCallInstruction call)
@@ -103,7 +154,8 @@ internal static class ForwardFrameLoads
                 long mask = store.Size == 8 ? -1L : (1L << (store.Size * 8)) - 1;
                 facts.Values[(store.Address.Slot, store.Address.Offset, store.Size)] = Operand.Of(store.Value.Constant & mask);
                 break;
-            case StackStoreInstruction store when store.Size == 8 || (store.Size == 4 && store.Value.Register!.Width == Width.W32):
+            case StackStoreInstruction store when store.Size == 8 || (store.Size == 4 && store.Value.Register!.Width == Width.W32)
+                                                  || (narrow.TryGetValue(store.Value.Register!, out var fits) && fits <= store.Size):
                 facts.Values[(store.Address.Slot, store.Address.Offset, store.Size)] = store.Value;
                 break;
             case StackLoadInstruction { SignExtend: false } load:

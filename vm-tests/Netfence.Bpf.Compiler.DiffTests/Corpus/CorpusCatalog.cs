@@ -97,6 +97,10 @@ public static class CorpusCatalog
         new(nameof(Parsers.FlowCount), typeof(Parsers), Frames, [nameof(Parsers.Flows)]),
         new(nameof(Parsers.Reflect), typeof(Parsers), Frames, []),
         new(nameof(Parsers.VariableOffset), typeof(Parsers), Frames, []),
+        new(nameof(InPlaceReads.ReadAfterRewrite), typeof(InPlaceReads), Frames, []),
+        new(nameof(InPlaceReads.ReadWithoutBranch), typeof(InPlaceReads), Frames, []),
+        new(nameof(InPlaceReads.ReadAcrossHelper), typeof(InPlaceReads), Frames, []),
+        new(nameof(InPlaceReads.TagsInLoop), typeof(InPlaceReads), Frames, []),
     ];
 
     /// <summary>The addresses <see cref="MapPrograms.LpmUpdate"/> builds prefixes of.</summary>

@@ -34,8 +34,9 @@ internal static class FrameAccesses
                 yield return new FrameAccess(x.Frame, x.Size, !x.IntoMapValue);
                 break;
             case PacketAccessInstruction x:
-                // A read fills the buffer whether it fits (the packet bytes) or not (zeroes).
-                yield return new FrameAccess(x.Buffer, x.Size, !x.IsWrite);
+                // A read fills the buffer whether it fits (the packet bytes) or not (zeroes); one whose buffer nobody
+                // reads is only the bounds check.
+                if (!x.BufferUnread) yield return new FrameAccess(x.Buffer, x.Size, !x.IsWrite);
                 break;
             case FunctionCallInstruction x:
                 // The callee reads what its by-ref parameters point to (and may write it: the caller reads it after).

@@ -18,7 +18,7 @@ internal sealed class Liveness
             {
                 foreach (var r in i.Uses)
                     if (!d.Contains(r)) u.Add(r);
-                if (i.Destination is { } dst) d.Add(dst);
+                foreach (var dst in i.Definitions) d.Add(dst);
             }
             LiveIn[b] = [];
             LiveOut[b] = [];

@@ -21,5 +21,12 @@ internal abstract class IrInstruction(SourcePosition? position, VirtualRegister?
 
     public IEnumerable<VirtualRegister> Uses => Operands.Where(o => !o.IsConstant).Select(o => o.Register!);
 
+    /// <summary>
+    /// Every register the instruction writes: <see cref="Destination"/>, and for a packet access the checked pointer
+    /// it leaves behind (<see cref="PacketAccessInstruction.View"/>). Liveness, dead-code elimination and the register
+    /// allocator go by this; the passes that run before <see cref="Passes.ReadPacketInPlace"/> see no second one.
+    /// </summary>
+    public virtual IEnumerable<VirtualRegister> Definitions => Destination is { } d ? [d] : [];
+
     protected string Dest => Destination is null ? "" : $"{Destination} = ";
 }

@@ -32,7 +32,24 @@ internal sealed class PacketAccessInstruction(SourcePosition? position, bool wri
     /// </summary>
     public bool BufferDeadOnFailure { get; set; }
 
+    /// <summary>
+    /// Set by <see cref="Passes.EliminateDeadStores"/> for a read whose buffer no instruction reads afterwards (its
+    /// fields are read from the packet in place, or not at all): the access is the bounds check alone, with no copy
+    /// and no zeroing, and touches no frame bytes.
+    /// </summary>
+    public bool BufferUnread { get; set; }
+
+    /// <summary>
+    /// For a read whose fields <see cref="Passes.ReadPacketInPlace"/> turned into <see cref="PacketLoadInstruction"/>s:
+    /// the register that holds the checked packet pointer (data + offset) after a successful access, the pointer the
+    /// verifier knows to have <see cref="Size"/> bytes before data_end. Null when nothing reads the packet in place.
+    /// </summary>
+    public VirtualRegister? View { get; set; }
+
+    public override IEnumerable<VirtualRegister> Definitions => View is null ? base.Definitions : base.Definitions.Append(View);
+
     public override bool HasSideEffects => true;
 
-    public override string ToString() => $"{Dest}packet.{(IsWrite ? "write" : "read")} [{PacketOffset}:{Size}] {(IsWrite ? "<-" : "->")} {Buffer}";
+    public override string ToString() =>
+        $"{Dest}{(View is null ? "" : $"{View} = ")}packet.{(IsWrite ? "write" : "read")} [{PacketOffset}:{Size}]{(BufferUnread ? " check only" : $" {(IsWrite ? "<-" : "->")} {Buffer}")}";
 }
