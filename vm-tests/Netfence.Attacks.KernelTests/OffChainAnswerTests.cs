@@ -83,7 +83,8 @@ public sealed class OffChainAnswerTests(AttackLab lab)
         var control = Evidence.Token();
         var resolved = await w.Agent.AttemptAsync(new ProbeRequest("tcp", name, null, LocalInternet.HttpPort, w.Dns.ToString(), control));
         Assert.True(lab.Trap.WasAsked(name), $"{name} never reached the hostile upstream: the test would prove nothing ({resolved})");
-        Assert.DoesNotContain(lab.Address(@case.Evil!.Value).ToString(), resolved.Addresses);
+        var evil = lab.Address(@case.Evil!.Value).ToString();
+        Assert.False(resolved.Addresses.Contains(evil), $"{w} was handed {evil} from {@case.What}: {resolved}");
         if (@case.OnChain is { } onChain)
         {
             // The control: the answer's on-chain address was taught and works.
@@ -113,8 +114,10 @@ public sealed class OffChainAnswerTests(AttackLab lab)
                 "-p", w.Dns.Port.ToString(), $"@{w.Dns.Address}", name, "A"]);
             Assert.True(dig.ExitCode == 0, $"dig +tcp {name} from {w} failed: {dig.StdErr}{dig.StdOut}");
             Assert.True(lab.Trap.WasAsked(name), $"{name} never reached the hostile upstream over TCP: the test would prove nothing");
-            Assert.DoesNotContain(lab.Address(@case.Evil!.Value).ToString(), dig.StdOut);
-            if (@case.OnChain is { } onChain) Assert.Contains(lab.Address(onChain).ToString(), dig.StdOut);
+            var evil = lab.Address(@case.Evil!.Value).ToString();
+            Assert.False(dig.StdOut.Contains(evil, StringComparison.Ordinal), $"{w} was handed {evil} over TCP from {@case.What}:\n{dig.StdOut}");
+            if (@case.OnChain is { } onChain)
+                Assert.True(dig.StdOut.Contains(lab.Address(onChain).ToString(), StringComparison.Ordinal), $"{w} was not handed the on-chain address over TCP from {@case.What}:\n{dig.StdOut}");
             await AssertEvilAddressClosedAsync(w, kind, @case);
         }
     }
