@@ -17,13 +17,13 @@ static class Evidence
     /// <summary>A token no other attempt carries.</summary>
     public static string Token() => $"{UniqueName.Next()}-{Interlocked.Increment(ref _next)}";
 
-    /// <summary>Asserts that the internet's servers got <paramref name="token"/> (within a deadline: fire-and-forget programs return first).</summary>
-    public static void AssertReached(LocalInternet internet, string token, string what) =>
-        Assert.True(Poll.Until(() => internet.Servers.Saw(token), TimeSpan.FromSeconds(5)), $"{what}: the server never got it, so this test proves nothing");
+    /// <summary>Asserts that the lab's servers got <paramref name="token"/> (within a deadline: fire-and-forget programs return first).</summary>
+    public static void AssertReached(AttackLab lab, string token, string what) =>
+        Assert.True(Poll.Until(() => lab.Saw(token), TimeSpan.FromSeconds(5)), $"{what}: the server never got it, so this test proves nothing");
 
-    /// <summary>Asserts that no server got <paramref name="token"/>, waiting out anything in flight.</summary>
-    public static void AssertNeverReached(LocalInternet internet, string token, string what) =>
-        Assert.False(Poll.Until(() => internet.Servers.Saw(token), InFlight), $"{what}: got through to the server");
+    /// <summary>Asserts that no server of the lab got <paramref name="token"/>, waiting out anything in flight.</summary>
+    public static void AssertNeverReached(AttackLab lab, string token, string what) =>
+        Assert.False(Poll.Until(() => lab.Saw(token), InFlight), $"{what}: got through to the server");
 
     /// <summary>Asserts that the zone was never asked about a name containing <paramref name="token"/>.</summary>
     public static void AssertUpstreamNeverAsked(LocalInternet internet, string token, string what) =>

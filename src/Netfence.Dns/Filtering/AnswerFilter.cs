@@ -11,8 +11,8 @@ public sealed record FilteredAnswer(List<(IPAddress Address, uint Ttl)> Learnabl
 
 /// <summary>
 /// Applies pitfalls 17 and 18 to an upstream answer for an allowed name, in place: address records
-/// whose owner is not on the CNAME chain from the question are removed (they teach nothing and the
-/// client could not connect to them), as are internal addresses when rebinding protection is on and no
+/// whose owner is not on the CNAME chain from the question (which ends before a name the policy denies)
+/// are removed (they teach nothing and the client could not connect to them), as are internal addresses when rebinding protection is on and no
 /// CIDR rule explicitly allows them. Address records in the authority and additional sections are
 /// removed for the same reason. A name teaches at most <c>maxAddresses</c> distinct addresses: the records
 /// past the cap (in answer order) are removed too, so that the client is never handed an address the
@@ -20,12 +20,15 @@ public sealed record FilteredAnswer(List<(IPAddress Address, uint Ttl)> Learnabl
 /// </summary>
 public static class AnswerFilter
 {
-    /// <summary>Filters <paramref name="answer"/> for <paramref name="question"/>.</summary>
+    /// <summary>
+    /// Filters <paramref name="answer"/> for <paramref name="question"/>; <paramref name="deniedName"/> tells the names
+    /// a deny rule matches, where the CNAME chain ends (<see cref="CnameChain.Follow"/>).
+    /// </summary>
     public static FilteredAnswer Apply(DnsMessage answer, DnsQuestion question, bool rebindingProtection, Func<IPAddress, bool> explicitlyAllowed,
-        int maxAddresses = int.MaxValue)
+        int maxAddresses = int.MaxValue, Func<DnsName, bool>? deniedName = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxAddresses, 1);
-        var chain = CnameChain.Follow(question.Name, answer.Answers);
+        var chain = CnameChain.Follow(question.Name, answer.Answers, deniedName);
         var learnable = new List<(IPAddress, uint)>();
         var distinct = new HashSet<IPAddress>();
         int stripped = 0, capped = 0;

@@ -7,14 +7,19 @@ namespace Netfence.Dns.Filtering;
 /// from it by following CNAME records of the answer section, whatever their order. Address records of
 /// any other owner are ignored, so an upstream (or a spoofer) cannot slip an unrelated name's address
 /// into an allowed answer. A chain that loops teaches nothing; an owner with two CNAMEs ends the chain.
+/// A name the policy explicitly denies also ends it: an allowed alias must not reopen what a deny rule closed, while a
+/// target that is merely unlisted (a CDN's edge name) is followed, as every allowed name behind a CDN needs.
 /// </summary>
 public static class CnameChain
 {
     /// <summary>The longest chain followed; resolvers give up far earlier.</summary>
     public const int MaxLength = 16;
 
-    /// <summary>The names on the chain from <paramref name="question"/>; empty if the chain loops.</summary>
-    public static IReadOnlySet<DnsName> Follow(DnsName question, IReadOnlyList<DnsRecord> answers)
+    /// <summary>
+    /// The names on the chain from <paramref name="question"/>; empty if the chain loops. A target for which
+    /// <paramref name="denied"/> holds is not on the chain, nor is anything reached through it.
+    /// </summary>
+    public static IReadOnlySet<DnsName> Follow(DnsName question, IReadOnlyList<DnsRecord> answers, Func<DnsName, bool>? denied = null)
     {
         var chain = new HashSet<DnsName> { question };
         var current = question;
@@ -28,7 +33,7 @@ public static class CnameChain
                 next = record.Target;
                 found++;
             }
-            if (found != 1 || next is null) return chain;
+            if (found != 1 || next is null || (denied is not null && denied(next))) return chain;
             if (!chain.Add(next)) return new HashSet<DnsName>();
             current = next;
         }

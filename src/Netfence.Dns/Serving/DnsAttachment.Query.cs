@@ -159,7 +159,8 @@ public sealed partial class DnsAttachment
         List<(IPAddress Address, uint Ttl)>? taught = null;
         if (learn)
         {
-            var filtered = AnswerFilter.Apply(response, question, _options.RebindingProtection, config.ExplicitlyAllowed, _options.MaxIpsPerName);
+            var filtered = AnswerFilter.Apply(response, question, _options.RebindingProtection, config.ExplicitlyAllowed, _options.MaxIpsPerName,
+                name => config.Matcher.MostSpecific(name.Text) == Verdict.Block);
             if (filtered.Stripped > 0)
             {
                 Counters.CountRebindingStripped(filtered.Stripped);

@@ -62,10 +62,11 @@ public sealed class LocalInternet : IAsyncDisposable
     /// Builds the internet: <paramref name="hosts"/> maps a last octet of <see cref="LabNetwork.InternetPrefix"/> to
     /// a DNS name under <paramref name="domain"/> (or null for an address without a name). <paramref name="pointers"/>
     /// are further A records with no server behind them, pointing anywhere (e.g. a public name answering with an
-    /// internal address, as in DNS rebinding).
+    /// internal address, as in DNS rebinding). <paramref name="delegations"/> are subzones the zone forwards to another
+    /// server (a <see cref="HostileDnsServer"/> on one of the hosts' addresses, started once the internet is up).
     /// </summary>
     public static async Task<LocalInternet> StartAsync(LabNetwork network, string domain, IReadOnlyDictionary<int, string?> hosts,
-        IReadOnlyDictionary<string, IPAddress>? pointers = null)
+        IReadOnlyDictionary<string, IPAddress>? pointers = null, IReadOnlyDictionary<string, IPEndPoint>? delegations = null)
     {
         if (hosts.ContainsKey(DnsHost)) throw new ArgumentException($".{DnsHost} is the zone's DNS server", nameof(hosts));
         var list = hosts.OrderBy(h => h.Key).Select(h => new InternetHost(h.Value, network.Internet(h.Key))).ToList();
@@ -86,7 +87,8 @@ public sealed class LocalInternet : IAsyncDisposable
 
             internet._zone = new ZoneServer(ns, network.Internet(DnsHost), domain,
                 list.Where(h => h.Name is not null).Select(h => (h.Name!, h.Address))
-                    .Concat((pointers ?? new Dictionary<string, IPAddress>()).Select(p => (p.Key, p.Value))));
+                    .Concat((pointers ?? new Dictionary<string, IPAddress>()).Select(p => (p.Key, p.Value))),
+                delegations?.Select(d => (d.Key, d.Value)));
             internet._servers = new RecordingServers(ns.Path, list.Select(h => (h.ToString(), h.Address)), HttpPort, UdpEchoPort);
             return internet;
         }

@@ -21,7 +21,9 @@ public sealed class ZoneServer : IDisposable
     /// <param name="address">Its listening address (already on an interface of the namespace).</param>
     /// <param name="domain">The zone: names under it that are not in <paramref name="records"/> are NXDOMAIN, never forwarded.</param>
     /// <param name="records">Name → IPv4 address (A records).</param>
-    public ZoneServer(SandboxNamespace ns, IPAddress address, string domain, IEnumerable<(string Name, IPAddress Address)> records)
+    /// <param name="delegations">Subzones of <paramref name="domain"/> forwarded to another server (e.g. a <see cref="HostileDnsServer"/>) instead of answered here.</param>
+    public ZoneServer(SandboxNamespace ns, IPAddress address, string domain, IEnumerable<(string Name, IPAddress Address)> records,
+        IEnumerable<(string Zone, IPEndPoint Server)>? delegations = null)
     {
         Endpoint = new IPEndPoint(address, 53);
         _directory = Directory.CreateTempSubdirectory(UniqueName.Prefix + "-zone-").FullName;
@@ -34,6 +36,8 @@ public sealed class ZoneServer : IDisposable
             $"--local=/{domain}/", "--local-ttl=60", "--user=root", "--group=root",
         };
         args.AddRange(records.Select(r => $"--host-record={r.Name},{r.Address}"));
+        // dnsmasq picks the longest matching domain, so a delegated subzone wins over --local for the whole zone.
+        args.AddRange((delegations ?? []).Select(d => $"--server=/{d.Zone}/{d.Server.Address}#{d.Server.Port}"));
         var start = new ProcessStartInfo("ip") { RedirectStandardError = true, RedirectStandardOutput = true };
         foreach (var arg in args) start.ArgumentList.Add(arg);
         _process = Process.Start(start) ?? throw new InvalidOperationException("dnsmasq did not start");

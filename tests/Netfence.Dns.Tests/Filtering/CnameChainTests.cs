@@ -39,6 +39,23 @@ public class CnameChainTests
         Assert.Empty(Learned("www.a.com", Cname("www.a.com", "gone.cdn.net"), A("elsewhere.net", "192.0.2.1")));
 
     [Fact]
+    public void A_chain_ends_before_a_name_the_policy_denies()
+    {
+        // www.a.com is allowed; its alias points into a denied zone, whose address must stay closed (the CNAME stays:
+        // the client learns why it got no address).
+        var message = new DnsMessage { Answers = [Cname("www.a.com", "x.evil.net"), Cname("x.evil.net", "e.cdn.net"), A("x.evil.net", "192.0.2.6"), A("e.cdn.net", "192.0.2.7")] };
+        var result = AnswerFilter.Apply(message, new DnsQuestion(N("www.a.com"), DnsType.A, 1), true, _ => false,
+            deniedName: n => n.Text.EndsWith("evil.net", StringComparison.Ordinal));
+        Assert.Empty(result.Learnable);
+        Assert.Equal([DnsType.CNAME, DnsType.CNAME], message.Answers.Select(r => r.Type));
+    }
+
+    [Fact]
+    public void An_unlisted_target_is_followed_when_only_other_names_are_denied() =>
+        Assert.Equal(["192.0.2.1"], [.. AnswerFilter.Apply(new DnsMessage { Answers = [Cname("www.a.com", "e.cdn.net"), A("e.cdn.net", "192.0.2.1")] },
+            new DnsQuestion(N("www.a.com"), DnsType.A, 1), true, _ => false, deniedName: n => n.Text == "evil.net").Learnable.Select(l => l.Address.ToString())]);
+
+    [Fact]
     public void A_looping_chain_teaches_nothing() =>
         Assert.Empty(Learned("a.com", Cname("a.com", "b.com"), Cname("b.com", "a.com"), A("a.com", "192.0.2.1"), A("b.com", "192.0.2.2")));
 
