@@ -5,6 +5,7 @@ using Netfence.Bpf.Links;
 using Netfence.Bpf.Netlink;
 using Netfence.Bpf.Programs;
 using Netfence.Datapath;
+using Netfence.Programs.Layout;
 using Netfence.Sandbox;
 
 namespace Netfence.Bench.Datapath;
@@ -41,6 +42,8 @@ internal sealed class ConnectBench(DatapathPrograms csharp, DatapathPrograms ref
     public int Rounds { get; init; } = 300;
     public int PerRound { get; init; } = 30;
     public int Warmup { get; init; } = 10;
+    public int CostRounds { get; init; } = 30;
+    public int CostPerRound { get; init; } = 100;
 
     private sealed record Variant(string Name, string Cgroup, bool Filtered)
     {
@@ -49,7 +52,7 @@ internal sealed class ConnectBench(DatapathPrograms csharp, DatapathPrograms ref
         public readonly List<double> Veth = [];
     }
 
-    public List<ConnectRow> Run(CancellationToken cancel)
+    public (List<ConnectRow> Rows, List<ConnectCostRow> Costs) Run(CancellationToken cancel)
     {
         var origin = CgroupMembership.Current();
         using var allowedListener = new AcceptingListener(IPAddress.Parse("127.0.0.1"));
@@ -75,7 +78,7 @@ internal sealed class ConnectBench(DatapathPrograms csharp, DatapathPrograms ref
             cleanup.Push(csFill.Remove);
             var clangFill = RuleFill.Write(writer, AttachmentTarget.Cgroup(clangCgroup), Rules, seed: 21, settings, hosts);
             cleanup.Push(clangFill.Remove);
-            AttachFloor(floorCgroup, cleanup);
+            var floor = AttachFloor(floorCgroup, cleanup);
             Attach(csharp, csCgroup, cleanup);
             Attach(reference, clangCgroup, cleanup);
             // Whatever happens below, the process leaves the benchmark's cgroups before they are removed.
@@ -116,10 +119,19 @@ internal sealed class ConnectBench(DatapathPrograms csharp, DatapathPrograms ref
                     }
                 }
             }
+
+            // Where the time goes: each cgroup's programs' run statistics over rounds of loopback connects.
+            CostVariant CostOf(Variant v, BpfProgram connect4, BpfProgram egress) =>
+                new(connect4, egress, () => CgroupMembership.MoveSelfTo(v.Cgroup), () => Connect(v, allowed, blocked: false));
+            var costs = ConnectCost.Measure(CostRounds, CostPerRound,
+                CostOf(variants[1], floor.Connect4, floor.Egress),
+                CostOf(variants[2], csharp[ProgramNames.Connect4], csharp[ProgramNames.CgroupSkbEgress]),
+                CostOf(variants[3], reference[ProgramNames.Connect4], reference[ProgramNames.CgroupSkbEgress]));
+
             CgroupMembership.MoveSelfTo(origin);
             ConnectRow Row(string path, Func<Variant, List<double>> samples) =>
                 new(path, Summary.Of(samples(variants[0])), Summary.Of(samples(variants[1])), Summary.Of(samples(variants[2])), Summary.Of(samples(variants[3])));
-            return [Row(AllowedPath, v => v.Allowed), Row(VethPath, v => v.Veth), Row(BlockedPath, v => v.Blocked)];
+            return ([Row(AllowedPath, v => v.Allowed), Row(VethPath, v => v.Veth), Row(BlockedPath, v => v.Blocked)], costs);
         }
         finally
         {
@@ -159,8 +171,9 @@ internal sealed class ConnectBench(DatapathPrograms csharp, DatapathPrograms ref
     }
 
     // connect4 and cgroup_skb egress programs that allow at once (return 1): what the hooks cost with nothing to decide.
-    private static void AttachFloor(string cgroup, Stack<Action> cleanup)
+    private static (BpfProgram Connect4, BpfProgram Egress) AttachFloor(string cgroup, Stack<Action> cleanup)
     {
+        var loaded = new List<BpfProgram>();
         (ProgramType Type, AttachType Hook, AttachType? Expected)[] hooks =
         [
             (ProgramType.CgroupSockAddr, AttachType.CgroupInet4Connect, AttachType.CgroupInet4Connect),
@@ -176,6 +189,7 @@ internal sealed class ConnectBench(DatapathPrograms csharp, DatapathPrograms ref
                 Instructions = [Instruction.Mov64(Register.R0, 1), Instruction.Exit()],
             });
             cleanup.Push(program.Dispose);
+            loaded.Add(program);
             var attachment = CgroupAttach.Attach(program, cgroup, hook);
             cleanup.Push(() =>
             {
@@ -183,6 +197,7 @@ internal sealed class ConnectBench(DatapathPrograms csharp, DatapathPrograms ref
                 attachment.Dispose();
             });
         }
+        return (loaded[0], loaded[1]);
     }
 
     private static void Attach(DatapathPrograms programs, string cgroup, Stack<Action> cleanup)
