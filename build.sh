@@ -197,8 +197,10 @@ bench_datapath() {
   local csharp="$ARTIFACTS/bpf/Netfence.Programs.o" reference="$ARTIFACTS/bpf/reference/netfence_datapath.o" arg
   # Only this build's compiler output may be benchmarked: an object left by an earlier build must not pass for it.
   rm -f "$csharp"
-  # The benchmark references Netfence.Datapath and through it programs/Netfence.Programs, whose build writes the
-  # C# object; nothing else needs building.
+  # programs/Netfence.Programs's build writes the C# object (its compile step runs on every build of it). Built on its
+  # own first: inside the benchmark's build, an up-to-date Netfence.Programs let Netfence.Datapath's compiler look
+  # for the object it embeds before that step had written it again (CS1566, file not found).
+  build_one programs/Netfence.Programs/Netfence.Programs.csproj
   build_one vm-tests/bench/Netfence.Bench.Datapath/Netfence.Bench.Datapath.csproj
   log "compiling the C reference (clang -O2 -target bpf -g)"
   mkdir -p "$(dirname "$reference")" "$ARTIFACTS/bench"

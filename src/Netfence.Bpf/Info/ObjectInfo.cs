@@ -34,6 +34,17 @@ public static class ObjectInfo
             info.JitedProgLen, mapIds, info.BtfId, info.NrLineInfo, info.VerifiedInsns);
     }
 
+    /// <summary>
+    /// A program's run count and run time so far (both stay 0 unless run time statistics are enabled; see
+    /// <see cref="RunTimeStatistics"/>).
+    /// </summary>
+    public static unsafe ProgramRunStats RunStats(BpfFd fd)
+    {
+        var info = default(BpfProgInfo);
+        Get(fd, &info, sizeof(BpfProgInfo), "program");
+        return new ProgramRunStats(info.RunCnt, info.RunTimeNs);
+    }
+
     /// <summary>Describes a map.</summary>
     public static unsafe MapInfo Map(BpfFd fd)
     {

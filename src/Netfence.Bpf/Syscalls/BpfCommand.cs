@@ -31,6 +31,7 @@ public enum BpfCommand
     LinkUpdate = 29,
     LinkGetFdById = 30,
     LinkGetNextId = 31,
+    EnableStats = 32,
     LinkDetach = 34,
 }
 
@@ -67,6 +68,7 @@ public static class BpfCommandNames
         BpfCommand.LinkUpdate => "BPF_LINK_UPDATE",
         BpfCommand.LinkGetFdById => "BPF_LINK_GET_FD_BY_ID",
         BpfCommand.LinkGetNextId => "BPF_LINK_GET_NEXT_ID",
+        BpfCommand.EnableStats => "BPF_ENABLE_STATS",
         BpfCommand.LinkDetach => "BPF_LINK_DETACH",
         _ => $"BPF_CMD_{(int)cmd}",
     };

@@ -133,7 +133,7 @@ static BenchReport Run(BenchOptions options, ComparedObjects objects, Cancellati
         // connect() first, while the trie holds only the two filtered cgroups' rules.
         var connectBench = new ConnectBench(csharp, reference, writer);
         Step($"connect(): {connectBench.Rounds} rounds × 4 cgroups × {connectBench.PerRound} calls per path");
-        var connects = connectBench.Run(cancel);
+        var (connects, connectCosts) = connectBench.Run(cancel);
 
         var testRun = new TestRunBench(csharp, reference, ifindex: LoopbackIfindex());
         var tested = AttachmentTarget.Interface(LoopbackIfindex());
@@ -157,8 +157,8 @@ static BenchReport Run(BenchOptions options, ComparedObjects objects, Cancellati
             Environment.ProcessorCount, objects.Valid, objects.Valid ? null : ComparedObjects.InvalidBanner,
             objects.CSharp, objects.Reference, instructions,
             new TestRunSettings(testRun.Repeat, testRun.Rounds, Netfence.Policy.Rules.PolicyLimits.MaxCidrsPerList), testRuns, fills,
-            new ConnectSettings(connectBench.Rounds, connectBench.PerRound, connectBench.Warmup, connectBench.Rules), connects,
-            removal, clock.Elapsed);
+            new ConnectSettings(connectBench.Rounds, connectBench.PerRound, connectBench.Warmup, connectBench.Rules, connectBench.CostRounds * connectBench.CostPerRound), connects,
+            connectCosts, removal, clock.Elapsed);
     }
     finally
     {
