@@ -34,11 +34,11 @@ public sealed class DatapathBypassTests(AttackLab lab)
         await LearnAllowedAsync(w);
         var control = Evidence.Token();
         Assert.Equal("REPLY", w.Python(program(AllowedIp, control)));
-        Evidence.AssertReached(lab, control, $"{what} to the learned address");
+        Evidence.AssertReached(lab.Saw, control, $"{what} to the learned address");
 
         var token = Evidence.Token();
         Assert.Equal(Blocked(kind), w.Python(program(BlockedIp, token)));
-        Evidence.AssertNeverReached(lab, token, $"{what} from {w}");
+        Evidence.AssertNeverReached(lab.Saw, token, $"{what} from {w}");
     }
 
     [KernelTheory]
@@ -71,13 +71,13 @@ public sealed class DatapathBypassTests(AttackLab lab)
         await LearnAllowedAsync(w);
         var control = Evidence.Token();
         Assert.Equal("SENT", w.Python(AttackPrograms.RawUdp(AllowedIp, LocalInternet.UdpEchoPort, control)));
-        Evidence.AssertReached(lab, control, "a raw UDP packet to the allowed address");
+        Evidence.AssertReached(lab.Saw, control, "a raw UDP packet to the allowed address");
 
         var token = Evidence.Token();
         // The socket hooks never run for a raw socket: whether sendto() reports the packet-level drop is up to the
         // kernel's path, so only the far end decides.
         Assert.Contains(w.Python(AttackPrograms.RawUdp(BlockedIp, LocalInternet.UdpEchoPort, token)), new[] { "SENT", "EPERM" });
-        Evidence.AssertNeverReached(lab, token, $"a raw UDP packet from {w}");
+        Evidence.AssertNeverReached(lab.Saw, token, $"a raw UDP packet from {w}");
     }
 
     [KernelTheory]
@@ -95,7 +95,7 @@ public sealed class DatapathBypassTests(AttackLab lab)
         var token = Evidence.Token();
         var result = await other.Agent.AttemptAsync(new ProbeRequest("tcp", null, lab.Address(AttackLab.Api).ToString(), LocalInternet.HttpPort, null, token));
         Assert.Equal(kind == "cgroup" ? ProbeOutcome.Denied : ProbeOutcome.TimedOut, result.Outcome);
-        Evidence.AssertNeverReached(lab, token, $"{other} to an address tenant A learned");
+        Evidence.AssertNeverReached(lab.Saw, token, $"{other} to an address tenant A learned");
     }
 
     [KernelTheory]

@@ -18,7 +18,7 @@ static class InternalHostChecks
         var control = Evidence.Token();
         var allowed = await neighbour.Agent.AttemptAsync(new ProbeRequest("tcp", null, address.ToString(), port, null, control));
         Assert.True(allowed.Outcome == ProbeOutcome.Connected, $"{neighbour}, whose policy allows {address}/32, could not reach {what}: {allowed}");
-        Evidence.AssertReached(lab, control, $"{neighbour} to {what}");
+        Evidence.AssertReached(lab.Saw, control, $"{neighbour} to {what}");
 
         var w = lab.Attacker(kind);
         var token = Evidence.Token();
@@ -28,6 +28,6 @@ static class InternalHostChecks
             // A cgroup's socket hooks fail the syscall; a VM's packet is dropped at TC ingress and nothing answers.
             Assert.True(result.Outcome == (kind == "cgroup" ? ProbeOutcome.Denied : ProbeOutcome.TimedOut), $"{protocol} from {w} to {what} ({address}): {result}");
         }
-        Evidence.AssertNeverReached(lab, token, $"{w} to {what} ({address})");
+        Evidence.AssertNeverReached(lab.Saw, token, $"{w} to {what} ({address})");
     }
 }

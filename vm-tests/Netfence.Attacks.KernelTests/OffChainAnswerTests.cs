@@ -58,7 +58,7 @@ public sealed class OffChainAnswerTests(AttackLab lab)
             var result = await w.Agent.AttemptAsync(new ProbeRequest(protocol, null, evil, port, null, token));
             Assert.True(result.Outcome == Blocked(kind), $"{protocol} from {w} to {evil} after {@case.What}: {result}");
         }
-        Evidence.AssertNeverReached(lab, token, $"{w} to {evil} after {@case.What}");
+        Evidence.AssertNeverReached(lab.Saw, token, $"{w} to {evil} after {@case.What}");
     }
 
     [KernelTheory]
@@ -90,7 +90,7 @@ public sealed class OffChainAnswerTests(AttackLab lab)
             // The control: the answer's on-chain address was taught and works.
             Assert.True(resolved.Outcome == ProbeOutcome.Connected && resolved.Destination == lab.Address(onChain).ToString(),
                 $"{w} could not use the on-chain address of {@case.What}: {resolved}");
-            Evidence.AssertReached(lab, control, $"{w} to the on-chain address of {name}");
+            Evidence.AssertReached(lab.Saw, control, $"{w} to the on-chain address of {name}");
         }
         else
         {
@@ -135,6 +135,6 @@ public sealed class OffChainAnswerTests(AttackLab lab)
         var resolved = await w.Agent.AttemptAsync(new ProbeRequest("tcp", TrapZone.Question(@case, Evidence.Token()), null, LocalInternet.HttpPort, w.Dns.ToString(), token));
         Assert.True(resolved.Outcome == ProbeOutcome.Connected && resolved.Destination == lab.Address(@case.OnChain!.Value).ToString(),
             $"{w} could not use {@case.What}: {resolved}");
-        Evidence.AssertReached(lab, token, $"{w} through the alias to edge.cdn.example");
+        Evidence.AssertReached(lab.Saw, token, $"{w} through the alias to edge.cdn.example");
     }
 }

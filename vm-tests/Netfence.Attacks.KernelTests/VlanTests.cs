@@ -25,10 +25,10 @@ public sealed class VlanTests(AttackLab lab)
 
         var control = Evidence.Token();
         Assert.Equal("SENT", lab.Vm.Python(Frame(AttackLab.Allowed, control)));
-        Evidence.AssertReached(lab, control, "a tagged frame to the learned address");
+        Evidence.AssertReached(lab.Saw, control, "a tagged frame to the learned address");
 
         var token = Evidence.Token();
         Assert.Equal("SENT", lab.Vm.Python(Frame(AttackLab.Denied, token)));
-        Evidence.AssertNeverReached(lab, token, "a tagged frame to an unlearned address");
+        Evidence.AssertNeverReached(lab.Saw, token, "a tagged frame to an unlearned address");
     }
 }

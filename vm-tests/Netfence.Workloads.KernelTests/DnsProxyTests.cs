@@ -1,4 +1,3 @@
-using Netfence.Attacks.KernelTests;
 using Netfence.KernelTesting;
 using Netfence.Sandbox.Lab;
 

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Net;
-using Netfence.Attacks.KernelTests;
 using Netfence.KernelTesting;
 using Netfence.Sandbox;
 using Netfence.Sandbox.Lab;

@@ -1,4 +1,3 @@
-using Netfence.Attacks.KernelTests;
 using Netfence.KernelTesting;
 
 namespace Netfence.Workloads.KernelTests;
