@@ -20,8 +20,8 @@ internal sealed record BulkBreakdown(double EnforcedMs, double PlanMs, double Se
     [
         ("resolve the state, plan the commands, build the message", "control plane (SDK)", b => b.PlanMs),
         ("serialise, send over HTTP/2, parse, queue for the attachment", "both processes", b => b.SendMs),
-        ("… of which protobuf serialisation (the same message, again after the round)", "control plane", b => b.SerialiseMs),
-        ("… of which protobuf parse (the same bytes, again after the round)", "netfenced", b => b.ParseMs),
+        ("… for scale: protobuf serialisation of the same message, timed alone after the round", "control plane", b => b.SerialiseMs),
+        ("… for scale: protobuf parse of its bytes, timed alone after the round", "netfenced", b => b.ParseMs),
         ("validate the command and build the new rule set", "netfenced", b => b.ValidateMs),
         ("fold the rules into one entry per prefix", "netfenced (RuleSetWriter)", b => b.PrepareMs),
         ("write the new set into the trie (BPF_MAP_UPDATE_BATCH)", "kernel maps", b => b.KernelWriteMs),
