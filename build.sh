@@ -243,6 +243,11 @@ bench_datapath() {
   local csharp="$ARTIFACTS/bpf/Netfence.Programs.o" reference="$ARTIFACTS/bpf/reference/netfence_datapath.o" arg
   # Only this build's compiler output may be benchmarked: an object left by an earlier build must not pass for it.
   rm -f "$csharp"
+  # Netfence.Datapath embeds that object, so the programs are built on their own first: with everything up to date,
+  # building the benchmark alone compiled Netfence.Datapath before the programs' compile step had written it again.
+  log "building the C# datapath programs (artifacts/bpf/Netfence.Programs.o)"
+  dotnet build programs/Netfence.Programs/Netfence.Programs.csproj -c "$CONFIG" -nologo -clp:ErrorsOnly -v:quiet
+  [[ -f $csharp ]] || die "building programs/Netfence.Programs did not write $csharp"
   # The benchmark references Netfence.Datapath and through it programs/Netfence.Programs, whose build writes the
   # C# object; nothing else needs building.
   build_one vm-tests/bench/Netfence.Bench.Datapath/Netfence.Bench.Datapath.csproj
