@@ -7,10 +7,16 @@
 #   ./build.sh test-kernel SERIES [ci]  build the real-kernel suites and run them on Debian's SERIES kernel (e.g. 6.1)
 #                         booted under qemu (software emulation); summary and console log in artifacts/qemu/SERIES;
 #                         ci: only CI's representative subset (vm-tests/qemu/projects.ci)
-#   ./build.sh bench NAME run a benchmark; table to artifacts/bench/NAME.md, figures to NAME.json
-#                         (datapath: C#-compiled vs clang -O2 datapath object; needs root; updates README's table)
+#   ./build.sh bench [all] [--quick]  run every benchmark below in turn (as root), then one report of their headline
+#                         figures (ratios, absolute figures, goals) with the machine: artifacts/bench/report.md and the
+#                         README's bench:report table (each benchmark still updates its own table); --quick runs each
+#                         with short options to check the tooling in a few minutes and touches no README table
+#   ./build.sh bench NAME [ARGS]  run one benchmark; table to artifacts/bench/NAME.md, figures to NAME.json, README's table
+#                         (datapath: C#-compiled vs clang -O2 datapath object; needs root)
 #                         (dns: dnsperf against dnsmasq directly and through an attachment's DNS server, cache off and on)
-#                         (policy: policy file edit / control-plane command / 100,000-CIDR BulkUpdate → enforced; needs root)
+#                         (policy: policy file edit / control-plane command / 100,000-CIDR BulkUpdate → enforced, with
+#                          where a BulkUpdate's time goes; needs root)
+#                         (scale: 1,000 cgroup attachments on one netfenced: attach, memory, restart, resync; needs root)
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -28,6 +34,7 @@ EXECUTABLES=(
   "vm-tests/bench/Netfence.Bench.Dns/Netfence.Bench.Dns.csproj"
   "vm-tests/bench/Netfence.Bench.Policy/Netfence.Bench.Policy.csproj"
   "vm-tests/bench/Netfence.Bench.Scale/Netfence.Bench.Scale.csproj"
+  "vm-tests/bench/Netfence.Bench.Report/Netfence.Bench.Report.csproj"
 )
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
@@ -175,17 +182,57 @@ inspect() {
   "$ARTIFACTS/bin/bytecode-inspect" "$@"
 }
 
+# What each benchmark gets to keep its README table; a quick run empties it.
+BENCH_README=(--readme "$ROOT/README.md")
+
 bench() {
-  [[ $# -ge 1 ]] || die "usage: ./build.sh bench NAME [ARGS] (benchmarks: datapath, dns, policy, scale)"
-  local name=$1
-  shift
+  local name=${1:-all}
+  if [[ $# -ge 1 && $1 != --quick ]]; then shift; fi
+  if [[ $name == --quick ]]; then name=all; fi
   case $name in
+    all) bench_all "$@" ;;
     datapath) bench_datapath "$@" ;;
     dns) bench_dns "$@" ;;
     policy) bench_policy "$@" ;;
     scale) bench_scale "$@" ;;
-    *) die "no benchmark named '$name' (benchmarks: datapath, dns, policy, scale)" ;;
+    *) die "no benchmark named '$name' (usage: ./build.sh bench [all] [--quick] | bench NAME [ARGS]; benchmarks: datapath, dns, policy, scale)" ;;
   esac
+}
+
+# Issue 9: every benchmark in turn, then one report of their headline figures. A benchmark that fails stops the run, so
+# the report never mixes in an earlier run's figures (it also refuses any NAME.json older than this run's start).
+# --quick passes each benchmark its own short options (fewer rules, rounds, edits, attachments) and leaves the README
+# alone: it checks the tooling end to end in a few minutes; its figures are not the benchmarks'.
+bench_all() {
+  local quick=() arg
+  for arg in "$@"; do
+    case $arg in
+      --quick) quick=(--quick) ;;
+      *) die "bench all: unknown argument '$arg' (it takes only --quick; pass a benchmark's own options with ./build.sh bench NAME)" ;;
+    esac
+  done
+  [[ $(id -u) -eq 0 ]] || die "the benchmarks load eBPF programs and make cgroups: run them as root"
+  local started load commit
+  started=$(date +%s)
+  load=$(cut -d' ' -f1 /proc/loadavg)
+  commit=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo "not-a-git-checkout")
+  if [[ -n $(git -C "$ROOT" status --porcelain 2>/dev/null) ]]; then commit+="-dirty"; fi
+  local datapath=() dns=() policy=() scale=()
+  if ((${#quick[@]})); then
+    BENCH_README=()
+    datapath=(--rules 10,10000)
+    dns=(--rounds 1 --seconds 1 --latency-seconds 1)
+    policy=(--edits 10 --commands 20 --bulk-rounds 2)
+    scale=(--attachments 50)
+  fi
+  bench_datapath "${datapath[@]}"
+  bench_dns "${dns[@]}"
+  bench_policy "${policy[@]}"
+  bench_scale "${scale[@]}"
+  build_one vm-tests/bench/Netfence.Bench.Report/Netfence.Bench.Report.csproj
+  log "writing the report of every benchmark"
+  "$ARTIFACTS/bin/netfence-bench-report" --in "$ARTIFACTS/bench" --started "$started" --load-average "$load" --commit "$commit" \
+    "${BENCH_README[@]}" "${quick[@]}"
 }
 
 # Issue 5: our compiler's datapath object against the same logic compiled by clang -O2, side by side in one run.
@@ -197,10 +244,13 @@ bench_datapath() {
   local csharp="$ARTIFACTS/bpf/Netfence.Programs.o" reference="$ARTIFACTS/bpf/reference/netfence_datapath.o" arg
   # Only this build's compiler output may be benchmarked: an object left by an earlier build must not pass for it.
   rm -f "$csharp"
-  # programs/Netfence.Programs's build writes the C# object (its compile step runs on every build of it). Built on its
-  # own first: inside the benchmark's build, an up-to-date Netfence.Programs let Netfence.Datapath's compiler look
-  # for the object it embeds before that step had written it again (CS1566, file not found).
-  build_one programs/Netfence.Programs/Netfence.Programs.csproj
+  # Netfence.Datapath embeds that object, so the programs are built on their own first: with everything up to date,
+  # building the benchmark alone compiled Netfence.Datapath before the programs' compile step had written it again.
+  log "building the C# datapath programs (artifacts/bpf/Netfence.Programs.o)"
+  dotnet build programs/Netfence.Programs/Netfence.Programs.csproj -c "$CONFIG" -nologo -clp:ErrorsOnly -v:quiet
+  [[ -f $csharp ]] || die "building programs/Netfence.Programs did not write $csharp"
+  # The benchmark references Netfence.Datapath and through it programs/Netfence.Programs, whose build writes the
+  # C# object; nothing else needs building.
   build_one vm-tests/bench/Netfence.Bench.Datapath/Netfence.Bench.Datapath.csproj
   log "compiling the C reference (clang -O2 -target bpf -g)"
   mkdir -p "$(dirname "$reference")" "$ARTIFACTS/bench"
@@ -211,7 +261,7 @@ bench_datapath() {
   done
   log "running the datapath benchmark"
   "$ARTIFACTS/bin/netfence-bench-datapath" "${inputs[@]}" --reference-object "$reference" \
-    --out "$ARTIFACTS/bench" --readme "$ROOT/README.md" "$@"
+    --out "$ARTIFACTS/bench" "${BENCH_README[@]}" "$@"
 }
 
 # Issue 7: dnsperf against a dnsmasq upstream directly and through an attachment's DNS server forwarding to it, with
@@ -222,7 +272,7 @@ bench_dns() {
   build_one vm-tests/bench/Netfence.Bench.Dns/Netfence.Bench.Dns.csproj
   mkdir -p "$ARTIFACTS/bench"
   log "running the DNS benchmark"
-  "$ARTIFACTS/bin/netfence-bench-dns" --out "$ARTIFACTS/bench" --readme "$ROOT/README.md" "$@"
+  "$ARTIFACTS/bin/netfence-bench-dns" --out "$ARTIFACTS/bench" "${BENCH_README[@]}" "$@"
 }
 
 # Issue 8: a rule change → enforced in the kernel by a real netfenced: an edit of the built-in control plane's policy
@@ -233,7 +283,7 @@ bench_policy() {
   build_one vm-tests/bench/Netfence.Bench.Policy/Netfence.Bench.Policy.csproj
   mkdir -p "$ARTIFACTS/bench"
   log "running the policy benchmark"
-  "$ARTIFACTS/bin/netfence-bench-policy" --out "$ARTIFACTS/bench" --readme "$ROOT/README.md" "$@"
+  "$ARTIFACTS/bin/netfence-bench-policy" --out "$ARTIFACTS/bench" "${BENCH_README[@]}" "$@"
 }
 
 # Issue 6: one netfenced process (the one artifacts/bin gets) with 1,000 cgroup attachments made through its API and a
@@ -245,7 +295,7 @@ bench_scale() {
   build_one vm-tests/bench/Netfence.Bench.Scale/Netfence.Bench.Scale.csproj
   mkdir -p "$ARTIFACTS/bench"
   log "running the scale benchmark"
-  "$ARTIFACTS/bin/netfence-bench-scale" --netfenced "$ARTIFACTS/bin/netfenced" --out "$ARTIFACTS/bench" --readme "$ROOT/README.md" "$@"
+  "$ARTIFACTS/bin/netfence-bench-scale" --netfenced "$ARTIFACTS/bin/netfenced" --out "$ARTIFACTS/bench" "${BENCH_README[@]}" "$@"
 }
 
 case "${1:-build}" in
@@ -255,5 +305,5 @@ case "${1:-build}" in
   demo) shift; demo "$@" ;;
   inspect) shift; inspect "$@" ;;
   bench) shift; bench "$@" ;;
-  *) die "unknown command '$1' (use: build, test, test-kernel SERIES, demo, inspect ARGS, bench NAME)" ;;
+  *) die "unknown command '$1' (use: build, test, test-kernel SERIES, demo, inspect ARGS, bench [NAME])" ;;
 esac

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using Netfence.Bpf.Maps;
@@ -40,10 +41,12 @@ public sealed partial class RuleSetWriter
     // One grace period covers every set retired so far; then each is deleted in batches. A set whose contents are
     // unknown costs one scan of the tries, shared by all such sets. On an exception the sets stay retired and the
     // next reclaim deletes what is left (deleting tolerates keys already gone).
-    private void ReclaimRetired()
+    private ReclaimTimings ReclaimRetired()
     {
-        if (_retired.Count == 0) return;
+        if (_retired.Count == 0) return default;
+        long started = Stopwatch.GetTimestamp();
         _gracePeriod.Wait();
+        long waited = Stopwatch.GetTimestamp();
         var unknown = _retired.Where(r => r.Keys4 is null).Select(r => r.RuleSet).ToHashSet();
         if (unknown.Count > 0)
         {
@@ -56,6 +59,13 @@ public sealed partial class RuleSetWriter
             DeleteBatches(_maps.Rules6, set.Keys6!);
         }
         _retired.Clear();
+        return new ReclaimTimings(Stopwatch.GetElapsedTime(started, waited), Stopwatch.GetElapsedTime(waited));
+    }
+
+    // What a reclaim spent waiting for the grace period and deleting, summed over the reclaims of one swap.
+    private readonly record struct ReclaimTimings(TimeSpan GraceWait, TimeSpan Clear)
+    {
+        public static ReclaimTimings operator +(ReclaimTimings a, ReclaimTimings b) => new(a.GraceWait + b.GraceWait, a.Clear + b.Clear);
     }
 
     // BPF_MAP_DELETE_BATCH (LPM tries have it: generic_map_delete_batch) stops at the first missing key; a chunk that

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using Netfence.Bpf.Maps;
@@ -52,16 +53,20 @@ public sealed partial class RuleSetWriter
     /// attachment gets an index and its entry; learned IPs of an existing one are kept. The mode written is the
     /// enforced one (unspecified becomes block-all).
     /// </summary>
+    /// <returns>Where the time went (the write, the flip, the grace period and the clearing of the old set).</returns>
     /// <exception cref="DatapathFullException">A map is full; the previous policy stays in force.</exception>
-    public void Apply(AttachmentTarget target, RuleSet rules, AttachmentSettings settings) => ApplyWithLearned(target, rules, settings, learned: null);
+    public RuleSetSwapTimings Apply(AttachmentTarget target, RuleSet rules, AttachmentSettings settings) => ApplyWithLearned(target, rules, settings, learned: null);
 
     /// <summary>
     /// Like <see cref="Apply(AttachmentTarget, RuleSet, AttachmentSettings)"/>, with <paramref name="learned"/> (e.g. restored
     /// from the daemon's store after a restart) written into the new set too, each at its own expiry.
     /// </summary>
+    /// <returns>Where the time went (the write, the flip, the grace period and the clearing of the old set).</returns>
     /// <exception cref="DatapathFullException">A map is full; the previous policy stays in force.</exception>
-    public void ApplyWithLearned(AttachmentTarget target, RuleSet rules, AttachmentSettings settings, IReadOnlyCollection<LearnedIp>? learned)
+    public RuleSetSwapTimings ApplyWithLearned(AttachmentTarget target, RuleSet rules, AttachmentSettings settings, IReadOnlyCollection<LearnedIp>? learned)
     {
+        long started = Stopwatch.GetTimestamp();
+        var reclaimed = new ReclaimTimings();
         ArgumentNullException.ThrowIfNull(rules);
         ArgumentNullException.ThrowIfNull(settings);
         settings.Validate();
@@ -95,9 +100,12 @@ public sealed partial class RuleSetWriter
         // crash retired; and a set retired here is cleared only after its grace period: either way, wait and clear it.
         if (!state.InactiveClean)
             Retire(next, networks: null);
+        long prepared = Stopwatch.GetTimestamp();
         if (IsRetired(next))
-            ReclaimRetired();
+            reclaimed += ReclaimRetired();
+        long writing = Stopwatch.GetTimestamp();
         WriteSet(target, next, prefixes);
+        long written = Stopwatch.GetTimestamp();
 
         var value = BuildEntry(state.Index, next, rules.EnforcedMode, settings);
         try
@@ -117,12 +125,15 @@ public sealed partial class RuleSetWriter
         state = new State(state.Index, next, value) { Known = true, Prefixes = prefixes };
         _attachments[target] = state;
         UpdateDnsEndpoints(target, isNew ? null : previousEntry, value);
+        long flipped = Stopwatch.GetTimestamp();
 
         if (old != 0)
         {
             Retire(old, oldKnown ? oldPrefixes.Keys : null);
-            ReclaimRetired();
+            reclaimed += ReclaimRetired();
         }
+        return new RuleSetSwapTimings(prefixes.Count, Stopwatch.GetElapsedTime(started, prepared), Stopwatch.GetElapsedTime(writing, written),
+            Stopwatch.GetElapsedTime(written, flipped), reclaimed.GraceWait, reclaimed.Clear);
     }
 
     /// <summary>Adds or replaces one allow or deny CIDR in the active set.</summary>

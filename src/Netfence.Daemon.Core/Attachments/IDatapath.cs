@@ -1,4 +1,5 @@
 using System.Net;
+using Netfence.Datapath;
 using Netfence.Policy.Rules;
 
 namespace Netfence.Daemon.Attachments;
@@ -17,7 +18,8 @@ public interface IDatapath : IDisposable
     void Attach(string id, ResolvedTarget target, RuleSet initial, IPEndPoint dns);
 
     /// <summary>Switches the attachment to <paramref name="rules"/> in one step; learned IPs are kept.</summary>
-    void Apply(ResolvedTarget target, RuleSet rules, IPEndPoint dns);
+    /// <returns>Where the time of the swap went, phase by phase.</returns>
+    RuleSetSwapTimings Apply(ResolvedTarget target, RuleSet rules, IPEndPoint dns);
 
     /// <summary>Allows learned addresses until their expiry (before the DNS answer is released).</summary>
     void Learn(ResolvedTarget target, IReadOnlyList<LearnedIp> entries);

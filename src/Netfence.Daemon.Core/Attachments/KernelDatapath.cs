@@ -185,9 +185,9 @@ public sealed class KernelDatapath : IDatapath
     }
 
     /// <inheritdoc />
-    public void Apply(ResolvedTarget target, RuleSet rules, IPEndPoint dns)
+    public RuleSetSwapTimings Apply(ResolvedTarget target, RuleSet rules, IPEndPoint dns)
     {
-        lock (_gate) _writer.Apply(target.Kernel, rules, Settings(dns));
+        lock (_gate) return _writer.Apply(target.Kernel, rules, Settings(dns));
     }
 
     /// <inheritdoc />

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net;
 using Netfence.Daemon.Attachments;
+using Netfence.Datapath;
 using Netfence.Policy.Rules;
 
 namespace Netfence.Daemon.Tests.Daemon;
@@ -19,10 +20,11 @@ sealed class FakeDatapath : IDatapath
         Rules[target] = initial;
     }
 
-    public void Apply(ResolvedTarget target, RuleSet rules, IPEndPoint dns)
+    public RuleSetSwapTimings Apply(ResolvedTarget target, RuleSet rules, IPEndPoint dns)
     {
         if (!Rules.ContainsKey(target)) throw new KeyNotFoundException($"{target} is not attached");
         Rules[target] = rules;
+        return new RuleSetSwapTimings(rules.AllowCidrs.Length + rules.DenyCidrs.Length, TimeSpan.Zero, TimeSpan.Zero, TimeSpan.Zero, TimeSpan.Zero, TimeSpan.Zero);
     }
 
     public void Learn(ResolvedTarget target, IReadOnlyList<LearnedIp> entries)

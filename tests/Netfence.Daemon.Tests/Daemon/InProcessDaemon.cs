@@ -1,4 +1,5 @@
 using Grpc.Net.Client;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Netfence.Daemon.Cli;
 using Netfence.Daemon.Configuration;
@@ -58,7 +59,7 @@ sealed class InProcessDaemon : IAsyncDisposable
     }
 
     public static async Task<InProcessDaemon> StartAsync(Action<Dictionary<string, string>>? configure = null, FakeControlPlane? controlPlane = null,
-        TempDirectory? directory = null, FakeTargets? targets = null, FakeDatapath? datapath = null)
+        TempDirectory? directory = null, FakeTargets? targets = null, FakeDatapath? datapath = null, ILoggerFactory? loggers = null)
     {
         bool owns = directory is null;
         directory ??= new TempDirectory();
@@ -69,7 +70,7 @@ sealed class InProcessDaemon : IAsyncDisposable
         targets ??= new FakeTargets();
         datapath ??= new FakeDatapath();
         var parts = new DaemonParts(datapath, targets, controlPlane is null ? null : controlPlane.Bind, null, null);
-        var host = await DaemonHost.StartAsync(configuration, (_, _) => parts, NullLoggerFactory.Instance, CancellationToken.None);
+        var host = await DaemonHost.StartAsync(configuration, (_, _) => parts, loggers ?? NullLoggerFactory.Instance, CancellationToken.None);
         return new InProcessDaemon(directory, owns, configuration, host, datapath, targets, controlPlane);
     }
 

@@ -53,10 +53,11 @@ sealed class NetfencedProcess : IAsyncDisposable
     /// Starts netfenced in <paramref name="root"/> (from <see cref="NewScratchDirectory"/>) connecting to
     /// <paramref name="controlPlaneAddress"/>, or running the built-in control plane with <paramref name="policyFile"/>
     /// when the address is null; <paramref name="extraControlPlane"/> adds lines under control_plane:, and
-    /// <paramref name="extraDns"/> under dns:. Returns once its API answers.
+    /// <paramref name="extraDns"/> under dns:, and <paramref name="extraSections"/> whole top-level sections (e.g. log:).
+    /// Returns once its API answers.
     /// </summary>
     public static async Task<NetfencedProcess> StartAsync(string root, string? controlPlaneAddress, string? policyFile = null,
-        string extraControlPlane = "", string extraDns = "")
+        string extraControlPlane = "", string extraDns = "", string extraSections = "")
     {
         var pins = new PinScratch();
         var config = Path.Combine(root, "netfenced.yaml");
@@ -76,6 +77,7 @@ sealed class NetfencedProcess : IAsyncDisposable
               reconnect_backoff_initial: 100ms
               reconnect_backoff_max: 1s
             {Indent(extraControlPlane)}
+            {extraSections}
             """);
         var dll = Path.Combine(AppContext.BaseDirectory, "netfenced.dll");
         var info = new ProcessStartInfo("dotnet", ["exec", dll, "start", "--config", config]) { RedirectStandardOutput = true, RedirectStandardError = true };

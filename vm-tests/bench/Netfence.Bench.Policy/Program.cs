@@ -89,11 +89,13 @@ static async Task<BenchReport> RunAsync(BenchOptions options)
     // 2 and 3. An external control plane on the SDK: single-rule changes, then BulkUpdates of --bulk-cidrs CIDRs.
     var commands = new List<double>();
     var bulkUpdates = new List<double>();
+    var bulkBreakdowns = new List<BulkBreakdown>();
     {
         var root = NetfencedProcess.NewScratchDirectory();
         await using var controlPlane = new SdkControlPlane(Path.Combine(root, "cp.sock"), Allow(false));
         await controlPlane.StartAsync();
-        await using var daemon = await NetfencedProcess.StartAsync(root, controlPlane.Address);
+        // JSON logs at Debug: the daemon's CommandApplied line says where each BulkUpdate's time went inside it.
+        await using var daemon = await NetfencedProcess.StartAsync(root, controlPlane.Address, extraSections: "log:\n  format: json\n  level: debug");
         await daemon.WaitForControlPlaneAsync(Proto.ConnectionState.Connected, TimeSpan.FromSeconds(30));
         await daemon.Client.AttachAsync(new Proto.AttachRequest { CgroupPath = cgroup.Path });
         Console.Error.WriteLine($"SDK control plane: {options.Commands} commands");
@@ -110,7 +112,15 @@ static async Task<BenchReport> RunAsync(BenchOptions options)
             allowed = !allowed;
             // Prepared before the clock starts: the benchmark times the control plane and the daemon, not this loop.
             var next = Bulk(options.BulkCidrs, round, allowed);
+            var published = DateTimeOffset.UtcNow;
             bulkUpdates.Add(Timed(() => controlPlane.Set(next), allowed, $"BulkUpdate {round + 1}"));
+            var enforced = DateTimeOffset.UtcNow;
+            // The daemon logs the command once all of it is done (store included), after the probe saw it enforced;
+            // the next round starts only then, so that it does not queue behind this one's store write.
+            var applied = await AppliedBulkUpdateAsync(daemon, published, $"BulkUpdate {round + 1}");
+            var write = controlPlane.WriteTimer.BulkWritesSince(published) is [var first, ..] ? first
+                : throw new InvalidOperationException($"BulkUpdate {round + 1}: the control plane wrote no bulk_update to the stream, yet the change was enforced");
+            bulkBreakdowns.Add(BulkBreakdown.Of(published, enforced, write, applied));
         }
     }
 
@@ -118,7 +128,22 @@ static async Task<BenchReport> RunAsync(BenchOptions options)
         new Latencies("policy file edit, built-in control plane in netfenced", fileEdits),
         new Latencies("one-rule command (allow_cidr / remove_cidr), external control plane on the SDK", commands),
         new Latencies($"BulkUpdate of {options.BulkCidrs:N0} CIDRs, external control plane on the SDK", bulkUpdates),
-        clock.Elapsed);
+        bulkBreakdowns, clock.Elapsed);
+}
+
+// netfenced's CommandApplied line for the bulk_update that began applying after `published` (polled: it is logged
+// once the store write is done, after the change was already enforced).
+static async Task<AppliedCommandLog> AppliedBulkUpdateAsync(NetfencedProcess daemon, DateTimeOffset published, string what)
+{
+    var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+    while (true)
+    {
+        var applied = daemon.Output.Select(AppliedCommandLog.TryParse).FirstOrDefault(a => a is { Command: "bulk_update" } && a.Began >= published);
+        if (applied is not null) return applied;
+        if (DateTime.UtcNow > deadline)
+            throw new TimeoutException($"{what}: netfenced logged no CommandApplied line for a bulk_update within 60 s; its last lines:\n{string.Join('\n', daemon.Output.TakeLast(20))}");
+        await Task.Delay(20);
+    }
 }
 
 static string PolicyYaml(bool allowSecond) => $"""

@@ -25,13 +25,18 @@ internal sealed class SdkControlPlane : IPolicySource, IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.ListenUnixSocket(socketPath, l => l.Protocols = HttpProtocols.Http2));
         builder.Services.AddSingleton<IPolicySource>(this);
+        builder.Services.AddSingleton(WriteTimer);
         builder.Services.AddNetfenceControlPlane();
+        builder.Services.AddGrpc(grpc => grpc.Interceptors.Add<CommandWriteTimer>());
         app = builder.Build();
         app.MapNetfenceControlPlane();
         Address = "unix://" + socketPath;
     }
 
     public string Address { get; }
+
+    /// <summary>When each bulk_update was written to the stream.</summary>
+    public CommandWriteTimer WriteTimer { get; } = new();
 
     public Task StartAsync() => app.StartAsync();
 
