@@ -36,7 +36,13 @@ sealed class UdpChannel : IReadable, IDisposable
     // The sender of the datagram being matched; used on the loop's thread only.
     readonly SocketAddress _from;
 
-    sealed record Pending(DnsQuestion Question, TaskCompletionSource<DnsMessage> Answer, long Deadline);
+    // The query awaiting its answer is its own completion source: one allocation per query, not two.
+    sealed class Pending(DnsQuestion question, long deadline) : TaskCompletionSource<DnsMessage>
+    {
+        public DnsQuestion Question { get; } = question;
+        public long Deadline { get; } = deadline;
+        public TaskCompletionSource<DnsMessage> Answer => this;
+    }
 
     public UdpChannel(AddressFamily family, EventLoop loop, ILogger logger)
     {
@@ -77,7 +83,7 @@ sealed class UdpChannel : IReadable, IDisposable
         var address = _addresses.GetOrAdd(upstream, static endpoint => endpoint.Serialize());
         // Continuations run on the loop's thread (see remarks), deliberately not asynchronously.
         var deadline = Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
-        var pending = new Pending(question, new TaskCompletionSource<DnsMessage>(), deadline);
+        var pending = new Pending(question, deadline);
         (ushort, SocketAddress) key;
         int tries = 0;
         do
