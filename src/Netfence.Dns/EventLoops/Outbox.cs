@@ -14,7 +14,9 @@ namespace Netfence.Dns.EventLoops;
 /// <remarks>
 /// A datagram the kernel refuses at flush time is dropped, as the network could drop it: a forwarded query then
 /// times out and fails over to the next upstream, a client asks again. A queued socket is referenced until the flush,
-/// so a concurrent close waits for it and its descriptor number cannot be reused by another socket meanwhile.
+/// so a concurrent close waits for it and its descriptor number cannot be reused by another socket meanwhile. That
+/// wait is a spin in <see cref="Socket.Dispose()"/>: a socket must never be closed on the loop's own thread while its
+/// outbox holds it (the server closes sockets from other threads only, and the loop flushes after every handler).
 /// </remarks>
 internal sealed unsafe class Outbox : IDisposable
 {
