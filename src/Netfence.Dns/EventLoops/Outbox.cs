@@ -101,19 +101,8 @@ internal sealed unsafe class Outbox : IDisposable
         {
             int fd = _fds[at], end = at + 1;
             while (end < _count && _fds[end] == fd) end++;
-            while (at < end)
-            {
-                int n = Libc.SendMmsg(fd, _messages + at, (uint)(end - at), Libc.MSG_DONTWAIT);
-                if (n > 0)
-                {
-                    at += n;
-                    continue;
-                }
-                if (n < 0 && Libc.LastError == Libc.EINTR) continue;
-                // sendmmsg reports an error only when its first datagram failed: skip that one.
-                at++;
-                dropped++;
-            }
+            dropped += DatagramBatch.SendAll(fd, _messages + at, end - at);
+            at = end;
         }
         for (int i = 0; i < _count; i++)
         {
