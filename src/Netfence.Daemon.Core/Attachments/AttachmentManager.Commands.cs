@@ -203,7 +203,7 @@ public sealed partial class AttachmentManager
             if (stale.Count == 0) return;
             foreach (var group in stale.GroupBy(l => l.Domain))
                 _store.RemoveLearnedIps(attachment.Id, new DomainRule(group.Key, DomainMatch.Exact));
-            var addresses = stale.Select(l => l.Address).Distinct().Where(a => !_store.HasLearnedAddress(attachment.Id, a)).ToList();
+            var addresses = stale.Select(l => l.Address).Distinct().Where(a => !StillLearned(attachment.Id, a)).ToList();
             if (addresses.Count > 0) _datapath.Forget(attachment.Target, addresses);
         }
         catch (Exception e)

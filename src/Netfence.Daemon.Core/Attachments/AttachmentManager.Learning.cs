@@ -13,9 +13,11 @@ public sealed partial class AttachmentManager
 
     /// <summary>
     /// Writes learned IPs to the attachment's kernel rule set, then to the store, before the DNS answer is released
-    /// (pitfall 12). A detail says what went wrong otherwise.
+    /// (pitfall 12). A detail says what went wrong otherwise. The store write is a group commit
+    /// (<see cref="LearnedIpGroupCommit"/>): answers learning at the same time share one fsync, and each completes
+    /// only when its own entries are durable.
     /// </summary>
-    public (LearnOutcome Outcome, string? Detail) Learn(string id, IReadOnlyList<LearnedIp> entries)
+    public async Task<(LearnOutcome Outcome, string? Detail)> LearnAsync(string id, IReadOnlyList<LearnedIp> entries)
     {
         if (!_byId.TryGetValue(id, out var attachment) || attachment.Ended) return (LearnOutcome.AttachmentGone, $"attachment '{id}' no longer exists");
         if (entries.Count == 0) return (LearnOutcome.Written, null);
@@ -38,7 +40,8 @@ public sealed partial class AttachmentManager
         }
         try
         {
-            if (!_store.UpsertLearnedIps(id, entries)) return (LearnOutcome.AttachmentGone, $"attachment '{id}' is no longer stored");
+            if (!await _learnedIps.SubmitAsync(LearnedIpChange.Learn(id, entries)).ConfigureAwait(false))
+                return (LearnOutcome.AttachmentGone, $"attachment '{id}' is no longer stored");
         }
         catch (StoreException e)
         {
@@ -48,14 +51,17 @@ public sealed partial class AttachmentManager
         return (LearnOutcome.Written, null);
     }
 
-    /// <summary>Revokes learned addresses no allowed name vouches for any more.</summary>
-    public (LearnOutcome Outcome, string? Detail) Unlearn(string id, IReadOnlyList<IPAddress> addresses)
+    /// <summary>
+    /// Revokes learned addresses no allowed name vouches for any more: from the store first (through the group commit,
+    /// after any learn submitted before it), then from the kernel.
+    /// </summary>
+    public async Task<(LearnOutcome Outcome, string? Detail)> UnlearnAsync(string id, IReadOnlyList<IPAddress> addresses)
     {
         if (!_byId.TryGetValue(id, out var attachment) || attachment.Ended) return (LearnOutcome.AttachmentGone, $"attachment '{id}' no longer exists");
         if (addresses.Count == 0) return (LearnOutcome.Written, null);
         try
         {
-            _store.RemoveLearnedAddresses(id, addresses);
+            await _learnedIps.SubmitAsync(LearnedIpChange.Forget(id, addresses)).ConfigureAwait(false);
             _datapath.Forget(attachment.Target, addresses);
             return (LearnOutcome.Written, null);
         }
@@ -69,6 +75,9 @@ public sealed partial class AttachmentManager
             return (LearnOutcome.Error, e.Message);
         }
     }
+
+    // Whether a name still vouches for the address: in the store, or in a learn that is in the kernel and on its way there.
+    bool StillLearned(string id, IPAddress address) => _learnedIps.IsPending(id, address) || _store.HasLearnedAddress(id, address);
 
     /// <summary>
     /// Removes expired learned IPs: those the DNS servers track, and those only the store knows (learned before a
@@ -90,7 +99,7 @@ public sealed partial class AttachmentManager
         foreach (var group in expired.GroupBy(e => e.AttachmentId))
         {
             if (!_byId.TryGetValue(group.Key, out var attachment) || attachment.Ended) continue;
-            var addresses = group.Select(e => e.Entry.Address).Distinct().Where(a => !_store.HasLearnedAddress(group.Key, a)).ToList();
+            var addresses = group.Select(e => e.Entry.Address).Distinct().Where(a => !StillLearned(group.Key, a)).ToList();
             try
             {
                 if (addresses.Count > 0) _datapath.Forget(attachment.Target, addresses);

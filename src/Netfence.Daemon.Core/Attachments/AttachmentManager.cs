@@ -28,6 +28,7 @@ public sealed partial class AttachmentManager : IAttachmentHost
     readonly DnsPortPool _ports;
     readonly ILogger _logger;
     readonly TimeProvider _time;
+    readonly LearnedIpGroupCommit _learnedIps;
 
     readonly ConcurrentDictionary<string, LiveAttachment> _byId = new(StringComparer.Ordinal);
     // Claimed at the start of Attach, so two concurrent attaches of one target cannot both proceed.
@@ -55,6 +56,7 @@ public sealed partial class AttachmentManager : IAttachmentHost
         _watcher = watcher;
         _logger = logger ?? throw new ArgumentNullException(nameof(logger));
         _time = time ?? TimeProvider.System;
+        _learnedIps = new LearnedIpGroupCommit(store, logger);
         _ports = new DnsPortPool(configuration.Dns.PortRangeStart, configuration.Dns.PortRangeEnd);
         DaemonId = store.GetOrCreateDaemonId();
         _link = link?.Invoke(this);

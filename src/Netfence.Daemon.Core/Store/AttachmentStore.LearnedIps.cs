@@ -3,8 +3,29 @@ using Netfence.Policy.Rules;
 
 namespace Netfence.Daemon.Store;
 
-public sealed partial class AttachmentStore
+public sealed partial class AttachmentStore : ILearnedIpStore
 {
+    /// <inheritdoc/>
+    public bool[] CommitLearnedIps(IReadOnlyList<LearnedIpChange> changes)
+    {
+        ArgumentNullException.ThrowIfNull(changes);
+        return Write($"recording {changes.Count} learned-IP changes", transaction =>
+        {
+            var applied = new bool[changes.Count];
+            for (int i = 0; i < changes.Count; i++)
+            {
+                var change = changes[i];
+                if (change.Upsert is { } entries) applied[i] = Upsert(transaction, change.AttachmentId, entries);
+                else
+                {
+                    Forget(transaction, change.AttachmentId, change.Remove!);
+                    applied[i] = true;
+                }
+            }
+            return applied;
+        });
+    }
+
     /// <summary>
     /// Records IPs learned from a DNS answer; an entry already known for the same address and domain
     /// takes the new expiry (the answer's TTL counts from now).
@@ -13,30 +34,32 @@ public sealed partial class AttachmentStore
     public bool UpsertLearnedIps(string id, IEnumerable<LearnedIp> entries)
     {
         ArgumentNullException.ThrowIfNull(entries);
-        return Write("recording learned IPs of " + id, transaction =>
+        return Write("recording learned IPs of " + id, transaction => Upsert(transaction, id, entries));
+    }
+
+    bool Upsert(Microsoft.Data.Sqlite.SqliteTransaction transaction, string id, IEnumerable<LearnedIp> entries)
+    {
+        using (var exists = Command("SELECT 1 FROM attachments WHERE id = $id", transaction))
         {
-            using (var exists = Command("SELECT 1 FROM attachments WHERE id = $id", transaction))
-            {
-                exists.Parameters.AddWithValue("$id", id);
-                if (exists.ExecuteScalar() is null) return false;
-            }
-            using var upsert = Command("""
-                INSERT INTO learned_ips (attachment_id, address, domain, expires_at) VALUES ($id, $address, $domain, $expires)
-                ON CONFLICT (attachment_id, address, domain) DO UPDATE SET expires_at = excluded.expires_at
-                """, transaction);
-            upsert.Parameters.AddWithValue("$id", id);
-            var address = upsert.Parameters.Add("$address", Microsoft.Data.Sqlite.SqliteType.Text);
-            var domain = upsert.Parameters.Add("$domain", Microsoft.Data.Sqlite.SqliteType.Text);
-            var expires = upsert.Parameters.Add("$expires", Microsoft.Data.Sqlite.SqliteType.Integer);
-            foreach (var entry in entries)
-            {
-                address.Value = entry.Address.ToString();
-                domain.Value = entry.Domain;
-                expires.Value = entry.ExpiresAt.UtcTicks;
-                upsert.ExecuteNonQuery();
-            }
-            return true;
-        });
+            exists.Parameters.AddWithValue("$id", id);
+            if (exists.ExecuteScalar() is null) return false;
+        }
+        using var upsert = Command("""
+            INSERT INTO learned_ips (attachment_id, address, domain, expires_at) VALUES ($id, $address, $domain, $expires)
+            ON CONFLICT (attachment_id, address, domain) DO UPDATE SET expires_at = excluded.expires_at
+            """, transaction);
+        upsert.Parameters.AddWithValue("$id", id);
+        var address = upsert.Parameters.Add("$address", Microsoft.Data.Sqlite.SqliteType.Text);
+        var domain = upsert.Parameters.Add("$domain", Microsoft.Data.Sqlite.SqliteType.Text);
+        var expires = upsert.Parameters.Add("$expires", Microsoft.Data.Sqlite.SqliteType.Integer);
+        foreach (var entry in entries)
+        {
+            address.Value = entry.Address.ToString();
+            domain.Value = entry.Domain;
+            expires.Value = entry.ExpiresAt.UtcTicks;
+            upsert.ExecuteNonQuery();
+        }
+        return true;
     }
 
     /// <summary>The learned IPs of an attachment, ordered by address then domain.</summary>
@@ -91,16 +114,21 @@ public sealed partial class AttachmentStore
         ArgumentNullException.ThrowIfNull(addresses);
         Write("forgetting learned IPs of " + id, transaction =>
         {
-            using var delete = Command("DELETE FROM learned_ips WHERE attachment_id = $id AND address = $address", transaction);
-            delete.Parameters.AddWithValue("$id", id);
-            var address = delete.Parameters.Add("$address", Microsoft.Data.Sqlite.SqliteType.Text);
-            foreach (var entry in addresses)
-            {
-                address.Value = entry.ToString();
-                delete.ExecuteNonQuery();
-            }
+            Forget(transaction, id, addresses);
             return 0;
         });
+    }
+
+    void Forget(Microsoft.Data.Sqlite.SqliteTransaction transaction, string id, IEnumerable<IPAddress> addresses)
+    {
+        using var delete = Command("DELETE FROM learned_ips WHERE attachment_id = $id AND address = $address", transaction);
+        delete.Parameters.AddWithValue("$id", id);
+        var address = delete.Parameters.Add("$address", Microsoft.Data.Sqlite.SqliteType.Text);
+        foreach (var entry in addresses)
+        {
+            address.Value = entry.ToString();
+            delete.ExecuteNonQuery();
+        }
     }
 
     /// <summary>Whether any name still vouches for <paramref name="address"/> in the attachment.</summary>

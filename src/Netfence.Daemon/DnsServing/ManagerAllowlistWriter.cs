@@ -12,7 +12,8 @@ namespace Netfence.Daemon.DnsServing;
 /// The work runs on the thread pool, not on the caller's thread: the DNS servers call from their event loops, each
 /// serving many attachments, and the store's write waits for an fsync (milliseconds, up to ~100 ms on a busy disk);
 /// done inline, one attachment's learning would stall every other attachment on that loop (pitfall 21). The answer
-/// still waits for both writes (pitfall 12).
+/// still waits for both writes (pitfall 12); answers learning at the same time share one store commit (group commit,
+/// <see cref="LearnedIpGroupCommit"/>), so a burst of answers costs one fsync, not one each.
 /// </summary>
 sealed class ManagerAllowlistWriter : IAllowlistWriter
 {
@@ -23,10 +24,10 @@ sealed class ManagerAllowlistWriter : IAllowlistWriter
     AttachmentManager Manager => _manager ?? throw new InvalidOperationException("the allowlist writer is used before the attachment manager exists");
 
     public ValueTask<AllowlistWriteResult> WriteAsync(string attachmentId, IReadOnlyList<LearnedIp> entries, CancellationToken cancellationToken) =>
-        new(Task.Run(() => Map(Manager.Learn(attachmentId, entries)), CancellationToken.None));
+        new(Task.Run(async () => Map(await Manager.LearnAsync(attachmentId, entries).ConfigureAwait(false)), CancellationToken.None));
 
     public ValueTask<AllowlistWriteResult> RemoveAsync(string attachmentId, IReadOnlyList<IPAddress> addresses, CancellationToken cancellationToken) =>
-        new(Task.Run(() => Map(Manager.Unlearn(attachmentId, addresses)), CancellationToken.None));
+        new(Task.Run(async () => Map(await Manager.UnlearnAsync(attachmentId, addresses).ConfigureAwait(false)), CancellationToken.None));
 
     static AllowlistWriteResult Map((LearnOutcome Outcome, string? Detail) result) => result.Outcome switch
     {

@@ -104,10 +104,21 @@ internal sealed unsafe class DatagramBatch : IDisposable
     /// </summary>
     public int Flush(int fd)
     {
+        int dropped = SendAll(fd, _send, _queued);
+        _queued = 0;
+        return dropped;
+    }
+
+    /// <summary>
+    /// Sends <paramref name="count"/> prepared messages on <paramref name="fd"/> with as few <c>sendmmsg</c> calls as
+    /// the kernel allows, without blocking; returns how many it refused (dropped).
+    /// </summary>
+    internal static int SendAll(int fd, Libc.MMsgHdr* messages, int count)
+    {
         int dropped = 0, at = 0;
-        while (at < _queued)
+        while (at < count)
         {
-            int n = Libc.SendMmsg(fd, _send + at, (uint)(_queued - at), Libc.MSG_DONTWAIT);
+            int n = Libc.SendMmsg(fd, messages + at, (uint)(count - at), Libc.MSG_DONTWAIT);
             if (n > 0)
             {
                 at += n;
@@ -118,7 +129,6 @@ internal sealed unsafe class DatagramBatch : IDisposable
             at++;
             dropped++;
         }
-        _queued = 0;
         return dropped;
     }
 

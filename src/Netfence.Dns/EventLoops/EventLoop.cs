@@ -36,6 +36,9 @@ internal sealed unsafe class EventLoop : IDisposable
     /// <summary>The loop whose thread is running the caller, if any.</summary>
     [ThreadStatic] static EventLoop? t_current;
 
+    /// <summary>The outbox of the loop whose thread is running the caller, if any.</summary>
+    [ThreadStatic] static Outbox? t_outbox;
+
     public EventLoop(string name, ILogger logger)
     {
         _logger = logger;
@@ -55,6 +58,12 @@ internal sealed unsafe class EventLoop : IDisposable
 
     /// <summary>The loop running the calling thread, or null on any other thread.</summary>
     public static EventLoop? Current => t_current;
+
+    /// <summary>
+    /// Where code running on a loop's thread queues datagrams: they leave in batches when the handler (or the periodic
+    /// work) that queued them returns, before the loop waits again. Null on any other thread.
+    /// </summary>
+    public static Outbox? CurrentOutbox => t_outbox;
 
     /// <summary>Watches <paramref name="socket"/>; returns the registration to pass to <see cref="Remove"/>.</summary>
     public ulong Add(Socket socket, IReadable handler)
@@ -114,6 +123,8 @@ internal sealed unsafe class EventLoop : IDisposable
     {
         t_current = this;
         using var batch = new DatagramBatch();
+        using var outbox = new Outbox();
+        t_outbox = outbox;
         var events = stackalloc byte[MaxEvents * Libc.EpollEventSize];
         long tickInterval = Stopwatch.Frequency * TickMilliseconds / 1000, nextTick = Stopwatch.GetTimestamp() + tickInterval;
         while (!_stopped)
@@ -125,6 +136,7 @@ internal sealed unsafe class EventLoop : IDisposable
                 if (now >= nextTick)
                 {
                     RunTicks(now);
+                    FlushOutbox(outbox);
                     nextTick = now + tickInterval;
                 }
                 timeout = (int)Math.Max(1, (nextTick - now) * 1000 / Stopwatch.Frequency);
@@ -159,8 +171,16 @@ internal sealed unsafe class EventLoop : IDisposable
                 {
                     entry.Socket.Release();
                 }
+                FlushOutbox(outbox);
             }
         }
+    }
+
+    void FlushOutbox(Outbox outbox)
+    {
+        if (outbox.Count == 0) return;
+        int dropped = outbox.Flush();
+        if (dropped > 0) _logger.LogDebug("DNS event loop {Name}: {Count} datagrams dropped by a full send buffer", _thread.Name, dropped);
     }
 
     void RunTicks(long now)

@@ -28,19 +28,33 @@ public static class AnswerFilter
         int maxAddresses = int.MaxValue, Func<DnsName, bool>? deniedName = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxAddresses, 1);
-        var chain = CnameChain.Follow(question.Name, answer.Answers, deniedName);
+        var answers = answer.Answers;
+        // Most answers have no CNAME: then the chain is the question name alone, and no set need be built.
+        IReadOnlySet<DnsName>? chain = answers.Exists(static r => r.Type == DnsType.CNAME) ? CnameChain.Follow(question.Name, answers, deniedName) : null;
         var learnable = new List<(IPAddress, uint)>();
-        var distinct = new HashSet<IPAddress>();
-        int stripped = 0, capped = 0;
-        answer.Answers.RemoveAll(record =>
+        // Distinct addresses kept so far (an answer holds a few; a linear scan beats hashing them).
+        var distinct = new List<IPAddress>();
+        int stripped = 0, capped = 0, kept = 0;
+        for (int i = 0; i < answers.Count; i++)
         {
-            if (record.Address is not { } address) return false;
-            if (record.Class != DnsQuestion.ClassIn || !chain.Contains(record.Name)) return true;
+            var record = answers[i];
+            if (!Keep(record)) continue;
+            answers[kept++] = record;
+        }
+        answers.RemoveRange(kept, answers.Count - kept);
+        RemoveAddressRecords(answer.Authorities);
+        RemoveAddressRecords(answer.Additionals);
+        return new FilteredAnswer(learnable, stripped, capped);
+
+        bool Keep(DnsRecord record)
+        {
+            if (record.Address is not { } address) return true;
+            if (record.Class != DnsQuestion.ClassIn || !(chain?.Contains(record.Name) ?? record.Name.Equals(question.Name))) return false;
             if (address.IsIPv4MappedToIPv6) address = address.MapToIPv4();
             if (rebindingProtection && RebindingGuard.IsInternal(address) && !explicitlyAllowed(address))
             {
                 stripped++;
-                return true;
+                return false;
             }
             // A repeated address (or its IPv4-mapped twin) costs nothing more; a new one past the cap would be unreachable.
             if (!distinct.Contains(address))
@@ -48,15 +62,18 @@ public static class AnswerFilter
                 if (distinct.Count == maxAddresses)
                 {
                     capped++;
-                    return true;
+                    return false;
                 }
                 distinct.Add(address);
             }
             learnable.Add((address, record.Ttl));
-            return false;
-        });
-        answer.Authorities.RemoveAll(r => r.Type is DnsType.A or DnsType.AAAA);
-        answer.Additionals.RemoveAll(r => r.Type is DnsType.A or DnsType.AAAA);
-        return new FilteredAnswer(learnable, stripped, capped);
+            return true;
+        }
+    }
+
+    static void RemoveAddressRecords(List<DnsRecord> records)
+    {
+        if (records.Count == 0) return;
+        records.RemoveAll(static r => r.Type is DnsType.A or DnsType.AAAA);
     }
 }

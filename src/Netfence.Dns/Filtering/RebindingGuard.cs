@@ -15,9 +15,13 @@ public static class RebindingGuard
     /// <summary>Whether <paramref name="address"/> points inside a host or site rather than at the public Internet.</summary>
     public static bool IsInternal(IPAddress address)
     {
-        if (address.AddressFamily == AddressFamily.InterNetwork) return IsInternalV4(address.GetAddressBytes());
-        if (address.AddressFamily != AddressFamily.InterNetworkV6) return true;
         Span<byte> b = stackalloc byte[16];
+        if (address.AddressFamily == AddressFamily.InterNetwork)
+        {
+            address.TryWriteBytes(b, out _);
+            return IsInternalV4(b);
+        }
+        if (address.AddressFamily != AddressFamily.InterNetworkV6) return true;
         address.TryWriteBytes(b, out _);
         if (address.IsIPv4MappedToIPv6) return IsInternalV4(b[12..]);
         bool firstTwelveZero = b[..12].IndexOfAnyExcept((byte)0) < 0;

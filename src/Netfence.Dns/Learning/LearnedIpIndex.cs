@@ -72,15 +72,13 @@ public sealed class LearnedIpIndex(int maxIpsPerName)
             names[name] = at;
             if (!_longest.TryGetValue(address, out var longest) || at > longest) _longest[address] = at;
         }
+        if (addresses.Count <= MaxIpsPerName) return [];
         var remove = new List<IPAddress>();
-        if (addresses.Count > MaxIpsPerName)
+        var fresh = learned.Select(l => l.Address).ToHashSet();
+        var victims = addresses.Where(p => !fresh.Contains(p.Key)).OrderBy(p => p.Value).Take(addresses.Count - MaxIpsPerName).ToList();
+        foreach (var (address, _) in victims)
         {
-            var fresh = learned.Select(l => l.Address).ToHashSet();
-            var victims = addresses.Where(p => !fresh.Contains(p.Key)).OrderBy(p => p.Value).Take(addresses.Count - MaxIpsPerName).ToList();
-            foreach (var (address, _) in victims)
-            {
-                if (Forget(name, address)) remove.Add(address);
-            }
+            if (Forget(name, address)) remove.Add(address);
         }
         return remove;
     }

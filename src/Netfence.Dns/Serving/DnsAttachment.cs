@@ -137,7 +137,7 @@ public sealed partial class DnsAttachment
         foreach (var (learnedAddress, ttl) in learned)
         {
             var address = learnedAddress.IsIPv4MappedToIPv6 ? learnedAddress.MapToIPv4() : learnedAddress;
-            if (entries.Exists(e => e.Address.Equals(address))) continue;
+            if (Contains(entries, address)) continue;
             entries.Add((address, _options.Ttl.ExpiryFor(ttlOverride ?? ttl, now)));
             if (entries.Count == _options.MaxIpsPerName) break;
         }
@@ -168,6 +168,15 @@ public sealed partial class DnsAttachment
         {
             _learning.Release();
         }
+    }
+
+    static bool Contains(List<(IPAddress Address, DateTimeOffset ExpiresAt)> entries, IPAddress address)
+    {
+        foreach (var entry in entries)
+        {
+            if (entry.Address.Equals(address)) return true;
+        }
+        return false;
     }
 
     /// <summary>Claims an in-flight slot; false when the attachment is at its bound (pitfall 21).</summary>

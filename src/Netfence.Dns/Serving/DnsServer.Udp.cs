@@ -85,10 +85,17 @@ public sealed partial class DnsServer
         }
     }
 
-    // A non-blocking sendto from whichever thread finished the query (an upstream receiver, a pool worker): a UDP send
-    // does not wait for the peer, and a full send buffer drops the answer as the network could (the client retries).
+    // On an event loop's thread (an upstream answer finished the query there) the answer joins the loop's outbox and
+    // leaves with the others that batch of upstream answers finished, in one sendmmsg. Elsewhere (a pool worker: the
+    // writer or the control plane finished it) a non-blocking sendto. A UDP send does not wait for the peer, and a full
+    // send buffer drops the answer as the network could (the client retries).
     void Send(Listener listener, byte[] response, byte[] to)
     {
+        if (EventLoop.CurrentOutbox is { } outbox)
+        {
+            outbox.Queue(listener.Udp.SafeHandle, response, to);
+            return;
+        }
         bool added = false;
         try
         {

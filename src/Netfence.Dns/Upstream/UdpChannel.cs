@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
-using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 using Netfence.Dns.EventLoops;
 using Netfence.Dns.Wire;
@@ -37,7 +36,13 @@ sealed class UdpChannel : IReadable, IDisposable
     // The sender of the datagram being matched; used on the loop's thread only.
     readonly SocketAddress _from;
 
-    sealed record Pending(DnsQuestion Question, TaskCompletionSource<DnsMessage> Answer, long Deadline);
+    // The query awaiting its answer is its own completion source: one allocation per query, not two.
+    sealed class Pending(DnsQuestion question, long deadline) : TaskCompletionSource<DnsMessage>
+    {
+        public DnsQuestion Question { get; } = question;
+        public long Deadline { get; } = deadline;
+        public TaskCompletionSource<DnsMessage> Answer => this;
+    }
 
     public UdpChannel(AddressFamily family, EventLoop loop, ILogger logger)
     {
@@ -63,31 +68,56 @@ sealed class UdpChannel : IReadable, IDisposable
     /// <summary>The loop that reads this channel's answers.</summary>
     public EventLoop Loop => _loop;
 
+    /// <summary>
+    /// Sends <paramref name="query"/> (with a fresh id) to <paramref name="upstream"/> and waits for its answer, a timeout
+    /// (<see cref="TimeoutException"/>), or the channel's end. On a loop's thread the datagram is queued in the loop's
+    /// <see cref="Outbox"/> and leaves with the batch's other forwarded queries; a send the kernel refuses then surfaces
+    /// as the timeout (and failover) a lost datagram would give. <paramref name="cancellationToken"/> is checked before
+    /// sending only: a registration per query would cost more than the query, and a query already sent ends within its
+    /// timeout anyway.
+    /// </summary>
     public async Task<DnsMessage> QueryAsync(IPEndPoint upstream, DnsMessage query, TimeSpan timeout, CancellationToken cancellationToken)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         var question = query.Questions[0];
         var address = _addresses.GetOrAdd(upstream, static endpoint => endpoint.Serialize());
-        // Continuations run on the receiver thread (see remarks), deliberately not asynchronously.
+        // Continuations run on the loop's thread (see remarks), deliberately not asynchronously.
         var deadline = Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
-        var pending = new Pending(question, new TaskCompletionSource<DnsMessage>(), deadline);
+        var pending = new Pending(question, deadline);
         (ushort, SocketAddress) key;
         int tries = 0;
         do
         {
             if (++tries > 64) throw new InvalidOperationException($"no free query id towards {upstream}");
-            key = ((ushort)RandomNumberGenerator.GetInt32(ushort.MaxValue + 1), address);
+            key = (QueryIds.Next(), address);
         }
         while (!_pending.TryAdd(key, pending));
         try
         {
             query.Id = key.Item1;
-            var bytes = DnsMessageWriter.Write(query);
-            _socket.SendTo(bytes, SocketFlags.None, address);
-            return await pending.Answer.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+            Send(query, address);
+            return await pending.Answer.Task.ConfigureAwait(false);
         }
         finally
         {
             _pending.TryRemove(key, out _);
+        }
+    }
+
+    void Send(DnsMessage query, SocketAddress address)
+    {
+        // A query is the client's question and OPT record (a UDP query is at most 4,096 octets): it fits the stack.
+        Span<byte> buffer = stackalloc byte[DatagramBatch.MaxDatagram + 512];
+        int length = DnsMessageWriter.TryWrite(query, buffer);
+        var bytes = length >= 0 ? buffer[..length] : DnsMessageWriter.Write(query);
+        if (EventLoop.CurrentOutbox is { } outbox)
+        {
+            if (!outbox.Queue(_socket.SafeHandle, bytes, address.Buffer.Span[..address.Size]))
+                throw new ObjectDisposedException(nameof(UdpChannel), "the upstream socket is closed");
+        }
+        else
+        {
+            _socket.SendTo(bytes, SocketFlags.None, address);
         }
     }
 
@@ -136,5 +166,6 @@ sealed class UdpChannel : IReadable, IDisposable
         _loop.RemoveTick(_expire);
         _loop.Remove(_registration);
         _socket.Dispose();
+        foreach (var (_, pending) in _pending) pending.Answer.TrySetException(new ObjectDisposedException(nameof(UdpChannel), "the DNS server is stopping"));
     }
 }

@@ -29,15 +29,16 @@ public static class DnsMessageWriter
     public static byte[] Write(DnsMessage message, int maxSize, List<int>? ttlOffsets)
     {
         maxSize = Math.Clamp(maxSize, DnsMessage.ClassicUdpSize, MaxMessageSize);
-        var buffer = ArrayPool<byte>.Shared.Rent(MaxMessageSize);
+        var buffer = ArrayPool<byte>.Shared.Rent(maxSize);
         try
         {
             int first = ttlOffsets?.Count ?? 0;
-            int length = TryWrite(message, buffer.AsSpan(0, maxSize), truncate: false, ttlOffsets);
+            Span<int> names = stackalloc int[MaxCompressionTargets];
+            int length = TryWrite(message, buffer.AsSpan(0, maxSize), truncate: false, ttlOffsets, names);
             if (length < 0)
             {
                 ttlOffsets?.RemoveRange(first, ttlOffsets.Count - first);
-                length = TryWrite(message, buffer.AsSpan(0, maxSize), truncate: true, ttlOffsets);
+                length = TryWrite(message, buffer.AsSpan(0, maxSize), truncate: true, ttlOffsets, names);
                 // Header, one question of at most 255 + 4 octets and an empty OPT always fit 512.
                 if (length < 0) throw new InvalidOperationException("a truncated message did not fit 512 octets");
             }
@@ -49,9 +50,22 @@ public static class DnsMessageWriter
         }
     }
 
-    static int TryWrite(DnsMessage message, Span<byte> buffer, bool truncate, List<int>? ttlOffsets)
+    /// <summary>
+    /// Serialises <paramref name="message"/> into <paramref name="destination"/> without truncating it; returns the
+    /// length, or -1 if it does not fit (a forwarded query: its few hundred octets go straight into a stack buffer).
+    /// </summary>
+    public static int TryWrite(DnsMessage message, Span<byte> destination)
     {
-        var writer = new Writer(buffer, ttlOffsets);
+        Span<int> names = stackalloc int[MaxCompressionTargets];
+        return TryWrite(message, destination, truncate: false, ttlOffsets: null, names);
+    }
+
+    // Label positions remembered as compression targets; names past them are written in full (always legal).
+    const int MaxCompressionTargets = 64;
+
+    static int TryWrite(DnsMessage message, Span<byte> buffer, bool truncate, List<int>? ttlOffsets, Span<int> names)
+    {
+        var writer = new Writer(buffer, ttlOffsets, names);
         ushort flags = truncate ? (ushort)(message.Flags | 0x0200) : message.Flags;
         int additional = (truncate ? 0 : message.Additionals.Count) + (message.Opt is null ? 0 : 1);
         if (!writer.U16(message.Id) || !writer.U16(flags) || !writer.U16((ushort)message.Questions.Count)
@@ -77,11 +91,13 @@ public static class DnsMessageWriter
         return writer.Position;
     }
 
-    ref struct Writer(Span<byte> buffer, List<int>? ttlOffsets)
+    ref struct Writer(Span<byte> buffer, List<int>? ttlOffsets, Span<int> targets)
     {
         readonly Span<byte> _buffer = buffer;
         readonly List<int>? _ttlOffsets = ttlOffsets;
-        Dictionary<DnsName, int>? _written;
+        // Where labels were written, each the start of a name suffix a later name may point at.
+        readonly Span<int> _targets = targets;
+        int _targetCount;
 
         public int Position { get; private set; }
 
@@ -112,22 +128,55 @@ public static class DnsMessageWriter
         /// <summary>Writes a name, pointing at the longest suffix written before.</summary>
         public bool Name(DnsName name)
         {
-            _written ??= [];
             var wire = name.Wire;
-            int at = 0;
+            int at = 0, added = 0;
             while (wire[at] != 0)
             {
-                var suffix = at == 0 ? name : DnsName.FromValidatedWire(wire[at..]);
-                if (_written.TryGetValue(suffix, out var pointer))
-                    return U16((ushort)(0xC000 | pointer));
-                if (Position < 0x3FFF) _written[suffix] = Position;
+                var suffix = wire[at..];
+                for (int i = 0; i < _targetCount; i++)
+                {
+                    if (!SameName(suffix, _targets[i])) continue;
+                    _targetCount += added;
+                    return U16((ushort)(0xC000 | _targets[i]));
+                }
+                // Only a name written to its end may be pointed at (and compared): this one's labels count once it is.
+                if (Position < 0x3FFF && _targetCount + added < _targets.Length) _targets[_targetCount + added++] = Position;
                 if (!Bytes(wire.Slice(at, 1 + wire[at]))) return false;
                 at += 1 + wire[at];
             }
             if (Position >= _buffer.Length) return false;
             _buffer[Position++] = 0;
+            _targetCount += added;
             return true;
         }
+
+        /// <summary>
+        /// Whether the uncompressed <paramref name="wire"/> equals, ignoring ASCII case, the name written at
+        /// <paramref name="at"/> (which may go on through pointers this writer wrote, always backwards).
+        /// </summary>
+        readonly bool SameName(ReadOnlySpan<byte> wire, int at)
+        {
+            int i = 0;
+            while (true)
+            {
+                byte length = _buffer[at];
+                if ((length & 0xC0) == 0xC0)
+                {
+                    at = ((length & 0x3F) << 8) | _buffer[at + 1];
+                    continue;
+                }
+                if (length != wire[i]) return false;
+                if (length == 0) return true;
+                for (int k = 1; k <= length; k++)
+                {
+                    if (Lower(_buffer[at + k]) != Lower(wire[i + k])) return false;
+                }
+                at += 1 + length;
+                i += 1 + length;
+            }
+        }
+
+        static byte Lower(byte b) => b is >= (byte)'A' and <= (byte)'Z' ? (byte)(b | 0x20) : b;
 
         public bool Record(DnsRecord record, bool isOpt)
         {

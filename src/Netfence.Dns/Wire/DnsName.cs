@@ -68,6 +68,7 @@ public sealed class DnsName : IEquatable<DnsName>
     string BuildText()
     {
         if (_wire.Length == 1) return "";
+        if (IsPlain()) return PlainText();
         var sb = new StringBuilder(_wire.Length);
         int at = 0;
         while (_wire[at] != 0)
@@ -84,6 +85,34 @@ public sealed class DnsName : IEquatable<DnsName>
         }
         return sb.ToString();
     }
+
+    // Whether every label octet is a letter, digit, '-' or '_' (no escapes): the presentation form is then as long
+    // as the wire form less its first length octet and the root label, and is built without a StringBuilder.
+    bool IsPlain()
+    {
+        int at = 0;
+        while (_wire[at] != 0)
+        {
+            int length = _wire[at++];
+            for (int i = 0; i < length; i++)
+            {
+                byte b = _wire[at++];
+                if (!(b is >= (byte)'A' and <= (byte)'Z' or >= (byte)'a' and <= (byte)'z' or >= (byte)'0' and <= (byte)'9' or (byte)'-' or (byte)'_')) return false;
+            }
+        }
+        return true;
+    }
+
+    string PlainText() => string.Create(_wire.Length - 2, _wire, static (text, wire) =>
+    {
+        int at = 0, to = 0;
+        while (wire[at] != 0)
+        {
+            if (to > 0) text[to++] = '.';
+            int length = wire[at++];
+            for (int i = 0; i < length; i++) text[to++] = (char)Lower(wire[at++]);
+        }
+    });
 
     /// <summary>Compares ignoring ASCII case, as DNS does.</summary>
     public bool Equals(DnsName? other)
