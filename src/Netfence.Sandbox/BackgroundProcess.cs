@@ -16,17 +16,8 @@ public sealed class BackgroundProcess : IDisposable
     /// <summary>Starts <paramref name="command"/> (the program and its arguments).</summary>
     public BackgroundProcess(IReadOnlyList<string> command)
     {
-        if (command.Count == 0) throw new ArgumentException("the command is empty", nameof(command));
         _description = string.Join(' ', command);
-        var start = new ProcessStartInfo(command[0])
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var arg in command.Skip(1)) start.ArgumentList.Add(arg);
-        _process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {_description}");
+        _process = Command.StartRedirected(command, _description);
         _process.OutputDataReceived += (_, e) => Keep(e.Data);
         _process.ErrorDataReceived += (_, e) => Keep(e.Data);
         _process.BeginOutputReadLine();

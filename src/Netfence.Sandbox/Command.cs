@@ -23,6 +23,24 @@ public static class Command
         return new Result(p.ExitCode, stdout.Result, stderr.Result);
     }
 
+    /// <summary>
+    /// Starts <paramref name="command"/> (the program and its arguments) with stdin, stdout and stderr redirected, for
+    /// the long-running helpers that talk to a test over pipes (<see cref="BackgroundProcess"/>, the probe agent).
+    /// </summary>
+    public static Process StartRedirected(IReadOnlyList<string> command, string description)
+    {
+        if (command.Count == 0) throw new ArgumentException($"the command for {description} is empty", nameof(command));
+        var start = new ProcessStartInfo(command[0])
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in command.Skip(1)) start.ArgumentList.Add(arg);
+        return Process.Start(start) ?? throw new InvalidOperationException($"could not start {description}");
+    }
+
     /// <summary>Runs a command and throws, with its output, unless it exits 0.</summary>
     public static string Run(string file, params string[] args)
     {

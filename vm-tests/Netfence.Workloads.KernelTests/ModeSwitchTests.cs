@@ -13,7 +13,7 @@ namespace Netfence.Workloads.KernelTests;
 [Collection("workload lab")]
 public sealed class ModeSwitchTests(WorkloadLab lab)
 {
-    static readonly TimeSpan Arrival = TimeSpan.FromSeconds(5);
+    static readonly TimeSpan Arrival = Slowness.Scale(TimeSpan.FromSeconds(5));
 
     [KernelTheory]
     [InlineData("cgroup")]

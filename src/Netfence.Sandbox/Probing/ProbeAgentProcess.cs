@@ -20,15 +20,7 @@ public sealed class ProbeAgentProcess : IDisposable
     public ProbeAgentProcess(IReadOnlyList<string> command, string description)
     {
         _description = description;
-        var start = new ProcessStartInfo(command[0])
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var arg in command.Skip(1)) start.ArgumentList.Add(arg);
-        _process = Process.Start(start) ?? throw new InvalidOperationException($"could not start the probe agent in {description}");
+        _process = Command.StartRedirected(command, $"the probe agent in {description}");
         _process.ErrorDataReceived += (_, e) =>
         {
             if (e.Data is not null) lock (Errors) Errors.Add(e.Data);
