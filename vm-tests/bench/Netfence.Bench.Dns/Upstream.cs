@@ -54,17 +54,15 @@ internal sealed class Upstream : IDisposable
         var deadline = Stopwatch.StartNew();
         while (deadline.Elapsed < within && !_process.HasExited)
         {
-            socket.Send(query);
-            if (socket.Poll(TimeSpan.FromMilliseconds(200), SelectMode.SelectRead))
+            try
             {
-                try
-                {
-                    if (socket.Receive(buffer) > 0) return true;
-                }
-                catch (SocketException)
-                {
-                    // Not listening yet (port unreachable): ask again.
-                }
+                socket.Send(query);
+                if (socket.Poll(TimeSpan.FromMilliseconds(200), SelectMode.SelectRead) && socket.Receive(buffer) > 0) return true;
+            }
+            catch (SocketException e) when (e.SocketErrorCode == SocketError.ConnectionRefused)
+            {
+                // Not listening yet: the port-unreachable of an earlier try surfaces on the next receive or send on a
+                // connected socket. Ask again.
             }
         }
         return false;
