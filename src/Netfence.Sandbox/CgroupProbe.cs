@@ -9,13 +9,17 @@ namespace Netfence.Sandbox;
 public sealed class CgroupProbe : IDisposable
 {
     // Reads "address port" lines; answers each with one word: connected, denied (EPERM from the cgroup's filter) or
-    // refused/timeout/error for what the filter did not decide.
+    // refused/timeout/error for what the filter did not decide. The connect timeout (argv[1]) is short on purpose: a
+    // connect that connect4 allowed just before a revocation has its SYN dropped by cgroup_skb egress (the filter
+    // working as it should) and then waits out the timeout; with 2 s, such an attempt added 2 s to a measured
+    // "edit → enforced" time that the kernel had already enforced. A loopback handshake takes microseconds.
     const string Script = """
         import socket, sys
+        timeout = float(sys.argv[1])
         for line in sys.stdin:
             address, port = line.split()
             s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-            s.settimeout(2)
+            s.settimeout(timeout)
             try:
                 s.connect((address, int(port)))
                 print('connected', flush=True)
@@ -31,13 +35,16 @@ public sealed class CgroupProbe : IDisposable
                 s.close()
         """;
 
+    static readonly TimeSpan ConnectTimeout = TimeSpan.FromMilliseconds(100);
+
     readonly Process process;
     readonly Lock gate = new();
 
     /// <summary>Starts the probe inside <paramref name="cgroupPath"/> (a directory of the cgroup v2 mount).</summary>
     public CgroupProbe(string cgroupPath)
     {
-        var info = new ProcessStartInfo("sh", ["-c", "echo $$ > \"$0/cgroup.procs\" && exec python3 -u -c \"$1\"", cgroupPath, Script])
+        var info = new ProcessStartInfo("sh", ["-c", "echo $$ > \"$0/cgroup.procs\" && exec python3 -u -c \"$1\" \"$2\"", cgroupPath, Script,
+            Slowness.Scale(ConnectTimeout).TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture)])
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
