@@ -31,10 +31,15 @@ internal sealed class Upstream : IDisposable
         ];
         foreach (var arg in args) start.ArgumentList.Add(arg);
         _process = Process.Start(start) ?? throw new InvalidOperationException("dnsmasq did not start");
-        if (!Answers(TimeSpan.FromSeconds(10)))
+        // Whatever fails from here on, dnsmasq must not outlive the constructor (a failed run once left one behind).
+        try
+        {
+            if (!Answers(TimeSpan.FromSeconds(10))) throw new InvalidOperationException($"dnsmasq on {Endpoint} did not answer within 10 s");
+        }
+        catch
         {
             Dispose();
-            throw new InvalidOperationException($"dnsmasq on {Endpoint} did not answer within 10 s");
+            throw;
         }
     }
 
