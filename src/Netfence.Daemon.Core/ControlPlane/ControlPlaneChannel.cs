@@ -5,6 +5,7 @@ using System.Security.Cryptography.X509Certificates;
 using Grpc.Net.Client;
 using Microsoft.Extensions.Logging;
 using Netfence.Daemon.Configuration;
+using Netfence.Protocol.Transport;
 
 namespace Netfence.Daemon.ControlPlane;
 
@@ -40,7 +41,7 @@ static class ControlPlaneChannel
         {
             case "unix":
                 var path = address.AbsolutePath;
-                handler.ConnectCallback = (_, cancellationToken) => ConnectUnixAsync(path, cancellationToken);
+                handler.ConnectCallback = (_, cancellationToken) => UnixSocketTransport.ConnectAsync(path, cancellationToken);
                 // The authority is only a header here; the socket path decides where the connection goes.
                 channelAddress = new Uri("http://localhost");
                 break;
@@ -67,21 +68,6 @@ static class ControlPlaneChannel
             LoggerFactory = loggerFactory,
         });
         return (channel, check);
-    }
-
-    static async ValueTask<Stream> ConnectUnixAsync(string path, CancellationToken cancellationToken)
-    {
-        var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-        try
-        {
-            await socket.ConnectAsync(new UnixDomainSocketEndPoint(path), cancellationToken).ConfigureAwait(false);
-            return new NetworkStream(socket, ownsSocket: true);
-        }
-        catch
-        {
-            socket.Dispose();
-            throw;
-        }
     }
 
     static X509Certificate2Collection ReadAuthorities(string path)

@@ -2,6 +2,7 @@ using System.Net.Sockets;
 using Grpc.Core;
 using Grpc.Net.Client;
 using Netfence.Protocol.V1;
+using Netfence.Protocol.Transport;
 
 namespace Netfence.Daemon.Cli;
 
@@ -16,20 +17,7 @@ static class DaemonClient
     {
         var handler = new SocketsHttpHandler
         {
-            ConnectCallback = async (_, cancellationToken) =>
-            {
-                var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-                try
-                {
-                    await socket.ConnectAsync(new UnixDomainSocketEndPoint(socketPath), cancellationToken);
-                    return new NetworkStream(socket, ownsSocket: true);
-                }
-                catch
-                {
-                    socket.Dispose();
-                    throw;
-                }
-            },
+            ConnectCallback = (_, cancellationToken) => UnixSocketTransport.ConnectAsync(socketPath, cancellationToken),
         };
         // The authority is not used for routing over a unix socket; "localhost" keeps HTTP/2 happy.
         return GrpcChannel.ForAddress("http://localhost", new GrpcChannelOptions { HttpHandler = handler, DisposeHttpClient = true });

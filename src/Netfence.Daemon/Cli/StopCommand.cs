@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Net.Sockets;
 using Netfence.Protocol.V1;
 using Spectre.Console;
+using Netfence.Protocol.Transport;
 
 namespace Netfence.Daemon.Cli;
 
@@ -23,7 +24,7 @@ static class StopCommand
                 var answer = await client.ShutdownAsync(new ShutdownRequest { RemoveFilters = removeFilters }, cancellationToken: ct);
                 // Stopped means the socket no longer answers.
                 var deadline = DateTime.UtcNow + ExitDeadline;
-                while (Answers(socket))
+                while (UnixSocketTransport.IsServed(socket))
                 {
                     if (DateTime.UtcNow > deadline) throw new TimeoutException($"netfenced still answers on {socket} {ExitDeadline.TotalSeconds:0} s after agreeing to stop");
                     await Task.Delay(100, ct);
@@ -36,19 +37,5 @@ static class StopCommand
             return 0;
         }, cancellationToken));
         return command;
-    }
-
-    static bool Answers(string socketPath)
-    {
-        using var probe = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-        try
-        {
-            probe.Connect(new UnixDomainSocketEndPoint(socketPath));
-            return true;
-        }
-        catch (SocketException)
-        {
-            return false;
-        }
     }
 }

@@ -1,4 +1,4 @@
-using System.Net.Sockets;
+using Netfence.Protocol.Transport;
 using System.Runtime.InteropServices;
 
 namespace Netfence.Daemon.Hosting;
@@ -14,12 +14,7 @@ static partial class UnixSocketFile
         if (!File.Exists(path) && !Directory.Exists(path)) return;
         if (Directory.Exists(path) || !IsSocket(path))
             throw new StartupException($"socket.path {path} exists and is not a socket; remove it or choose another socket.path");
-        using var probe = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-        try
-        {
-            probe.Connect(new UnixDomainSocketEndPoint(path));
-        }
-        catch (SocketException)
+        if (!UnixSocketTransport.IsServed(path))
         {
             File.Delete(path);
             return;

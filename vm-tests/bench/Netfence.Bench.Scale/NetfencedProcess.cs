@@ -4,6 +4,7 @@ using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Grpc.Net.Client;
 using Netfence.Protocol.V1;
+using Netfence.Protocol.Transport;
 
 namespace Netfence.Bench.Scale;
 
@@ -106,20 +107,7 @@ internal sealed class NetfencedProcess : IAsyncDisposable
     {
         HttpHandler = new SocketsHttpHandler
         {
-            ConnectCallback = async (_, cancellationToken) =>
-            {
-                var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-                try
-                {
-                    await socket.ConnectAsync(new UnixDomainSocketEndPoint(socketPath), cancellationToken);
-                    return new NetworkStream(socket, ownsSocket: true);
-                }
-                catch
-                {
-                    socket.Dispose();
-                    throw;
-                }
-            },
+            ConnectCallback = (_, cancellationToken) => UnixSocketTransport.ConnectAsync(socketPath, cancellationToken),
         },
         DisposeHttpClient = true,
     });
