@@ -12,19 +12,6 @@ namespace Netfence.Daemon.KernelTests;
 /// </summary>
 public sealed class ControlPlaneRestartTests
 {
-    internal static string Policy(params string[] allowed) => $"""
-        default:
-          mode: allowlist
-          allow_cidrs: [{string.Join(", ", allowed)}]
-          deny_cidrs: []
-          dns:
-            mode: allowlist
-            allow: []
-            deny: []
-            upstreams: []
-        policies: []
-        """;
-
     [KernelFact]
     public async Task Killing_and_restarting_the_control_plane_under_traffic_never_lapses_enforcement_and_the_resync_loses_no_rule()
     {
@@ -32,7 +19,7 @@ public sealed class ControlPlaneRestartTests
         using var cgroup = new SandboxCgroup();
         var root = NetfencedProcess.NewScratchDirectory();
         var policy = Path.Combine(root, "policy.yaml");
-        File.WriteAllText(policy, Policy("127.0.0.1/32"));
+        File.WriteAllText(policy, CidrAllowlistPolicy.Yaml("127.0.0.1/32"));
         await using var controlPlane = new ControlPlaneProcess(policy, Path.Combine(root, "cp.sock"));
         await controlPlane.StartAsync();
         await using var daemon = await NetfencedProcess.StartAsync(root, controlPlane.Address);
@@ -60,7 +47,7 @@ public sealed class ControlPlaneRestartTests
             await controlPlane.KillAsync();
             await daemon.WaitForControlPlaneAsync(ConnectionState.Connecting, TimeSpan.FromSeconds(30));
             // While it is down: the daemon keeps what it has, and the policy gains an address only a resync can bring.
-            File.WriteAllText(policy, Policy("127.0.0.1/32", "127.0.0.3/32"));
+            File.WriteAllText(policy, CidrAllowlistPolicy.Yaml("127.0.0.1/32", "127.0.0.3/32"));
             Assert.Equal("denied", probe.Connect("127.0.0.3", listener.Port));
             Assert.Equal(rulesBefore, RuleEntries(daemon));
 

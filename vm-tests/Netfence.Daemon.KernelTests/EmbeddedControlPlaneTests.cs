@@ -1,5 +1,6 @@
 using Google.Protobuf.WellKnownTypes;
 using Netfence.Daemon.Cli;
+using Netfence.Daemon.KernelTests.Processes;
 using Netfence.KernelTesting;
 using Netfence.Protocol.V1;
 using Netfence.Sandbox;
@@ -17,18 +18,7 @@ public sealed class EmbeddedControlPlaneTests
         await using var scratch = await KernelDaemon.StartAsync(new AckingControlPlane(AckingControlPlane.Allowlist()));
         await scratch.StopAsync();
         var policy = Path.Combine(scratch.ScratchDirectory, "policy.yaml");
-        File.WriteAllText(policy, """
-            default:
-              mode: allowlist
-              allow_cidrs: [127.0.0.1/32]
-              deny_cidrs: []
-              dns:
-                mode: allowlist
-                allow: []
-                deny: []
-                upstreams: []
-            policies: []
-            """);
+        File.WriteAllText(policy, CidrAllowlistPolicy.Yaml("127.0.0.1/32"));
         var socket = scratch.Configuration.Socket.Path;
         var daemon = KillNineTests.StartNetfenced(scratch.WriteConfigFile(policyFile: policy));
         try

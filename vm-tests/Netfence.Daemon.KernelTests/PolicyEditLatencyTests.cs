@@ -18,7 +18,7 @@ public sealed class PolicyEditLatencyTests
         using var cgroup = new SandboxCgroup();
         var root = NetfencedProcess.NewScratchDirectory();
         var policy = Path.Combine(root, "policy.yaml");
-        File.WriteAllText(policy, ControlPlaneRestartTests.Policy("127.0.0.1/32"));
+        File.WriteAllText(policy, CidrAllowlistPolicy.Yaml("127.0.0.1/32"));
         await using var daemon = await NetfencedProcess.StartAsync(root, controlPlaneAddress: null, policyFile: policy);
         await daemon.Client.AttachAsync(new AttachRequest { CgroupPath = cgroup.Path });
         using var probe = new CgroupProbe(cgroup.Path);
@@ -28,7 +28,7 @@ public sealed class PolicyEditLatencyTests
         for (int edit = 0; edit < 6; edit++)
         {
             bool allow = edit % 2 == 0;
-            var text = allow ? ControlPlaneRestartTests.Policy("127.0.0.1/32", "127.0.0.2/32") : ControlPlaneRestartTests.Policy("127.0.0.1/32");
+            var text = allow ? CidrAllowlistPolicy.Yaml("127.0.0.1/32", "127.0.0.2/32") : CidrAllowlistPolicy.Yaml("127.0.0.1/32");
             var clock = Stopwatch.StartNew();
             // Half the edits in place, half as editors and config tools do: a new file renamed over the old one.
             if (edit % 4 < 2)

@@ -146,18 +146,7 @@ static async Task<AppliedCommandLog> AppliedBulkUpdateAsync(NetfencedProcess dae
     }
 }
 
-static string PolicyYaml(bool allowSecond) => $"""
-    default:
-      mode: allowlist
-      allow_cidrs: [127.0.0.1/32{(allowSecond ? ", 127.0.0.2/32" : "")}]
-      deny_cidrs: []
-      dns:
-        mode: allowlist
-        allow: []
-        deny: []
-        upstreams: []
-    policies: []
-    """;
+static string PolicyYaml(bool allowSecond) => allowSecond ? CidrAllowlistPolicy.Yaml("127.0.0.1/32", "127.0.0.2/32") : CidrAllowlistPolicy.Yaml("127.0.0.1/32");
 
 static DesiredState Allow(bool allowSecond) => new(PolicyMode.Allowlist,
     allowSecond ? [CidrGrant.Parse("127.0.0.1/32"), CidrGrant.Parse("127.0.0.2/32")] : [CidrGrant.Parse("127.0.0.1/32")],
