@@ -181,14 +181,18 @@ sealed class ProductDemo(IReadOnlyList<string> agentCommand, IReadOnlyList<strin
     }
 
     // Repeats an attempt until it behaves as expected or the deadline passes; the last observation is the verdict.
+    // The verdict is an attempt that *started* after the deadline: a TCP connect that connect4 allowed just before the
+    // edit reached the kernel has its SYN dropped at egress and times out (1.5 s), ending after the deadline without
+    // saying anything about whether the edit took effect in time.
     static async Task<(Observation Last, TimeSpan Took, int Tries)> UntilAsync(AttemptRunner runner, ProbeAgentProcess agent, IPEndPoint dns, Attempt attempt, Stopwatch since, CancellationToken cancellationToken)
     {
         int tries = 0;
         while (true)
         {
+            var started = since.Elapsed;
             var observation = await runner.RunAsync(agent, dns, attempt, cancellationToken);
             tries++;
-            if (observation.AsExpected || since.Elapsed > PolicyDeadline) return (observation, since.Elapsed, tries);
+            if (observation.AsExpected || started > PolicyDeadline) return (observation, since.Elapsed, tries);
             await Task.Delay(20, cancellationToken);
         }
     }
