@@ -10,8 +10,13 @@ namespace Netfence.Sandbox;
 /// </summary>
 public static class Traffic
 {
-    /// <summary>How long a packet that should pass may take (ARP resolution included).</summary>
-    public static readonly TimeSpan PassTimeout = Slowness.Scale(TimeSpan.FromSeconds(5));
+    /// <summary>
+    /// How long a packet that should pass may take (ARP resolution included), or a connection from a client process
+    /// the test has just started. Only a failing test ever waits this long, so it is sized for the slowest machine we
+    /// run on rather than the typical one: under emulation on a busy host a Python client took over 30 s to connect
+    /// (5 s × the guest's slowness factor of 6), which failed a correct program.
+    /// </summary>
+    public static readonly TimeSpan PassTimeout = Slowness.Scale(TimeSpan.FromSeconds(15));
 
     /// <summary>
     /// How long to wait before concluding that a packet was dropped. A negative can only be
