@@ -31,7 +31,7 @@ sealed class AnswerCache(int capacity, TimeProvider time)
 
     readonly Lock _lock = new();
     readonly Dictionary<Key, Entry> _entries = [];
-    readonly NameSuffixIndex<Key> _byName = new();
+    readonly NameTreeIndex<Key> _byName = new();
     readonly HashSet<Key> _consultedCidrs = [];
     // The configuration the entries are valid under (DnsAttachment's generation of its configuration).
     int _generation;

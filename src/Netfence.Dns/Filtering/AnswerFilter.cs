@@ -31,7 +31,7 @@ public static class AnswerFilter
 {
     /// <summary>
     /// Filters <paramref name="answer"/> for <paramref name="question"/>; <paramref name="deniedName"/> tells the names
-    /// a deny rule matches, where the CNAME chain ends (<see cref="CnameChain.Follow"/>).
+    /// a deny rule matches, where the CNAME chain ends (<see cref="CnameChain.Walk"/>).
     /// </summary>
     public static FilteredAnswer Apply(DnsMessage answer, DnsQuestion question, bool rebindingProtection, Func<IPAddress, bool> explicitlyAllowed,
         int maxAddresses = int.MaxValue, Func<DnsName, bool>? deniedName = null)
@@ -41,7 +41,8 @@ public static class AnswerFilter
         // Most answers have no CNAME: then the chain is the question name alone, and no walk need be made.
         var path = answers.Exists(static r => r.Type == DnsType.CNAME) ? CnameChain.Walk(question.Name, answers, deniedName) : null;
         // The teaching chain of each name on the path: the path up to it (a record's owner), made when first needed.
-        var chains = new TeachingChain?[path?.Names.Count ?? 1];
+        var chains = path is null ? null : new TeachingChain?[path.Names.Count];
+        TeachingChain? direct = null;
         var learnable = new List<LearnableAddress>();
         // Distinct addresses kept so far (an answer holds a few; a linear scan beats hashing them).
         var distinct = new List<IPAddress>();
@@ -86,7 +87,8 @@ public static class AnswerFilter
                 }
                 distinct.Add(address);
             }
-            learnable.Add(new LearnableAddress(address, record.Ttl, chains[owner] ??= ChainTo(owner)));
+            var chain = chains is null ? direct ??= TeachingChain.Of(question.Name.Text) : chains[owner] ??= ChainTo(owner);
+            learnable.Add(new LearnableAddress(address, record.Ttl, chain));
             return true;
         }
 
@@ -102,8 +104,7 @@ public static class AnswerFilter
             return -1;
         }
 
-        TeachingChain ChainTo(int owner) =>
-            path is null ? TeachingChain.Of(question.Name.Text) : TeachingChain.Through(path.Names.Take(owner + 1).Select(n => n.Text));
+        TeachingChain ChainTo(int owner) => TeachingChain.Through(path!.Names.Take(owner + 1).Select(n => n.Text));
     }
 
     static void RemoveAddressRecords(List<DnsRecord> records)

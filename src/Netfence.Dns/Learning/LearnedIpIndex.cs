@@ -9,7 +9,7 @@ namespace Netfence.Dns.Learning;
 /// expiry per pair. A teaching is the <see cref="TeachingChain"/> an answer taught the address through: the question and
 /// each CNAME target up to the record's owner. The kernel entry of an address lives as long as its longest-lived
 /// teaching; withdrawing teachings removes only the addresses no other teaching still vouches for. Teachings are also
-/// filed under every name of their chain (<see cref="NameSuffixIndex{T}"/>), so that a rule change finds those its
+/// filed under every name of their chain (<see cref="NameTreeIndex{T}"/>), so that a rule change finds those its
 /// rules can concern without visiting the rest. Not thread-safe: the owning attachment serialises access.
 /// </summary>
 public sealed class LearnedIpIndex(int maxIpsPerName)
@@ -19,15 +19,9 @@ public sealed class LearnedIpIndex(int maxIpsPerName)
     // The longest expiry of each address over its teachings: what the kernel holds. Kept so that learning an address
     // many names share (a CDN's) does not walk all of them on every answer; recomputed only when its longest pair goes.
     readonly Dictionary<IPAddress, DateTimeOffset> _longest = [];
-    // Per question name, its teachings and how many of them teach each address: the cap counts distinct addresses.
-    readonly Dictionary<string, Question> _byQuestion = new(StringComparer.Ordinal);
-    readonly NameSuffixIndex<TeachingChain> _byName = new();
-
-    sealed class Question
-    {
-        public HashSet<TeachingChain> Chains { get; } = [];
-        public Dictionary<IPAddress, int> Addresses { get; } = [];
-    }
+    // Per question name, its teachings (usually one: an array, not a set, as a workload may resolve very many names).
+    readonly Dictionary<string, TeachingChain[]> _byQuestion = new(StringComparer.Ordinal);
+    readonly NameTreeIndex<TeachingChain> _byName = new();
 
     /// <summary>The most addresses one question name may teach; the entries expiring first make room.</summary>
     public int MaxIpsPerName { get; } = maxIpsPerName > 0 ? maxIpsPerName : throw new ArgumentOutOfRangeException(nameof(maxIpsPerName));
@@ -99,40 +93,33 @@ public sealed class LearnedIpIndex(int maxIpsPerName)
         var question = learned[0].Chain.Question;
         if (learned.Any(t => !string.Equals(t.Chain.Question, question, StringComparison.Ordinal)))
             throw new ArgumentException($"one learn takes the teachings of one question; got {string.Join(", ", learned.Select(t => t.Chain.Question).Distinct())}", nameof(learned));
-        if (!_byQuestion.TryGetValue(question, out var entry)) _byQuestion[question] = entry = new Question();
         foreach (var (address, expiresAt, chain) in learned)
         {
             if (!_byChain.TryGetValue(chain, out var addresses))
             {
                 _byChain[chain] = addresses = [];
-                entry.Chains.Add(chain);
+                _byQuestion[question] = _byQuestion.TryGetValue(question, out var others) ? [.. others, chain] : [chain];
                 _byName.Add(chain, chain.Names);
             }
-            if (addresses.TryGetValue(address, out var old))
-            {
-                if (old >= expiresAt) continue;
-            }
-            else
-            {
-                entry.Addresses[address] = entry.Addresses.GetValueOrDefault(address) + 1;
-            }
+            if (addresses.TryGetValue(address, out var old) && old >= expiresAt) continue;
             addresses[address] = expiresAt;
-            if (!_byAddress.TryGetValue(address, out var chains)) _byAddress[address] = chains = [];
-            chains[chain] = expiresAt;
+            if (!_byAddress.TryGetValue(address, out var teachings)) _byAddress[address] = teachings = [];
+            teachings[chain] = expiresAt;
             if (!_longest.TryGetValue(address, out var longest) || expiresAt > longest) _longest[address] = expiresAt;
         }
-        if (entry.Addresses.Count <= MaxIpsPerName) return [];
+        var chains = _byQuestion[question];
+        // The cap counts the question's distinct addresses over all its teachings.
+        var taught = chains.Length == 1 ? _byChain[chains[0]] : chains.SelectMany(c => _byChain[c]).GroupBy(p => p.Key).ToDictionary(g => g.Key, g => g.Max(p => p.Value));
+        if (taught.Count <= MaxIpsPerName) return [];
 
         // Over the cap: the question's addresses this answer did not teach go, those expiring first first.
         var fresh = learned.Select(l => l.Address).ToHashSet();
-        var victims = entry.Addresses.Keys.Where(a => !fresh.Contains(a))
-            .Select(a => (Address: a, At: entry.Chains.Max(c => _byChain[c].GetValueOrDefault(a, DateTimeOffset.MinValue))))
-            .OrderBy(v => v.At).Take(entry.Addresses.Count - MaxIpsPerName).ToList();
+        var victims = taught.Where(p => !fresh.Contains(p.Key)).OrderBy(p => p.Value).Take(taught.Count - MaxIpsPerName).Select(p => p.Key).ToList();
         var remove = new List<IPAddress>();
-        foreach (var (address, _) in victims)
+        foreach (var address in victims)
         {
             bool gone = false;
-            foreach (var chain in entry.Chains.ToList())
+            foreach (var chain in chains)
             {
                 if (Forget(chain, address)) gone = true;
             }
@@ -213,14 +200,13 @@ public sealed class LearnedIpIndex(int maxIpsPerName)
     bool Forget(TeachingChain chain, IPAddress address)
     {
         if (!_byChain.TryGetValue(chain, out var addresses) || !addresses.Remove(address)) return false;
-        var question = _byQuestion[chain.Question];
-        if (--question.Addresses[address] == 0) question.Addresses.Remove(address);
         if (addresses.Count == 0)
         {
             _byChain.Remove(chain);
             _byName.Remove(chain, chain.Names);
-            question.Chains.Remove(chain);
-            if (question.Chains.Count == 0) _byQuestion.Remove(chain.Question);
+            var others = _byQuestion[chain.Question];
+            if (others.Length == 1) _byQuestion.Remove(chain.Question);
+            else _byQuestion[chain.Question] = [.. others.Where(c => !c.Equals(chain))];
         }
         var chains = _byAddress[address];
         var removed = chains[chain];
