@@ -13,8 +13,15 @@ namespace Netfence.Workloads.KernelTests;
 /// </summary>
 public sealed class WorkloadLab : IAsyncLifetime
 {
-    // The internet's hosts (last octets). The zone answers exact names only; .50 and .51 have no name.
-    public const int Apex = 10, Api = 11, Www = 12, Denied = 20, Evil = 30, Open = 40, Expiring = 50, DenyCidr = 51;
+    // The internet's hosts (last octets). The zone answers exact names only; .50 and .51 have no name. .60 is a CDN's
+    // edge in a zone a later rule denies, reached through the alias cdn.allowed.example.
+    public const int Apex = 10, Api = 11, Www = 12, Denied = 20, Evil = 30, Open = 40, Expiring = 50, DenyCidr = 51, Edge = 60;
+
+    /// <summary>A CNAME to <see cref="EdgeName"/> (<see cref="Edge"/>).</summary>
+    public const string AliasName = "cdn.allowed.example";
+
+    /// <summary>The target of <see cref="AliasName"/>.</summary>
+    public const string EdgeName = "edge.tracker.example";
 
     /// <summary>Where a test's own TCP listener (nc) waits, on api.allowed.example's address.</summary>
     public const int FlowPort = 9000;
@@ -79,6 +86,24 @@ public sealed class WorkloadLab : IAsyncLifetime
           allow: []
         """;
 
+    /// <summary>An allowlist of <see cref="AliasName"/> alone: its alias target is a name no rule mentions, which the DNS server follows.</summary>
+    public const string AliasAllowed = $$"""
+        mode: allowlist
+        dns:
+          mode: allowlist
+          allow: [{{AliasName}}]
+        """;
+
+    /// <summary><see cref="AliasAllowed"/> with the alias target's zone denied, as a control plane would add it later.</summary>
+    public const string AliasTargetDenied = $$"""
+        mode: allowlist
+        dns:
+          mode: allowlist
+          allow: [{{AliasName}}]
+          deny:
+            - {domain: tracker.example, include_subdomains: true}
+        """;
+
     /// <summary>The fixed workload of <paramref name="role"/> (allow, deny, blockall, disabled) and <paramref name="kind"/>.</summary>
     public LabWorkload Fixed(string role, string kind) => _fixed.TryGetValue((role, kind), out var w) ? w
         : throw new ArgumentException($"the lab has no fixed {kind} workload for role '{role}' (it has {string.Join(", ", _fixed.Keys)})");
@@ -98,7 +123,8 @@ public sealed class WorkloadLab : IAsyncLifetime
                 [Open] = "open.example",
                 [Expiring] = null,
                 [DenyCidr] = null,
-            });
+                [Edge] = EdgeName,
+            }, aliases: new Dictionary<string, string> { [AliasName] = EdgeName });
             _roles["allow"] = Allowlist;
             _roles["deny"] = Denylist;
             _roles["blockall"] = BlockAll;
@@ -107,6 +133,7 @@ public sealed class WorkloadLab : IAsyncLifetime
             _roles["switch"] = Allowlist;
             _roles["detach"] = Allowlist;
             _roles["removal"] = Allowlist;
+            _roles["alias"] = AliasAllowed;
             Daemon = await NetfencedProcess.StartAsync(NetfencedProcess.Locate(AppContext.BaseDirectory), RenderPolicy(), [Internet.Dns.Endpoint], CancellationToken.None);
             var attaching = new[] { "allow", "deny", "blockall", "disabled" }.SelectMany(role => Kinds.Select(kind => (role, kind)))
                 .Select(key => (Key: key, Task: AttachAsync(key.role, key.kind))).ToList();

@@ -1,13 +1,22 @@
 using System.Net;
+using Netfence.Dns.Learning;
 using Netfence.Dns.Wire;
 
 namespace Netfence.Dns.Filtering;
 
 /// <summary>The address records an answer may teach, and the answer as the client will see it.</summary>
-/// <param name="Learnable">On-chain A/AAAA addresses with their record TTLs (IPv4-mapped addresses folded to IPv4).</param>
+/// <param name="Learnable">On-chain A/AAAA addresses with their record TTLs (IPv4-mapped addresses folded to IPv4) and the chain of names each was taught through.</param>
 /// <param name="Stripped">How many address records were removed by rebinding protection.</param>
 /// <param name="Capped">How many address records were removed because the name already had its cap of distinct addresses.</param>
-public sealed record FilteredAnswer(List<(IPAddress Address, uint Ttl)> Learnable, int Stripped, int Capped = 0);
+/// <param name="DependsOn">
+/// The names the filtered answer's shape depends on: the chain's, and the denied target it ended before. A rule change
+/// for none of them leaves the answer as it is.
+/// </param>
+/// <param name="ConsultedCidrs">Whether an internal address was judged against the CIDR rules (then a CIDR change may change the answer).</param>
+public sealed record FilteredAnswer(List<LearnableAddress> Learnable, int Stripped, int Capped, IReadOnlyList<string> DependsOn, bool ConsultedCidrs);
+
+/// <summary>An address an answer teaches: its record's TTL, and the names from the question to the record's owner.</summary>
+public readonly record struct LearnableAddress(IPAddress Address, uint Ttl, TeachingChain Chain);
 
 /// <summary>
 /// Applies pitfalls 17 and 18 to an upstream answer for an allowed name, in place: address records
@@ -22,19 +31,23 @@ public static class AnswerFilter
 {
     /// <summary>
     /// Filters <paramref name="answer"/> for <paramref name="question"/>; <paramref name="deniedName"/> tells the names
-    /// a deny rule matches, where the CNAME chain ends (<see cref="CnameChain.Follow"/>).
+    /// a deny rule matches, where the CNAME chain ends (<see cref="CnameChain.Walk"/>).
     /// </summary>
     public static FilteredAnswer Apply(DnsMessage answer, DnsQuestion question, bool rebindingProtection, Func<IPAddress, bool> explicitlyAllowed,
         int maxAddresses = int.MaxValue, Func<DnsName, bool>? deniedName = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxAddresses, 1);
         var answers = answer.Answers;
-        // Most answers have no CNAME: then the chain is the question name alone, and no set need be built.
-        IReadOnlySet<DnsName>? chain = answers.Exists(static r => r.Type == DnsType.CNAME) ? CnameChain.Follow(question.Name, answers, deniedName) : null;
-        var learnable = new List<(IPAddress, uint)>();
+        // Most answers have no CNAME: then the chain is the question name alone, and no walk need be made.
+        var path = answers.Exists(static r => r.Type == DnsType.CNAME) ? CnameChain.Walk(question.Name, answers, deniedName) : null;
+        // The teaching chain of each name on the path: the path up to it (a record's owner), made when first needed.
+        var chains = path is null ? null : new TeachingChain?[path.Names.Count];
+        TeachingChain? direct = null;
+        var learnable = new List<LearnableAddress>();
         // Distinct addresses kept so far (an answer holds a few; a linear scan beats hashing them).
         var distinct = new List<IPAddress>();
         int stripped = 0, capped = 0, kept = 0;
+        bool consultedCidrs = false;
         for (int i = 0; i < answers.Count; i++)
         {
             var record = answers[i];
@@ -44,17 +57,25 @@ public static class AnswerFilter
         answers.RemoveRange(kept, answers.Count - kept);
         RemoveAddressRecords(answer.Authorities);
         RemoveAddressRecords(answer.Additionals);
-        return new FilteredAnswer(learnable, stripped, capped);
+        List<string> dependsOn = path is null ? [question.Name.Text] : [.. path.Names.Select(n => n.Text)];
+        if (path?.EndedBefore is { } endedBefore) dependsOn.Add(endedBefore.Text);
+        return new FilteredAnswer(learnable, stripped, capped, dependsOn, consultedCidrs);
 
         bool Keep(DnsRecord record)
         {
             if (record.Address is not { } address) return true;
-            if (record.Class != DnsQuestion.ClassIn || !(chain?.Contains(record.Name) ?? record.Name.Equals(question.Name))) return false;
+            if (record.Class != DnsQuestion.ClassIn) return false;
+            int owner = OwnerIndex(record.Name);
+            if (owner < 0) return false;
             if (address.IsIPv4MappedToIPv6) address = address.MapToIPv4();
-            if (rebindingProtection && RebindingGuard.IsInternal(address) && !explicitlyAllowed(address))
+            if (rebindingProtection && RebindingGuard.IsInternal(address))
             {
-                stripped++;
-                return false;
+                consultedCidrs = true;
+                if (!explicitlyAllowed(address))
+                {
+                    stripped++;
+                    return false;
+                }
             }
             // A repeated address (or its IPv4-mapped twin) costs nothing more; a new one past the cap would be unreachable.
             if (!distinct.Contains(address))
@@ -66,9 +87,24 @@ public static class AnswerFilter
                 }
                 distinct.Add(address);
             }
-            learnable.Add((address, record.Ttl));
+            var chain = chains is null ? direct ??= TeachingChain.Of(question.Name.Text) : chains[owner] ??= ChainTo(owner);
+            learnable.Add(new LearnableAddress(address, record.Ttl, chain));
             return true;
         }
+
+        // Where the record's owner is on the chain; -1 if it is not (a looping chain has no names).
+        int OwnerIndex(DnsName owner)
+        {
+            if (path is null) return owner.Equals(question.Name) ? 0 : -1;
+            if (path.Loops) return -1;
+            for (int i = 0; i < path.Names.Count; i++)
+            {
+                if (path.Names[i].Equals(owner)) return i;
+            }
+            return -1;
+        }
+
+        TeachingChain ChainTo(int owner) => TeachingChain.Through(path!.Names.Take(owner + 1).Select(n => n.Text));
     }
 
     static void RemoveAddressRecords(List<DnsRecord> records)

@@ -21,7 +21,18 @@ public static class CnameChain
     /// </summary>
     public static IReadOnlySet<DnsName> Follow(DnsName question, IReadOnlyList<DnsRecord> answers, Func<DnsName, bool>? denied = null)
     {
-        var chain = new HashSet<DnsName> { question };
+        var walk = Walk(question, answers, denied);
+        return walk.Loops ? new HashSet<DnsName>() : walk.Names.ToHashSet();
+    }
+
+    /// <summary>
+    /// <see cref="Follow"/> in order: the names from <paramref name="question"/> along the chain, and the denied target
+    /// it ended before, if it did (an answer's shape depends on that name too: were it no longer denied, the chain would
+    /// go on).
+    /// </summary>
+    public static Path Walk(DnsName question, IReadOnlyList<DnsRecord> answers, Func<DnsName, bool>? denied = null)
+    {
+        var names = new List<DnsName> { question };
         var current = question;
         for (int step = 0; step < MaxLength; step++)
         {
@@ -33,10 +44,18 @@ public static class CnameChain
                 next = record.Target;
                 found++;
             }
-            if (found != 1 || next is null || (denied is not null && denied(next))) return chain;
-            if (!chain.Add(next)) return new HashSet<DnsName>();
+            if (found != 1 || next is null) return new Path(names, null, false);
+            if (denied is not null && denied(next)) return new Path(names, next, false);
+            if (names.Contains(next)) return new Path(names, null, true);
+            names.Add(next);
             current = next;
         }
-        return chain;
+        return new Path(names, null, false);
     }
+
+    /// <summary>The chain in order, question first.</summary>
+    /// <param name="Names">The names on the chain.</param>
+    /// <param name="EndedBefore">The denied target the chain ended before, if any.</param>
+    /// <param name="Loops">Whether the chain loops (then it teaches nothing).</param>
+    public sealed record Path(IReadOnlyList<DnsName> Names, DnsName? EndedBefore, bool Loops);
 }

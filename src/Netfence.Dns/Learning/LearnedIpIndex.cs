@@ -1,147 +1,219 @@
 using System.Net;
+using Netfence.Dns.Filtering;
 using Netfence.Policy.Rules;
 
 namespace Netfence.Dns.Learning;
 
 /// <summary>
-/// One attachment's learned destinations, indexed both ways (name → addresses, address → names) with an
-/// expiry per pair. The kernel entry of an address lives as long as the longest-lived name that taught
-/// it; removing a name removes only the addresses no other name still vouches for. Not thread-safe: the
-/// owning attachment serialises access.
+/// One attachment's learned destinations, indexed both ways (teaching → addresses, address → teachings) with an
+/// expiry per pair. A teaching is the <see cref="TeachingChain"/> an answer taught the address through: the question and
+/// each CNAME target up to the record's owner. The kernel entry of an address lives as long as its longest-lived
+/// teaching; withdrawing teachings removes only the addresses no other teaching still vouches for. Teachings are also
+/// filed under every name of their chain (<see cref="NameTreeIndex{T}"/>), so that a rule change finds those its
+/// rules can concern without visiting the rest. Not thread-safe: the owning attachment serialises access.
 /// </summary>
 public sealed class LearnedIpIndex(int maxIpsPerName)
 {
-    readonly Dictionary<string, Dictionary<IPAddress, DateTimeOffset>> _byName = new(StringComparer.Ordinal);
-    readonly Dictionary<IPAddress, Dictionary<string, DateTimeOffset>> _byAddress = [];
-    // The longest expiry of each address over its names: what the kernel holds. Kept so that learning an address many
-    // names share (a CDN's) does not walk all of them on every answer; recomputed only when its longest pair goes.
+    readonly Dictionary<TeachingChain, Dictionary<IPAddress, DateTimeOffset>> _byChain = [];
+    readonly Dictionary<IPAddress, Dictionary<TeachingChain, DateTimeOffset>> _byAddress = [];
+    // The longest expiry of each address over its teachings: what the kernel holds. Kept so that learning an address
+    // many names share (a CDN's) does not walk all of them on every answer; recomputed only when its longest pair goes.
     readonly Dictionary<IPAddress, DateTimeOffset> _longest = [];
+    // Per question name, its teachings (usually one: an array, not a set, as a workload may resolve very many names).
+    readonly Dictionary<string, TeachingChain[]> _byQuestion = new(StringComparer.Ordinal);
+    readonly NameTreeIndex<TeachingChain> _byName = new();
 
-    /// <summary>The most addresses one name may teach; the entries expiring first make room.</summary>
+    /// <summary>The most addresses one question name may teach; the entries expiring first make room.</summary>
     public int MaxIpsPerName { get; } = maxIpsPerName > 0 ? maxIpsPerName : throw new ArgumentOutOfRangeException(nameof(maxIpsPerName));
 
     /// <summary>Number of distinct addresses.</summary>
     public int AddressCount => _byAddress.Count;
 
-    /// <summary>The names that taught something.</summary>
-    public IReadOnlyCollection<string> Names => _byName.Keys;
+    /// <summary>The question names that taught something.</summary>
+    public IReadOnlyCollection<string> Names => _byQuestion.Keys;
+
+    /// <summary>Every teaching that holds an address.</summary>
+    public IReadOnlyCollection<TeachingChain> Chains => _byChain.Keys;
 
     /// <summary>
-    /// What the kernel must hold if <paramref name="name"/> teaches <paramref name="learned"/>: each address
-    /// with the longest expiry any name gives it (a fresh answer extends, never shortens). Changes nothing,
-    /// so that a failed kernel write leaves the index as it was.
+    /// The teachings with a name on their chain equal to or below <paramref name="name"/>: a superset of those a rule
+    /// for <paramref name="name"/> concerns.
     /// </summary>
-    public List<LearnedIp> Plan(string name, IReadOnlyList<(IPAddress Address, DateTimeOffset ExpiresAt)> learned)
+    public IReadOnlyCollection<TeachingChain> ChainsAtOrBelow(string name) => _byName.AtOrBelow(name);
+
+    /// <summary>
+    /// What the kernel must hold if <paramref name="learned"/> is taught: each address with the longest expiry any
+    /// teaching gives it (a fresh answer extends, never shortens). Changes nothing, so that a failed kernel write leaves
+    /// the index as it was.
+    /// </summary>
+    public List<LearnedIp> Plan(IReadOnlyList<Taught> learned)
     {
         var write = new List<LearnedIp>(learned.Count);
-        foreach (var (address, expiresAt) in learned)
+        foreach (var (address, expiresAt, chain) in learned)
         {
+            if (Contains(write, address)) continue;
             var at = _longest.TryGetValue(address, out var longest) && longest > expiresAt ? longest : expiresAt;
-            write.Add(new LearnedIp(address, name, at));
+            foreach (var other in learned)
+            {
+                if (other.Address.Equals(address) && other.ExpiresAt > at) at = other.ExpiresAt;
+            }
+            write.Add(new LearnedIp(address, chain.Question, at));
         }
         return write;
     }
 
+    /// <summary><see cref="Plan(IReadOnlyList{Taught})"/> for addresses the question <paramref name="name"/> owns.</summary>
+    public List<LearnedIp> Plan(string name, IReadOnlyList<(IPAddress Address, DateTimeOffset ExpiresAt)> learned) => Plan(Direct(name, learned));
+
     /// <summary>
-    /// Whether <paramref name="name"/> already taught every address in <paramref name="learned"/> until at least the
-    /// given expiry: then the kernel already holds each at least that long and learning it again changes nothing
-    /// (a cached answer, whose TTLs count down with the cache, usually lands here).
+    /// Whether every teaching in <paramref name="learned"/> is already recorded until at least the given expiry: then
+    /// the kernel already holds each address at least that long and learning it again changes nothing (a cached answer,
+    /// whose TTLs count down with the cache, usually lands here).
     /// </summary>
-    public bool Covers(string name, IReadOnlyList<(IPAddress Address, DateTimeOffset ExpiresAt)> learned)
+    public bool Covers(IReadOnlyList<Taught> learned)
     {
-        if (!_byName.TryGetValue(name, out var addresses)) return false;
-        foreach (var (address, expiresAt) in learned)
+        foreach (var (address, expiresAt, chain) in learned)
         {
-            if (!addresses.TryGetValue(address, out var at) || at < expiresAt) return false;
+            if (!_byChain.TryGetValue(chain, out var addresses) || !addresses.TryGetValue(address, out var at) || at < expiresAt) return false;
         }
         return true;
     }
 
+    /// <summary><see cref="Covers(IReadOnlyList{Taught})"/> for addresses the question <paramref name="name"/> owns.</summary>
+    public bool Covers(string name, IReadOnlyList<(IPAddress Address, DateTimeOffset ExpiresAt)> learned) => Covers(Direct(name, learned));
+
     /// <summary>
-    /// Records that <paramref name="name"/> taught each address until its expiry (never shortening a pair).
-    /// Returns the addresses that fell out because of the per-name cap and that no other name keeps.
+    /// Records each teaching until its expiry (never shortening a pair); all must share one question name. Returns the
+    /// addresses that fell out because of the per-name cap and that no other teaching keeps.
     /// </summary>
-    public List<IPAddress> Learn(string name, IReadOnlyList<(IPAddress Address, DateTimeOffset ExpiresAt)> learned)
+    /// <exception cref="ArgumentException">The teachings have different question names.</exception>
+    public List<IPAddress> Learn(IReadOnlyList<Taught> learned)
     {
-        if (!_byName.TryGetValue(name, out var addresses)) _byName[name] = addresses = [];
-        foreach (var (address, expiresAt) in learned)
+        if (learned.Count == 0) return [];
+        var question = learned[0].Chain.Question;
+        if (learned.Any(t => !string.Equals(t.Chain.Question, question, StringComparison.Ordinal)))
+            throw new ArgumentException($"one learn takes the teachings of one question; got {string.Join(", ", learned.Select(t => t.Chain.Question).Distinct())}", nameof(learned));
+        foreach (var (address, expiresAt, chain) in learned)
         {
-            var at = addresses.TryGetValue(address, out var old) && old > expiresAt ? old : expiresAt;
-            addresses[address] = at;
-            if (!_byAddress.TryGetValue(address, out var names)) _byAddress[address] = names = new(StringComparer.Ordinal);
-            names[name] = at;
-            if (!_longest.TryGetValue(address, out var longest) || at > longest) _longest[address] = at;
+            if (!_byChain.TryGetValue(chain, out var addresses))
+            {
+                _byChain[chain] = addresses = [];
+                _byQuestion[question] = _byQuestion.TryGetValue(question, out var others) ? [.. others, chain] : [chain];
+                _byName.Add(chain, chain.Names);
+            }
+            if (addresses.TryGetValue(address, out var old) && old >= expiresAt) continue;
+            addresses[address] = expiresAt;
+            if (!_byAddress.TryGetValue(address, out var teachings)) _byAddress[address] = teachings = [];
+            teachings[chain] = expiresAt;
+            if (!_longest.TryGetValue(address, out var longest) || expiresAt > longest) _longest[address] = expiresAt;
         }
-        if (addresses.Count <= MaxIpsPerName) return [];
-        var remove = new List<IPAddress>();
+        var chains = _byQuestion[question];
+        // The cap counts the question's distinct addresses over all its teachings.
+        var taught = chains.Length == 1 ? _byChain[chains[0]] : chains.SelectMany(c => _byChain[c]).GroupBy(p => p.Key).ToDictionary(g => g.Key, g => g.Max(p => p.Value));
+        if (taught.Count <= MaxIpsPerName) return [];
+
+        // Over the cap: the question's addresses this answer did not teach go, those expiring first first.
         var fresh = learned.Select(l => l.Address).ToHashSet();
-        var victims = addresses.Where(p => !fresh.Contains(p.Key)).OrderBy(p => p.Value).Take(addresses.Count - MaxIpsPerName).ToList();
-        foreach (var (address, _) in victims)
+        var victims = taught.Where(p => !fresh.Contains(p.Key)).OrderBy(p => p.Value).Take(taught.Count - MaxIpsPerName).Select(p => p.Key).ToList();
+        var remove = new List<IPAddress>();
+        foreach (var address in victims)
         {
-            if (Forget(name, address)) remove.Add(address);
+            bool gone = false;
+            foreach (var chain in chains)
+            {
+                if (Forget(chain, address)) gone = true;
+            }
+            if (gone) remove.Add(address);
         }
         return remove;
     }
 
+    /// <summary><see cref="Learn(IReadOnlyList{Taught})"/> for addresses the question <paramref name="name"/> owns.</summary>
+    public List<IPAddress> Learn(string name, IReadOnlyList<(IPAddress Address, DateTimeOffset ExpiresAt)> learned) => Learn(Direct(name, learned));
+
     /// <summary>
-    /// Forgets every name for which <paramref name="stillAllowed"/> is false. Returns the addresses no
-    /// remaining name vouches for (to remove) and those whose longest expiry dropped (to rewrite).
+    /// Withdraws every teaching among <paramref name="candidates"/> (all of them when null) for which
+    /// <paramref name="stillTeaches"/> is false. Returns the addresses no remaining teaching vouches for (to remove) and
+    /// those whose longest expiry dropped (to rewrite). Only the candidates are judged.
     /// </summary>
-    public (List<IPAddress> Remove, List<LearnedIp> Rewrite) Revoke(Func<string, bool> stillAllowed)
+    public (List<IPAddress> Remove, List<LearnedIp> Rewrite) Revoke(Func<TeachingChain, bool> stillTeaches, IEnumerable<TeachingChain>? candidates = null)
     {
+        var withdrawn = (candidates ?? _byChain.Keys).Distinct().Where(c => _byChain.ContainsKey(c) && !stillTeaches(c)).ToList();
         var remove = new List<IPAddress>();
         var touched = new HashSet<IPAddress>();
-        foreach (var name in _byName.Keys.Where(n => !stillAllowed(n)).ToList())
+        foreach (var chain in withdrawn)
         {
-            foreach (var address in _byName[name].Keys.ToList())
+            foreach (var address in _byChain[chain].Keys.ToList())
             {
-                if (Forget(name, address)) remove.Add(address);
+                if (Forget(chain, address)) remove.Add(address);
                 else touched.Add(address);
             }
         }
-        var rewrite = touched.Select(a => Longest(a)).ToList();
+        touched.ExceptWith(remove);
+        var rewrite = touched.Select(Longest).ToList();
         return (remove, rewrite);
     }
 
-    /// <summary>Forgets pairs expired at <paramref name="now"/>; returns the addresses left without any name.</summary>
+    /// <summary>Forgets pairs expired at <paramref name="now"/>; returns the addresses left without any teaching.</summary>
     public List<IPAddress> Sweep(DateTimeOffset now)
     {
         var remove = new List<IPAddress>();
-        foreach (var (address, names) in _byAddress.ToList())
+        foreach (var (address, chains) in _byAddress.ToList())
         {
-            foreach (var (name, at) in names.ToList())
+            foreach (var (chain, at) in chains.ToList())
             {
-                if (at <= now && Forget(name, address)) remove.Add(address);
+                if (at <= now && Forget(chain, address)) remove.Add(address);
             }
         }
         return remove;
     }
 
-    /// <summary>Every address with its longest expiry and a name that taught it.</summary>
+    /// <summary>Every address with its longest expiry and the question of a teaching that gives it.</summary>
     public IEnumerable<LearnedIp> Entries => _byAddress.Keys.Select(Longest);
 
-    /// <summary>The names that taught <paramref name="address"/>, with their expiries.</summary>
-    public IReadOnlyDictionary<string, DateTimeOffset> NamesOf(IPAddress address) =>
-        _byAddress.TryGetValue(address, out var names) ? names : new Dictionary<string, DateTimeOffset>();
+    /// <summary>The teachings of <paramref name="address"/>, with their expiries.</summary>
+    public IReadOnlyDictionary<TeachingChain, DateTimeOffset> ChainsOf(IPAddress address) =>
+        _byAddress.TryGetValue(address, out var chains) ? chains : new Dictionary<TeachingChain, DateTimeOffset>();
+
+    static List<Taught> Direct(string name, IReadOnlyList<(IPAddress Address, DateTimeOffset ExpiresAt)> learned)
+    {
+        var chain = TeachingChain.Of(name);
+        return [.. learned.Select(l => new Taught(l.Address, l.ExpiresAt, chain))];
+    }
+
+    static bool Contains(List<LearnedIp> entries, IPAddress address)
+    {
+        foreach (var entry in entries)
+        {
+            if (entry.Address.Equals(address)) return true;
+        }
+        return false;
+    }
 
     LearnedIp Longest(IPAddress address)
     {
         var best = _byAddress[address].MaxBy(p => p.Value);
-        return new LearnedIp(address, best.Key, best.Value);
+        return new LearnedIp(address, best.Key.Question, best.Value);
     }
 
-    // Removes one pair; true if the address is now taught by no name at all.
-    bool Forget(string name, IPAddress address)
+    // Removes one pair; true if the address is now taught by nothing at all.
+    bool Forget(TeachingChain chain, IPAddress address)
     {
-        if (_byName.TryGetValue(name, out var addresses))
+        if (!_byChain.TryGetValue(chain, out var addresses) || !addresses.Remove(address)) return false;
+        if (addresses.Count == 0)
         {
-            addresses.Remove(address);
-            if (addresses.Count == 0) _byName.Remove(name);
+            _byChain.Remove(chain);
+            _byName.Remove(chain, chain.Names);
+            var others = _byQuestion[chain.Question];
+            if (others.Length == 1) _byQuestion.Remove(chain.Question);
+            else _byQuestion[chain.Question] = [.. others.Where(c => !c.Equals(chain))];
         }
-        if (!_byAddress.TryGetValue(address, out var names) || !names.Remove(name, out var removed)) return false;
-        if (names.Count > 0)
+        var chains = _byAddress[address];
+        var removed = chains[chain];
+        chains.Remove(chain);
+        if (chains.Count > 0)
         {
-            if (removed >= _longest[address]) _longest[address] = names.Values.Max();
+            if (removed >= _longest[address]) _longest[address] = chains.Values.Max();
             return false;
         }
         _byAddress.Remove(address);

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Netfence.Daemon.Configuration;
 using Netfence.Dns.EventLoops;
 using Netfence.Dns.Filtering;
+using Netfence.Dns.Learning;
 using Netfence.Dns.Wire;
 using Netfence.Protocol.V1;
 
@@ -115,19 +116,21 @@ public sealed partial class DnsAttachment
     {
         var question = query.Questions[0];
         var name = question.Name.Text;
-        if (_cache.TryGet(query, maxSize, learn, out var cached, out var learnable))
+        if (_cache.TryGet(query, maxSize, learn, out var cached, out var learnable, out var validUnder))
         {
-            if (learn)
+            // A cached answer refreshes the kernel entries it hands out, with the TTLs the client now sees (usually a
+            // no-op: what the kernel holds already lasts as long, LearnedIpIndex.Covers). One that a rule change applied
+            // since the lookup withdrew is not handed out: the upstream is asked again, under the new rules.
+            var outcome = learn ? await LearnAsync(validUnder, name, learnable!, ttlOverride, cancellationToken).ConfigureAwait(false) : LearnOutcome.Learned;
+            if (outcome == LearnOutcome.Failed) return ServFail(query);
+            if (outcome == LearnOutcome.Revoked) return Blocked(query, unconfigured: false);
+            if (outcome == LearnOutcome.Learned)
             {
-                // A cached answer refreshes the kernel entries it hands out, with the TTLs the client now sees (usually a
-                // no-op: what the kernel holds already lasts as long, LearnedIpIndex.Covers).
-                var outcome = await LearnAsync(config, name, learnable!, ttlOverride, cancellationToken).ConfigureAwait(false);
-                if (outcome == LearnOutcome.Failed) return ServFail(query);
-                if (outcome == LearnOutcome.Revoked) return Blocked(query, unconfigured: false);
+                Counters.CountCacheHit();
+                Counters.CountAllowed();
+                return new Reply(null, cached);
             }
-            Counters.CountCacheHit();
-            Counters.CountAllowed();
-            return new Reply(null, cached);
+            config = _config ?? config;
         }
 
         var upstreamQuery = new DnsMessage
@@ -154,7 +157,7 @@ public sealed partial class DnsAttachment
             Additionals = answer.Additionals,
             Opt = query.Opt is null ? null : answer.Opt ?? DnsMessageWriter.MakeOpt(_options.MaxUdpResponse),
         };
-        List<(IPAddress Address, uint Ttl)>? taught = null;
+        FilteredAnswer? taught = null;
         if (learn)
         {
             var filtered = AnswerFilter.Apply(response, question, _options.RebindingProtection, config.ExplicitlyAllowed, _options.MaxIpsPerName,
@@ -176,13 +179,20 @@ public sealed partial class DnsAttachment
             // A truncated answer is incomplete: the client retries over TCP and that answer teaches.
             if (!response.Truncated)
             {
-                var outcome = await LearnAsync(config, name, filtered.Learnable, ttlOverride, cancellationToken).ConfigureAwait(false);
+                var outcome = await LearnAsync(config.Generation, name, filtered.Learnable, ttlOverride, cancellationToken).ConfigureAwait(false);
                 if (outcome == LearnOutcome.Failed) return ServFail(query);
                 if (outcome == LearnOutcome.Revoked) return Blocked(query, unconfigured: false);
+                if (outcome == LearnOutcome.Withdrawn)
+                {
+                    // Rare: a rule change while the upstream answered denies a name on the chain. The client asks again
+                    // and gets an answer filtered under the new rules.
+                    _logger.LogInformation("attachment {Id}: a rule change while {Name} was resolved denies a name on its CNAME chain; answering SERVFAIL", Id, question.Name);
+                    return ServFail(query);
+                }
             }
-            taught = filtered.Learnable;
+            taught = filtered;
         }
-        _cache.Store(query, response, taught);
+        _cache.Store(query, response, taught, config.Generation);
         Counters.CountAllowed();
         return response;
     }
@@ -252,9 +262,11 @@ public sealed partial class DnsAttachment
         var records = distinct.Select(a => DnsRecord.ForAddress(question.Name, a, ttl)).ToList();
         if (decision.AddToFilter)
         {
-            var outcome = await LearnAsync(config, question.Name.Text, [.. records.Select(r => (r.Address!, ttl))], ttl, cancellationToken).ConfigureAwait(false);
+            var chain = TeachingChain.Of(question.Name.Text);
+            var outcome = await LearnAsync(config.Generation, question.Name.Text, [.. records.Select(r => new LearnableAddress(r.Address!, ttl, chain))], ttl, cancellationToken)
+                .ConfigureAwait(false);
             if (outcome == LearnOutcome.Failed) return ServFail(query);
-            if (outcome == LearnOutcome.Revoked) return Blocked(query, unconfigured: false);
+            if (outcome is LearnOutcome.Revoked or LearnOutcome.Withdrawn) return Blocked(query, unconfigured: false);
         }
         var response = DnsMessage.ResponseTo(query, DnsRcode.NoError, _options.MaxUdpResponse);
         response.Answers.AddRange(records);

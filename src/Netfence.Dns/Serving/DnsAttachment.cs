@@ -59,25 +59,38 @@ public sealed partial class DnsAttachment
     public bool IsConfigured => _config is not null;
 
     /// <summary>
-    /// Applies <paramref name="policy"/> in one step, then revokes what names no longer allowed taught
-    /// (pitfall 11) unless another allowed name taught the same address. In proxy mode the control plane
-    /// decides per query, so learned entries stay until they expire; in disabled mode DNS teaches nothing,
-    /// so everything learned is revoked. <paramref name="explicitlyAllowed"/> tells rebinding protection
-    /// which internal addresses a CIDR rule allows.
+    /// Applies <paramref name="policy"/> in one step, then withdraws what the new rules would not have taught (pitfall 11)
+    /// and revokes the addresses left without a teaching: each teaching is judged again on its whole chain, as a fresh
+    /// answer would be — its question must still be allowed and no CNAME target on the way may be denied — so an
+    /// address learned through an alias goes when a deny rule for the alias's target arrives, unless another teaching
+    /// still vouches for it. Only the teachings with a name a narrowing rule can match are judged (a rule that only
+    /// allows more revokes nothing, and costs nothing per learned address). Cached answers with a name a changed rule
+    /// matches are dropped. In proxy mode the control plane decides each question, so only the aliases are judged; in
+    /// disabled mode DNS teaches nothing, so everything learned is revoked. <paramref name="explicitlyAllowed"/> tells
+    /// rebinding protection which internal addresses a CIDR rule allows.
     /// </summary>
     public async Task<AllowlistWriteResult> ConfigureAsync(DnsPolicy policy, Func<IPAddress, bool>? explicitlyAllowed = null, CancellationToken cancellationToken = default)
     {
         var matcher = new DomainRuleMatcher(policy);
         var upstreams = policy.Upstreams.IsDefaultOrEmpty ? _options.DefaultUpstreams : policy.Upstreams;
-        var config = new AttachmentDnsConfig(matcher, upstreams, explicitlyAllowed ?? (_ => false));
         await _learning.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            var previous = _config;
+            var config = new AttachmentDnsConfig(matcher, upstreams, explicitlyAllowed ?? (_ => false), (previous?.Generation ?? 0) + 1);
+            var change = RuleChange.Between(previous?.Matcher.Policy, policy);
             _config = config;
-            _cache.Clear();
-            var (remove, rewrite) = _index.Revoke(name => StillTeaches(config, name));
+            // After the new configuration is visible: an answer filtered under the old one is then either in the cache
+            // already (and judged here) or refused by it (its generation is stale).
+            _cache.Reconfigure(config.Generation, change, all: previous is null || !previous.Upstreams.SequenceEqual(upstreams));
+            var candidates = change.Everything ? null : change.Narrowing.SelectMany(rule => _index.ChainsAtOrBelow(rule.Name)).ToList();
+            var (remove, rewrite) = candidates is { Count: 0 } ? ([], []) : _index.Revoke(chain => StillTeaches(config, chain), candidates);
             var result = AllowlistWriteResult.Ok;
-            if (remove.Count > 0) result = await _writer.RemoveAsync(Id, remove, cancellationToken).ConfigureAwait(false);
+            if (remove.Count > 0)
+            {
+                result = await _writer.RemoveAsync(Id, remove, cancellationToken).ConfigureAwait(false);
+                _logger.LogInformation("attachment {Id}: the new DNS rules revoke {Count} learned IPs", Id, remove.Count);
+            }
             if (result.Succeeded && rewrite.Count > 0) result = await _writer.WriteAsync(Id, rewrite, cancellationToken).ConfigureAwait(false);
             if (!result.Succeeded) _logger.LogError("attachment {Id}: revoking learned IPs failed: {Failure} {Detail}", Id, result.Failure, result.Detail);
             return result;
@@ -88,11 +101,23 @@ public sealed partial class DnsAttachment
         }
     }
 
-    static bool StillTeaches(AttachmentDnsConfig config, string name) => config.Matcher.Decide(name) switch
+    static bool StillTeaches(AttachmentDnsConfig config, string question) => config.Matcher.Decide(question) switch
     {
         Verdict.Allow or Verdict.AskControlPlane => true,
         _ => false,
     };
+
+    // Whether an answer arriving under config would teach through chain: the question is allowed and no alias on the way
+    // is denied (where AnswerFilter ends the chain).
+    static bool StillTeaches(AttachmentDnsConfig config, TeachingChain chain)
+    {
+        if (!StillTeaches(config, chain.Question)) return false;
+        foreach (var alias in chain.Aliases)
+        {
+            if (config.Matcher.MostSpecific(alias) == Verdict.Block) return false;
+        }
+        return true;
+    }
 
     /// <summary>Removes learned pairs that expired; addresses no name vouches for leave the kernel map.</summary>
     public async Task<AllowlistWriteResult> SweepAsync(CancellationToken cancellationToken = default)
@@ -123,31 +148,51 @@ public sealed partial class DnsAttachment
         }
     }
 
-    enum LearnOutcome { Learned, Failed, Revoked }
+    /// <summary>What became of an answer's learning.</summary>
+    enum LearnOutcome
+    {
+        /// <summary>In the kernel (or already there).</summary>
+        Learned,
+        /// <summary>The kernel write failed: SERVFAIL.</summary>
+        Failed,
+        /// <summary>A configuration applied meanwhile no longer allows the question: blocked.</summary>
+        Revoked,
+        /// <summary>A configuration applied meanwhile denies a name on a chain of the answer: it must be filtered again.</summary>
+        Withdrawn,
+    }
 
     /// <summary>
-    /// Writes what <paramref name="name"/> taught to the kernel and then the index. If the configuration
-    /// changed since the query was decided and the name is no longer allowed, nothing is learned.
+    /// Writes what the answer to <paramref name="name"/> taught to the kernel and then the index. If a configuration
+    /// was applied since the answer was judged (<paramref name="judgedUnder"/>), its teachings are judged again first:
+    /// nothing is learned when the question is no longer allowed, or when a name on a chain is now denied.
     /// </summary>
-    async ValueTask<LearnOutcome> LearnAsync(AttachmentDnsConfig decidedUnder, string name, IReadOnlyList<(IPAddress Address, uint Ttl)> learned, uint? ttlOverride, CancellationToken cancellationToken)
+    async ValueTask<LearnOutcome> LearnAsync(int judgedUnder, string name, IReadOnlyList<LearnableAddress> learned, uint? ttlOverride, CancellationToken cancellationToken)
     {
         if (learned.Count == 0) return LearnOutcome.Learned;
         var now = _time.GetUtcNow();
-        var entries = new List<(IPAddress Address, DateTimeOffset ExpiresAt)>(Math.Min(learned.Count, _options.MaxIpsPerName));
-        foreach (var (learnedAddress, ttl) in learned)
+        var entries = new List<Taught>(Math.Min(learned.Count, _options.MaxIpsPerName));
+        int distinct = 0;
+        foreach (var (learnedAddress, ttl, chain) in learned)
         {
             var address = learnedAddress.IsIPv4MappedToIPv6 ? learnedAddress.MapToIPv4() : learnedAddress;
-            if (Contains(entries, address)) continue;
-            entries.Add((address, _options.Ttl.ExpiryFor(ttlOverride ?? ttl, now)));
-            if (entries.Count == _options.MaxIpsPerName) break;
+            // The same address through two owners on the chain is two teachings: it stays while either is valid.
+            var (seen, same) = Find(entries, address, chain);
+            if (same) continue;
+            if (!seen)
+            {
+                if (distinct == _options.MaxIpsPerName) continue;
+                distinct++;
+            }
+            entries.Add(new Taught(address, _options.Ttl.ExpiryFor(ttlOverride ?? ttl, now), chain));
         }
         await _learning.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             var current = _config;
-            if (current is null || (!ReferenceEquals(current, decidedUnder) && !StillTeaches(current, name))) return LearnOutcome.Revoked;
-            if (_index.Covers(name, entries)) return LearnOutcome.Learned;
-            var write = _index.Plan(name, entries);
+            if (current is null || (current.Generation != judgedUnder && !StillTeaches(current, name))) return LearnOutcome.Revoked;
+            if (current.Generation != judgedUnder && entries.Exists(e => !StillTeaches(current, e.Chain))) return LearnOutcome.Withdrawn;
+            if (_index.Covers(entries)) return LearnOutcome.Learned;
+            var write = _index.Plan(entries);
             var result = await _writer.WriteAsync(Id, write, cancellationToken).ConfigureAwait(false);
             if (!result.Succeeded)
             {
@@ -156,7 +201,7 @@ public sealed partial class DnsAttachment
                     Id, write.Count, name, result.Failure, result.Detail);
                 return LearnOutcome.Failed;
             }
-            var evicted = _index.Learn(name, entries);
+            var evicted = _index.Learn(entries);
             if (evicted.Count > 0)
             {
                 var removed = await _writer.RemoveAsync(Id, evicted, cancellationToken).ConfigureAwait(false);
@@ -170,15 +215,18 @@ public sealed partial class DnsAttachment
         }
     }
 
-    static bool Contains(List<(IPAddress Address, DateTimeOffset ExpiresAt)> entries, IPAddress address)
+    // Whether entries hold address at all, and whether through chain.
+    static (bool Seen, bool Same) Find(List<Taught> entries, IPAddress address, TeachingChain chain)
     {
+        bool seen = false;
         foreach (var entry in entries)
         {
-            if (entry.Address.Equals(address)) return true;
+            if (!entry.Address.Equals(address)) continue;
+            if (entry.Chain.Equals(chain)) return (true, true);
+            seen = true;
         }
-        return false;
+        return (seen, false);
     }
-
     /// <summary>Claims an in-flight slot; false when the attachment is at its bound (pitfall 21).</summary>
     internal bool TryEnter()
     {

@@ -64,16 +64,26 @@ public sealed class LocalInternet : IAsyncDisposable
     /// are further A records with no server behind them, pointing anywhere (e.g. a public name answering with an
     /// internal address, as in DNS rebinding). <paramref name="delegations"/> are subzones the zone forwards to another
     /// server (a <see cref="HostileDnsServer"/> on one of the hosts' addresses, started once the internet is up).
+    /// <paramref name="aliases"/> are CNAME records (alias → target), each target a name of <paramref name="hosts"/> or
+    /// <paramref name="pointers"/>: the zone answers an alias with the CNAME and the target's A record.
     /// </summary>
     public static async Task<LocalInternet> StartAsync(LabNetwork network, string domain, IReadOnlyDictionary<int, string?> hosts,
-        IReadOnlyDictionary<string, IPAddress>? pointers = null, IReadOnlyDictionary<string, IPEndPoint>? delegations = null)
+        IReadOnlyDictionary<string, IPAddress>? pointers = null, IReadOnlyDictionary<string, IPEndPoint>? delegations = null,
+        IReadOnlyDictionary<string, string>? aliases = null)
     {
         if (hosts.ContainsKey(DnsHost)) throw new ArgumentException($".{DnsHost} is the zone's DNS server", nameof(hosts));
         var list = hosts.OrderBy(h => h.Key).Select(h => new InternetHost(h.Value, network.Internet(h.Key))).ToList();
         foreach (var h in list.Where(h => h.Name is not null))
         {
-            if (!h.Name!.EndsWith("." + domain, StringComparison.OrdinalIgnoreCase) && !string.Equals(h.Name, domain, StringComparison.OrdinalIgnoreCase))
-                throw new ArgumentException($"'{h.Name}' is not under the zone's domain '{domain}'", nameof(hosts));
+            if (!InZone(h.Name!, domain)) throw new ArgumentException($"'{h.Name}' is not under the zone's domain '{domain}'", nameof(hosts));
+        }
+        var named = list.Select(h => h.Name).OfType<string>().Concat((pointers ?? new Dictionary<string, IPAddress>()).Keys).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        foreach (var (alias, target) in aliases ?? new Dictionary<string, string>())
+        {
+            if (!InZone(alias, domain)) throw new ArgumentException($"the alias '{alias}' is not under the zone's domain '{domain}'", nameof(aliases));
+            if (named.Contains(alias)) throw new ArgumentException($"'{alias}' is both an alias and a name with an address", nameof(aliases));
+            // dnsmasq answers a CNAME only for a target it holds records for.
+            if (!named.Contains(target)) throw new ArgumentException($"the alias '{alias}' points at '{target}', which is none of the zone's names", nameof(aliases));
         }
         var ns = new SandboxNamespace();
         var internet = new LocalInternet(network, ns, ns.Name + "h", list);
@@ -88,7 +98,7 @@ public sealed class LocalInternet : IAsyncDisposable
             internet._zone = new ZoneServer(ns, network.Internet(DnsHost), domain,
                 list.Where(h => h.Name is not null).Select(h => (h.Name!, h.Address))
                     .Concat((pointers ?? new Dictionary<string, IPAddress>()).Select(p => (p.Key, p.Value))),
-                delegations?.Select(d => (d.Key, d.Value)));
+                delegations?.Select(d => (d.Key, d.Value)), aliases?.Select(a => (a.Key, a.Value)));
             internet._servers = new RecordingServers(ns.Path, list.Select(h => (h.ToString(), h.Address)), HttpPort, UdpEchoPort);
             return internet;
         }
@@ -98,6 +108,9 @@ public sealed class LocalInternet : IAsyncDisposable
             throw;
         }
     }
+
+    static bool InZone(string name, string domain) =>
+        name.EndsWith("." + domain, StringComparison.OrdinalIgnoreCase) || string.Equals(name, domain, StringComparison.OrdinalIgnoreCase);
 
     public async ValueTask DisposeAsync()
     {

@@ -22,8 +22,9 @@ public sealed class ZoneServer : IDisposable
     /// <param name="domain">The zone: names under it that are not in <paramref name="records"/> are NXDOMAIN, never forwarded.</param>
     /// <param name="records">Name → IPv4 address (A records).</param>
     /// <param name="delegations">Subzones of <paramref name="domain"/> forwarded to another server (e.g. a <see cref="HostileDnsServer"/>) instead of answered here.</param>
+    /// <param name="aliases">CNAME records, alias → target (a name of <paramref name="records"/>).</param>
     public ZoneServer(SandboxNamespace ns, IPAddress address, string domain, IEnumerable<(string Name, IPAddress Address)> records,
-        IEnumerable<(string Zone, IPEndPoint Server)>? delegations = null)
+        IEnumerable<(string Zone, IPEndPoint Server)>? delegations = null, IEnumerable<(string Alias, string Target)>? aliases = null)
     {
         Endpoint = new IPEndPoint(address, 53);
         _directory = Directory.CreateTempSubdirectory(UniqueName.Prefix + "-zone-").FullName;
@@ -36,6 +37,7 @@ public sealed class ZoneServer : IDisposable
             $"--local=/{domain}/", "--local-ttl=60", "--user=root", "--group=root",
         };
         args.AddRange(records.Select(r => $"--host-record={r.Name},{r.Address}"));
+        args.AddRange((aliases ?? []).Select(a => $"--cname={a.Alias},{a.Target}"));
         // dnsmasq picks the longest matching domain, so a delegated subzone wins over --local for the whole zone.
         args.AddRange((delegations ?? []).Select(d => $"--server=/{d.Zone}/{d.Server.Address}#{d.Server.Port}"));
         var start = new ProcessStartInfo("ip") { RedirectStandardError = true, RedirectStandardOutput = true };

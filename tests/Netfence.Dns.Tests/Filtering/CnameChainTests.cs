@@ -51,6 +51,30 @@ public class CnameChainTests
     }
 
     [Fact]
+    public void Each_address_is_taught_through_the_chain_up_to_its_owner()
+    {
+        // What a later rule change re-judges: e1's address through all three names, the question's own through it alone.
+        var message = new DnsMessage
+        {
+            Answers = [Cname("www.a.com", "edge.cdn.net"), Cname("edge.cdn.net", "E1.cdn.net"), A("e1.cdn.net", "192.0.2.1"), A("www.a.com", "192.0.2.2")],
+        };
+        var result = AnswerFilter.Apply(message, new DnsQuestion(N("WWW.a.com"), DnsType.A, 1), true, _ => false);
+        Assert.Equal([("192.0.2.1", "www.a.com → edge.cdn.net → e1.cdn.net"), ("192.0.2.2", "www.a.com")],
+            result.Learnable.Select(l => (l.Address.ToString(), l.Chain.ToString())));
+        Assert.Equal(["www.a.com", "edge.cdn.net", "e1.cdn.net"], result.DependsOn);
+    }
+
+    [Fact]
+    public void An_answer_depends_on_the_denied_name_its_chain_ended_before()
+    {
+        // Were x.evil.net no longer denied, the same answer would teach more: a cache keeps that name with the answer.
+        var message = new DnsMessage { Answers = [Cname("www.a.com", "x.evil.net"), A("x.evil.net", "192.0.2.6")] };
+        var result = AnswerFilter.Apply(message, new DnsQuestion(N("www.a.com"), DnsType.A, 1), true, _ => false,
+            deniedName: n => n.Text.EndsWith("evil.net", StringComparison.Ordinal));
+        Assert.Equal(["www.a.com", "x.evil.net"], result.DependsOn);
+    }
+
+    [Fact]
     public void An_unlisted_target_is_followed_when_only_other_names_are_denied() =>
         Assert.Equal(["192.0.2.1"], [.. AnswerFilter.Apply(new DnsMessage { Answers = [Cname("www.a.com", "e.cdn.net"), A("e.cdn.net", "192.0.2.1")] },
             new DnsQuestion(N("www.a.com"), DnsType.A, 1), true, _ => false, deniedName: n => n.Text == "evil.net").Learnable.Select(l => l.Address.ToString())]);

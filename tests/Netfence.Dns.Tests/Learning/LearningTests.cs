@@ -37,11 +37,70 @@ public class LearningTests
         var index = new LearnedIpIndex(8);
         index.Learn("a.com", [(Ip1, Now.AddMinutes(10)), (Ip2, Now.AddMinutes(10))]);
         index.Learn("b.com", [(Ip2, Now.AddMinutes(3))]);
-        var (remove, rewrite) = index.Revoke(name => name != "a.com");
+        var (remove, rewrite) = index.Revoke(chain => chain.Question != "a.com");
         Assert.Equal([Ip1], remove);
         // Ip2 stays, now only as long as b.com vouches for it.
         Assert.Equal([(Ip2, "b.com", Now.AddMinutes(3))], rewrite.Select(r => (r.Address, r.Domain, r.ExpiresAt)));
         Assert.Equal(["b.com"], index.Names);
+    }
+
+    [Fact]
+    public void A_teaching_is_found_by_every_name_on_its_chain_and_the_zones_above_them()
+    {
+        var index = new LearnedIpIndex(8);
+        var chain = TeachingChain.Through(["cdn.example.com", "edge.tracker.net"]);
+        index.Learn([new Taught(Ip1, Now.AddMinutes(10), chain)]);
+        index.Learn("plain.org", [(Ip2, Now.AddMinutes(10))]);
+        foreach (var name in new[] { "edge.tracker.net", "tracker.net", "net", "cdn.example.com", "example.com" })
+            Assert.Equal([chain], index.ChainsAtOrBelow(name));
+        Assert.Empty(index.ChainsAtOrBelow("other.net"));
+        Assert.Empty(index.ChainsAtOrBelow("racker.net"));
+        Assert.Equal([TeachingChain.Of("plain.org")], index.ChainsAtOrBelow("org"));
+        Assert.Equal("cdn.example.com", index.Plan([new Taught(Ip1, Now, chain)])[0].Domain);
+    }
+
+    [Fact]
+    public void Revoking_only_candidates_judges_nothing_else()
+    {
+        var index = new LearnedIpIndex(8);
+        var alias = TeachingChain.Through(["cdn.example.com", "edge.tracker.net"]);
+        index.Learn([new Taught(Ip1, Now.AddMinutes(10), alias)]);
+        index.Learn("plain.org", [(Ip2, Now.AddMinutes(10))]);
+        var judged = new List<TeachingChain>();
+        var (remove, rewrite) = index.Revoke(chain =>
+        {
+            judged.Add(chain);
+            return false;
+        }, index.ChainsAtOrBelow("tracker.net"));
+        Assert.Equal([alias], judged);
+        Assert.Equal([Ip1], remove);
+        Assert.Empty(rewrite);
+        Assert.Equal(["plain.org"], index.Names);
+        Assert.Empty(index.ChainsAtOrBelow("tracker.net"));
+    }
+
+    [Fact]
+    public void One_question_through_two_chains_keeps_an_address_while_either_teaches_it()
+    {
+        // The same answer name reached two ways over time (an edge that moved): withdrawing one chain keeps the address.
+        var index = new LearnedIpIndex(8);
+        var viaTracker = TeachingChain.Through(["cdn.example.com", "edge.tracker.net"]);
+        var viaCdn = TeachingChain.Through(["cdn.example.com", "edge.cdn.net"]);
+        index.Learn([new Taught(Ip1, Now.AddMinutes(10), viaTracker)]);
+        index.Learn([new Taught(Ip1, Now.AddMinutes(5), viaCdn)]);
+        Assert.Equal(1, index.AddressCount);
+        var (remove, rewrite) = index.Revoke(chain => !chain.Names.Contains("edge.tracker.net"), index.ChainsAtOrBelow("tracker.net"));
+        Assert.Empty(remove);
+        Assert.Equal([(Ip1, "cdn.example.com", Now.AddMinutes(5))], rewrite.Select(r => (r.Address, r.Domain, r.ExpiresAt)));
+    }
+
+    [Fact]
+    public void One_learn_takes_one_question()
+    {
+        var index = new LearnedIpIndex(8);
+        var e = Assert.Throws<ArgumentException>(() => index.Learn([new Taught(Ip1, Now, TeachingChain.Of("a.com")), new Taught(Ip2, Now, TeachingChain.Of("b.com"))]));
+        Assert.Contains("a.com, b.com", e.Message);
+        Assert.Throws<ArgumentException>(() => TeachingChain.Through([]));
     }
 
     [Fact]
@@ -51,7 +110,7 @@ public class LearningTests
         index.Learn("a.com", [(Ip1, Now.AddMinutes(1))]);
         index.Learn("b.com", [(Ip1, Now.AddMinutes(5)), (Ip2, Now.AddMinutes(1))]);
         Assert.Equal([Ip2], index.Sweep(Now.AddMinutes(2)));
-        Assert.Equal(["b.com"], index.NamesOf(Ip1).Keys);
+        Assert.Equal(["b.com"], index.ChainsOf(Ip1).Keys.Select(c => c.Question));
         Assert.Equal([Ip1], index.Sweep(Now.AddMinutes(6)));
         Assert.Equal(0, index.AddressCount);
     }

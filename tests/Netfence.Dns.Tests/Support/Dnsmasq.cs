@@ -35,6 +35,11 @@ sealed class Dnsmasq : IDisposable
             "--host-record=target.test,192.0.2.20", "--cname=alias.test,target.test",
             "--address=/rebind.test/10.0.0.5", "--address=/meta.test/169.254.169.254",
             "--host-record=v6.test,2001:db8::1", "--local-ttl=300",
+            // Aliases into a zone a later rule may deny (AliasRevocationTests): a CDN-style alias, an alias to that zone's
+            // apex, and another name with the alias target's address.
+            "--host-record=edge.tracker.test,192.0.2.30", "--cname=cdn.shop.test,edge.tracker.test",
+            "--host-record=tracker.test,192.0.2.31", "--cname=apex.shop.test,tracker.test",
+            "--host-record=direct.test,192.0.2.30",
         };
         for (int i = 0; i < 20; i++) args.Add($"--txt-record=big.test,{(char)('a' + i)}{BigTxt}");
         for (int i = 1; i <= WideCount; i++) args.Add($"--host-record=wide.test,192.0.2.{100 + i}");
