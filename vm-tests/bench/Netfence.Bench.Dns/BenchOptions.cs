@@ -5,6 +5,9 @@ namespace Netfence.Bench.Dns;
 /// <summary>The command line of netfence-bench-dns.</summary>
 internal sealed record BenchOptions(string OutputDirectory, string? Readme, int Rounds, TimeSpan ThroughputRun, TimeSpan LatencyRun, int Outstanding, int Names)
 {
+    /// <summary>How long the servers' idle CPU is measured, after the runs.</summary>
+    public TimeSpan IdleRun { get; } = TimeSpan.FromSeconds(3);
+
     public const string Usage = """
         usage: netfence-bench-dns --out DIR [--readme README.md] [--rounds 5] [--seconds 4] [--latency-seconds 2] [--outstanding 32] [--names 1000]
           --out              where dns.md and dns.json go
