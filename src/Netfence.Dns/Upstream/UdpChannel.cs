@@ -139,7 +139,8 @@ sealed class UdpChannel : IReadable, IDisposable
                 if (sender.Length != _from.Size || !DnsMessageReader.TryReadHeader(received, out var id, out _)) continue;
                 sender.CopyTo(_from.Buffer.Span);
                 if (!_pending.TryGetValue((id, _from), out var pending)) continue;
-                if (DnsMessageReader.TryParse(received, out var answer) != DnsParseError.None) continue;
+                // Kept as received too: an answer passed on whole is sent as its own octets, patched (ForwardedAnswer).
+                if (DnsMessageReader.TryParse(received, out var answer, keepWire: true) != DnsParseError.None) continue;
                 if (!answer!.IsResponse || answer.Questions.Count != 1 || !SameQuestion(answer.Questions[0], pending.Question)) continue;
                 pending.Answer.TrySetResult(answer);
             }
