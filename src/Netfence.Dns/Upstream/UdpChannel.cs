@@ -116,6 +116,9 @@ sealed class UdpChannel : IReadable, IDisposable
         }
     }
 
+    // The buffer is written before it is read (only the octets TryWrite wrote are sent): zeroing its 4.6 KB on every
+    // forwarded query was most of this thread's memset time.
+    [System.Runtime.CompilerServices.SkipLocalsInit]
     void Send(DnsMessage query, SocketAddress address)
     {
         // A query is the client's question and OPT record (a UDP query is at most 4,096 octets): it fits the stack.

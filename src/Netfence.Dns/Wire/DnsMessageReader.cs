@@ -166,6 +166,8 @@ public static class DnsMessageReader
     static DnsParseError Inside(DnsParseError error) => error == DnsParseError.Truncated ? DnsParseError.BadRdata : error;
 
     /// <summary>Reads a possibly compressed name at <paramref name="offset"/> and moves past it.</summary>
+    // The name buffer is read only up to what was written into it; not zeroing it saves a memset per name.
+    [System.Runtime.CompilerServices.SkipLocalsInit]
     public static DnsParseError ReadName(ReadOnlySpan<byte> message, ref int offset, out DnsName? name)
     {
         name = null;
