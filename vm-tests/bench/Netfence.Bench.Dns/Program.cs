@@ -63,7 +63,7 @@ static async Task<BenchReport> RunAsync(BenchOptions options, CancellationToken 
         var writer = new CountingAllowlistWriter();
         // The per-attachment rate limit (1,000 queries/s by default) is lifted: it would be what is measured. The
         // in-flight bound stays as shipped (64), above dnsperf's window.
-        var serverOptions = new DnsServerOptions { QueriesPerSecond = int.MaxValue, DefaultUpstreams = [upstream.Endpoint] };
+        var serverOptions = new DnsServerOptions { QueriesPerSecond = int.MaxValue, DefaultUpstreams = [upstream.Endpoint], BusyPoll = options.BusyPoll };
         var logger = new StderrLogger();
         // The shipped busy polling (DnsServerOptions.BusyPoll) and, beside it, none: it trades CPU for wake-ups.
         var noPolling = serverOptions with { BusyPoll = TimeSpan.Zero };

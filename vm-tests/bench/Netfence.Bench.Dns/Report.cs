@@ -60,7 +60,7 @@ internal sealed record BenchReport(string Command, DateTimeOffset Started, strin
                 $"{c.Unloaded.Mean:0} | {c.Unloaded.P50:0} | {c.Unloaded.P99:0} | {Signed(c.Unloaded.P50 - Direct.Unloaded.P50)} µs |");
         }
         md.AppendLine();
-        md.AppendLine(Inv, $"The attachments poll their sockets for {BusyPoll.TotalMicroseconds:0} µs after handling datagrams (`dns.busy_poll`, the default); " +
+        md.AppendLine(Inv, $"The attachments poll their sockets for {BusyPoll.TotalMicroseconds:0} µs after handling datagrams (`dns.busy_poll`{(BusyPoll == Netfence.Dns.Serving.DnsServerOptions.DefaultBusyPoll ? ", the default" : $", not the default {Netfence.Dns.Serving.DnsServerOptions.DefaultBusyPoll.TotalMicroseconds:0} µs")}); " +
             $"the last two rows are the same servers with busy polling off. Idle, every server open: {IdleCpu.TotalMilliseconds:0} ms of CPU in " +
             $"{Options.IdleRun.TotalSeconds:0} s.");
         md.AppendLine();
