@@ -23,7 +23,8 @@ namespace Netfence.Dns.EventLoops;
 /// just forwarded, a client's next query) usually comes sooner; the kernel's own <c>SO_BUSY_POLL</c> does this for NIC
 /// queues only, and loopback and veths have none. A loop that handled nothing polls not at all, so an idle server
 /// costs nothing; while polling it yields its core every few polls (<c>sched_yield</c>), so the client and upstream it
-/// is waiting for are not kept off a core it shares with them.
+/// is waiting for are not kept off a core it shares with them, and when a yield did run another thread (the core is
+/// contended) it stops polling and sleeps: polling pays only on a core with time to spare.
 /// </para>
 /// </remarks>
 internal sealed unsafe class EventLoop : IDisposable
@@ -34,6 +35,8 @@ internal sealed unsafe class EventLoop : IDisposable
     const ulong WakeId = 0;
     // Polls between two sched_yield calls while busy polling: each poll is a system call of about a microsecond.
     const int PollsPerYield = 4;
+    // A sched_yield that returns later than this gave the core to another thread (alone, it is a system call of a few µs).
+    static readonly long ContendedYieldTicks = Stopwatch.Frequency * 20 / 1_000_000;
 
     readonly int _epoll;
     readonly int _wake;
@@ -45,6 +48,7 @@ internal sealed unsafe class EventLoop : IDisposable
     long _nextId;
     long _emptyPolls;
     long _sleeps;
+    long _contendedYields;
     volatile bool _stopped;
 
     /// <summary>The loop whose thread is running the caller, if any.</summary>
@@ -84,6 +88,9 @@ internal sealed unsafe class EventLoop : IDisposable
 
     /// <summary>Polls that found nothing while busy polling: what busy polling cost, in system calls.</summary>
     public long EmptyPolls => Volatile.Read(ref _emptyPolls);
+
+    /// <summary>Polling windows ended early because a yield ran another thread (the core is contended).</summary>
+    public long ContendedYields => Volatile.Read(ref _contendedYields);
 
     /// <summary>Waits the loop began that may sleep (no busy polling under way).</summary>
     public long Sleeps => Volatile.Read(ref _sleeps);
@@ -190,7 +197,14 @@ internal sealed unsafe class EventLoop : IDisposable
                 if (++polls == PollsPerYield)
                 {
                     polls = 0;
+                    long before = Stopwatch.GetTimestamp();
                     Libc.SchedYield();
+                    // The yield ran someone else: the core is contended, and polling would take it from them. Sleep.
+                    if (Stopwatch.GetTimestamp() - before > ContendedYieldTicks)
+                    {
+                        pollUntil = 0;
+                        Volatile.Write(ref _contendedYields, _contendedYields + 1);
+                    }
                 }
                 continue;
             }
