@@ -102,6 +102,7 @@ static async Task<BenchReport> RunAsync(BenchOptions options, CancellationToken 
         var throughput = configurations.Select(_ => new List<DnsperfRun>()).ToArray();
         var cpu = configurations.Select(_ => (Server: TimeSpan.Zero, Upstream: TimeSpan.Zero, Queries: 0L)).ToArray();
         var latency = configurations.Select(_ => new List<double>()).ToArray();
+        var sleeps = new long[configurations.Length];
         for (int round = 0; round < options.Rounds; round++)
         {
             // Rotated order, so no configuration always runs first (or right after the same neighbour).
@@ -118,7 +119,9 @@ static async Task<BenchReport> RunAsync(BenchOptions options, CancellationToken 
             }
             foreach (int i in order)
             {
+                long sleepsBefore = CpuTime.Sleeps(Environment.ProcessId);
                 var samples = LatencyProbe.Run(configurations[i].Endpoint, names, options.LatencyRun, cancellationToken);
+                sleeps[i] += CpuTime.Sleeps(Environment.ProcessId) - sleepsBefore;
                 latency[i].AddRange(samples);
                 var summary = Latency.Of(samples);
                 Console.WriteLine($"round {round + 1}/{options.Rounds} {configurations[i].Name,-36} 1 outstanding: p50 {summary.P50:0} µs  p99 {summary.P99:0} µs  ({summary.Count:N0} answers)");
@@ -133,7 +136,7 @@ static async Task<BenchReport> RunAsync(BenchOptions options, CancellationToken 
             var codes = throughput[i].Select(r => r.ResponseCodes).Distinct();
             return new ConfigurationResult(c.Name, qps, median, throughput[i].Sum(r => r.Sent), throughput[i].Sum(r => r.Lost),
                 throughput[i].Average(r => r.MeanLatencyUs), cpu[i].Server.TotalMicroseconds / cpu[i].Queries, cpu[i].Upstream.TotalMicroseconds / cpu[i].Queries,
-                Latency.Of(latency[i]), string.Join("; ", codes));
+                Latency.Of(latency[i]), (double)sleeps[i] / latency[i].Count, string.Join("; ", codes));
         }).ToList();
         // What the servers cost with nothing to do (busy polling must not spin without recent work).
         var idleBefore = CpuTime.Of(Environment.ProcessId);
