@@ -186,7 +186,8 @@ public static class ConfigurationLoader
             r.Scalar("dns.ttl_grace", text => Duration(text, TimeSpan.Zero, TimeSpan.FromHours(1)), TimeSpan.FromSeconds(30)),
             r.Scalar("dns.blocked_rcode", text => OneOf(text, new Dictionary<string, BlockedRcode> { ["refused"] = BlockedRcode.Refused, ["nxdomain"] = BlockedRcode.NxDomain }), BlockedRcode.Refused),
             r.Scalar("dns.rebinding_protection", Boolean, true),
-            [.. r.List("dns.upstream_servers", text => Endpoint.Parse(text, RuleSetReader.DnsPort, "dns.upstream_servers"))]);
+            [.. r.List("dns.upstream_servers", text => Endpoint.Parse(text, RuleSetReader.DnsPort, "dns.upstream_servers"))],
+            r.Scalar("dns.busy_poll", BusyPoll, TimeSpan.FromMicroseconds(50)));
         if (dns.PortRangeStart > dns.PortRangeEnd)
             r.Fail("dns.port_range_start", $"{dns.PortRangeStart} is above dns.port_range_end ({dns.PortRangeEnd})");
         if (dns.TtlMin > dns.TtlMax)
@@ -274,6 +275,32 @@ public static class ConfigurationLoader
     {
         var value = DurationText.Parse(text);
         if (value < min || value > max) throw new FormatException($"{text} is outside the allowed range {min} to {max}");
+        return value;
+    }
+
+    // Microseconds are its natural unit (a sleeping thread's wake-up costs tens of them), which durations elsewhere lack.
+    static TimeSpan BusyPoll(string text)
+    {
+        TimeSpan value;
+        if (text == "0") value = TimeSpan.Zero;
+        else if (text.EndsWith("us", StringComparison.Ordinal))
+        {
+            if (text.Length > 11 || !long.TryParse(text.AsSpan(0, text.Length - 2), NumberStyles.None, CultureInfo.InvariantCulture, out long us))
+                throw new FormatException($"'{text}' is not a duration (use whole microseconds, e.g. 50us, or 0 to turn busy polling off)");
+            value = TimeSpan.FromMicroseconds(us);
+        }
+        else
+        {
+            try
+            {
+                value = DurationText.Parse(text);
+            }
+            catch (FormatException)
+            {
+                throw new FormatException($"'{text}' is not a duration (use whole microseconds, e.g. 50us, or 0 to turn busy polling off)");
+            }
+        }
+        if (value > DnsSettings.MaxBusyPoll) throw new FormatException($"{text} is longer than the most allowed, {DnsSettings.MaxBusyPoll.TotalMicroseconds:0}us");
         return value;
     }
 

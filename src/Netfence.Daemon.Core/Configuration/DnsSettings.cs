@@ -13,6 +13,7 @@ namespace Netfence.Daemon.Configuration;
 /// <param name="BlockedRcode">The answer to a blocked name.</param>
 /// <param name="RebindingProtection">Whether private and local addresses in answers for public names are refused.</param>
 /// <param name="UpstreamServers">Default upstreams; empty means /etc/resolv.conf.</param>
+/// <param name="BusyPoll">How long a DNS event loop polls for more datagrams after handling some before it sleeps (zero: never).</param>
 public sealed record DnsSettings(
     IPAddress ListenAddress,
     int PortRangeStart,
@@ -22,8 +23,12 @@ public sealed record DnsSettings(
     TimeSpan TtlGrace,
     BlockedRcode BlockedRcode,
     bool RebindingProtection,
-    ImmutableArray<IPEndPoint> UpstreamServers)
+    ImmutableArray<IPEndPoint> UpstreamServers,
+    TimeSpan BusyPoll)
 {
     /// <summary>How many attachments can have a DNS server at once.</summary>
     public int PortCount => PortRangeEnd - PortRangeStart + 1;
+
+    /// <summary>The longest <see cref="BusyPoll"/> accepted: past it a loop would spin through gaps where sleeping is cheaper.</summary>
+    public static readonly TimeSpan MaxBusyPoll = TimeSpan.FromMilliseconds(1);
 }

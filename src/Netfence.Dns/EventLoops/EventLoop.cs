@@ -16,6 +16,16 @@ namespace Netfence.Dns.EventLoops;
 /// Level-triggered: a handler reads one batch per wake-up and the loop comes back to a socket that still has
 /// datagrams after it served the others (fairness between attachments, pitfall 21). Periodic work (expiring
 /// upstream queries) runs on the loop's thread at least every <see cref="TickMilliseconds"/> when any is registered.
+/// <para>
+/// Adaptive busy polling: after handling datagrams the loop keeps polling (<c>epoll_wait</c> with no timeout) for up
+/// to the busy-poll budget before it sleeps again, and every datagram it finds restarts the budget. On this kind of
+/// host a sleeping thread's wake-up costs tens of µs, and the next datagram (the upstream's answer to what the loop
+/// just forwarded, a client's next query) usually comes sooner; the kernel's own <c>SO_BUSY_POLL</c> does this for NIC
+/// queues only, and loopback and veths have none. A loop that handled nothing polls not at all, so an idle server
+/// costs nothing; while polling it yields its core every few polls (<c>sched_yield</c>), so the client and upstream it
+/// is waiting for are not kept off a core it shares with them, and when a yield did run another thread (the core is
+/// contended) it stops polling and sleeps: polling pays only on a core with time to spare.
+/// </para>
 /// </remarks>
 internal sealed unsafe class EventLoop : IDisposable
 {
@@ -23,14 +33,22 @@ internal sealed unsafe class EventLoop : IDisposable
     public const int TickMilliseconds = 50;
     const int MaxEvents = 64;
     const ulong WakeId = 0;
+    // Polls between two sched_yield calls while busy polling: each poll is a system call of about a microsecond.
+    const int PollsPerYield = 4;
+    // A sched_yield that returns later than this gave the core to another thread (alone, it is a system call of a few µs).
+    static readonly long ContendedYieldTicks = Stopwatch.Frequency * 20 / 1_000_000;
 
     readonly int _epoll;
     readonly int _wake;
     readonly Thread _thread;
     readonly ILogger _logger;
+    readonly long _busyPollTicks;
     readonly ConcurrentDictionary<ulong, (SafeHandleRef Socket, IReadable Handler)> _handlers = new();
     readonly ConcurrentDictionary<Action<long>, bool> _ticks = new();
     long _nextId;
+    long _emptyPolls;
+    long _sleeps;
+    long _contendedYields;
     volatile bool _stopped;
 
     /// <summary>The loop whose thread is running the caller, if any.</summary>
@@ -39,9 +57,12 @@ internal sealed unsafe class EventLoop : IDisposable
     /// <summary>The outbox of the loop whose thread is running the caller, if any.</summary>
     [ThreadStatic] static Outbox? t_outbox;
 
-    public EventLoop(string name, ILogger logger)
+    /// <summary>Starts a loop; <paramref name="busyPoll"/> is how long it polls after handling datagrams before it sleeps (zero: never).</summary>
+    public EventLoop(string name, ILogger logger, TimeSpan busyPoll = default)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(busyPoll, TimeSpan.Zero);
         _logger = logger;
+        _busyPollTicks = (long)(busyPoll.TotalSeconds * Stopwatch.Frequency);
         _epoll = Libc.EpollCreate1(Libc.EPOLL_CLOEXEC);
         if (_epoll < 0) throw new SocketException(Libc.LastError);
         _wake = Libc.EventFd(0, Libc.EFD_NONBLOCK | Libc.EFD_CLOEXEC);
@@ -64,6 +85,15 @@ internal sealed unsafe class EventLoop : IDisposable
     /// work) that queued them returns, before the loop waits again. Null on any other thread.
     /// </summary>
     public static Outbox? CurrentOutbox => t_outbox;
+
+    /// <summary>Polls that found nothing while busy polling: what busy polling cost, in system calls.</summary>
+    public long EmptyPolls => Volatile.Read(ref _emptyPolls);
+
+    /// <summary>Polling windows ended early because a yield ran another thread (the core is contended).</summary>
+    public long ContendedYields => Volatile.Read(ref _contendedYields);
+
+    /// <summary>Waits the loop began that may sleep (no busy polling under way).</summary>
+    public long Sleeps => Volatile.Read(ref _sleeps);
 
     /// <summary>Watches <paramref name="socket"/>; returns the registration to pass to <see cref="Remove"/>.</summary>
     public ulong Add(Socket socket, IReadable handler)
@@ -127,27 +157,58 @@ internal sealed unsafe class EventLoop : IDisposable
         t_outbox = outbox;
         var events = stackalloc byte[MaxEvents * Libc.EpollEventSize];
         long tickInterval = Stopwatch.Frequency * TickMilliseconds / 1000, nextTick = Stopwatch.GetTimestamp() + tickInterval;
+        // Until when the loop polls instead of sleeping (busy polling), and polls since the last yield.
+        long pollUntil = 0;
+        int polls = 0;
         while (!_stopped)
         {
             int timeout = -1;
-            if (!_ticks.IsEmpty)
+            long now = 0;
+            if (!_ticks.IsEmpty || pollUntil != 0)
             {
-                long now = Stopwatch.GetTimestamp();
-                if (now >= nextTick)
+                now = Stopwatch.GetTimestamp();
+                if (!_ticks.IsEmpty)
                 {
-                    RunTicks(now);
-                    FlushOutbox(outbox);
-                    nextTick = now + tickInterval;
+                    if (now >= nextTick)
+                    {
+                        RunTicks(now);
+                        FlushOutbox(outbox);
+                        nextTick = now + tickInterval;
+                    }
+                    timeout = (int)Math.Max(1, (nextTick - now) * 1000 / Stopwatch.Frequency);
                 }
-                timeout = (int)Math.Max(1, (nextTick - now) * 1000 / Stopwatch.Frequency);
             }
-            int n = Libc.EpollWait(_epoll, events, MaxEvents, timeout);
+            bool polling = pollUntil != 0 && now < pollUntil;
+            if (!polling)
+            {
+                pollUntil = 0;
+                Volatile.Write(ref _sleeps, _sleeps + 1);
+            }
+            int n = Libc.EpollWait(_epoll, events, MaxEvents, polling ? 0 : timeout);
             if (n < 0)
             {
                 if (Libc.LastError == Libc.EINTR) continue;
                 _logger.LogCritical("DNS event loop {Name}: epoll_wait failed with errno {Errno}; its sockets are no longer served", _thread.Name, Libc.LastError);
                 return;
             }
+            if (n == 0 && polling)
+            {
+                Volatile.Write(ref _emptyPolls, _emptyPolls + 1);
+                if (++polls == PollsPerYield)
+                {
+                    polls = 0;
+                    long before = Stopwatch.GetTimestamp();
+                    Libc.SchedYield();
+                    // The yield ran someone else: the core is contended, and polling would take it from them. Sleep.
+                    if (Stopwatch.GetTimestamp() - before > ContendedYieldTicks)
+                    {
+                        pollUntil = 0;
+                        Volatile.Write(ref _contendedYields, _contendedYields + 1);
+                    }
+                }
+                continue;
+            }
+            bool handled = false;
             for (int i = 0; i < n && !_stopped; i++)
             {
                 ulong id = *(ulong*)(events + i * Libc.EpollEventSize + Libc.EpollDataOffset);
@@ -159,6 +220,7 @@ internal sealed unsafe class EventLoop : IDisposable
                 }
                 if (!_handlers.TryGetValue(id, out var entry)) continue; // removed after this wake-up began
                 if (!entry.Socket.TryAcquire()) continue;                 // closed meanwhile
+                handled = true;
                 try
                 {
                     entry.Handler.OnReadable(batch);
@@ -172,6 +234,12 @@ internal sealed unsafe class EventLoop : IDisposable
                     entry.Socket.Release();
                 }
                 FlushOutbox(outbox);
+            }
+            // Work restarts the budget: what it sent (queries upstream, answers to clients) is likely to bring more soon.
+            if (handled && _busyPollTicks > 0)
+            {
+                pollUntil = Stopwatch.GetTimestamp() + _busyPollTicks;
+                polls = 0;
             }
         }
     }

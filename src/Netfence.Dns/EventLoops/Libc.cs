@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 
 namespace Netfence.Dns.EventLoops;
 
-// The entry points the event loops need: epoll, an eventfd to wake them, and batched datagram I/O.
+// The entry points the event loops need: epoll, an eventfd to wake them, batched datagram I/O, and sched_yield for busy polling.
 internal static unsafe partial class Libc
 {
     const string Lib = "libc";
@@ -74,6 +74,9 @@ internal static unsafe partial class Libc
 
     [LibraryImport(Lib, EntryPoint = "write", SetLastError = true)]
     internal static partial nint Write(int fd, void* buffer, nint count);
+
+    [LibraryImport(Lib, EntryPoint = "sched_yield")]
+    internal static partial int SchedYield();
 
     [LibraryImport(Lib, EntryPoint = "close", SetLastError = true)]
     internal static partial int Close(int fd);

@@ -55,7 +55,8 @@ internal sealed unsafe class Outbox : IDisposable
     public int Count => _count;
 
     /// <summary>
-    /// Queues <paramref name="datagram"/> to <paramref name="address"/> (a kernel sockaddr) on <paramref name="socket"/>.
+    /// Queues <paramref name="datagram"/> to <paramref name="address"/> (a kernel sockaddr; empty on a connected socket,
+    /// for its peer) on <paramref name="socket"/>.
     /// Returns false if the socket is already closed or a datagram sent at once was refused.
     /// </summary>
     public bool Queue(SafeSocketHandle socket, ReadOnlySpan<byte> datagram, ReadOnlySpan<byte> address)

@@ -147,16 +147,7 @@ public sealed partial class DnsAttachment
             return ServFail(query);
         }
         var answer = result.Answer!;
-        var response = new DnsMessage
-        {
-            Id = query.Id,
-            Flags = (ushort)(answer.Flags | 0x0080),
-            Questions = query.Questions, // the client's spelling; neither message changes it
-            Answers = answer.Answers,
-            Authorities = answer.Authorities,
-            Additionals = answer.Additionals,
-            Opt = query.Opt is null ? null : answer.Opt ?? DnsMessageWriter.MakeOpt(_options.MaxUdpResponse),
-        };
+        var response = ResponseFrom(query, answer, _options.MaxUdpResponse);
         FilteredAnswer? taught = null;
         if (learn)
         {
@@ -194,10 +185,27 @@ public sealed partial class DnsAttachment
         }
         _cache.Store(query, response, taught, config.Generation);
         Counters.CountAllowed();
-        return response;
+        // Usually the filter removed nothing: the upstream's octets, patched, are the answer, not serialised again.
+        return ForwardedAnswer.TryPatch(response, answer, maxSize) is { } wire ? new Reply(null, wire) : response;
     }
 
-    static void CapTtls(DnsMessage response, uint ttl)
+    /// <summary>
+    /// The answer to <paramref name="query"/> from the upstream's <paramref name="answer"/>, before filtering: the client's
+    /// id and question spelling, RA set, the upstream's records (the same lists: filtering it filters them), and an OPT
+    /// record only if the client sent one (the upstream's, or one advertising <paramref name="maxUdpResponse"/>).
+    /// </summary>
+    internal static DnsMessage ResponseFrom(DnsMessage query, DnsMessage answer, int maxUdpResponse) => new()
+    {
+        Id = query.Id,
+        Flags = (ushort)(answer.Flags | 0x0080),
+        Questions = query.Questions, // the client's spelling; neither message changes it
+        Answers = answer.Answers,
+        Authorities = answer.Authorities,
+        Additionals = answer.Additionals,
+        Opt = query.Opt is null ? null : answer.Opt ?? DnsMessageWriter.MakeOpt(maxUdpResponse),
+    };
+
+    internal static void CapTtls(DnsMessage response, uint ttl)
     {
         for (int i = 0; i < response.Answers.Count; i++)
         {

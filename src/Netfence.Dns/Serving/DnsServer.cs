@@ -41,7 +41,7 @@ public sealed partial class DnsServer : IAsyncDisposable
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         _time = time ?? TimeProvider.System;
         // One loop per core, at most four: a loop is one thread, and more threads than cores only take turns.
-        _loops = [.. Enumerable.Range(0, Math.Clamp(Environment.ProcessorCount, 1, 4)).Select(i => new EventLoop($"netfence-dns-{i}", _logger))];
+        _loops = [.. Enumerable.Range(0, Math.Clamp(Environment.ProcessorCount, 1, 4)).Select(i => new EventLoop($"netfence-dns-{i}", _logger, options.BusyPoll))];
         try
         {
             _upstreams = new UpstreamClient(options.UpstreamTimeout, _loops, _logger);

@@ -53,6 +53,16 @@ public sealed record DnsServerOptions
     /// <summary>The largest UDP answer sent, whatever the client advertises (DNS flag day 2020 value).</summary>
     public int MaxUdpResponse { get; init; } = 1232;
 
+    /// <summary>
+    /// How long an event loop keeps polling its sockets after handling datagrams before it sleeps again (zero: it
+    /// sleeps at once). A datagram found meanwhile (an upstream's answer, a client's next query) is handled without the
+    /// tens of µs a sleeping thread's wake-up costs; a loop with nothing to do does not poll.
+    /// </summary>
+    public TimeSpan BusyPoll { get; init; } = DefaultBusyPoll;
+
+    /// <summary>The default <see cref="BusyPoll"/>.</summary>
+    public static readonly TimeSpan DefaultBusyPoll = TimeSpan.FromMicroseconds(50);
+
     /// <summary>The options a daemon configuration describes.</summary>
     public static DnsServerOptions FromSettings(DnsSettings settings) => new()
     {
@@ -60,5 +70,6 @@ public sealed record DnsServerOptions
         BlockedRcode = settings.BlockedRcode,
         RebindingProtection = settings.RebindingProtection,
         DefaultUpstreams = settings.UpstreamServers,
+        BusyPoll = settings.BusyPoll,
     };
 }

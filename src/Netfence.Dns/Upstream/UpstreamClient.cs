@@ -9,15 +9,22 @@ namespace Netfence.Dns.Upstream;
 
 /// <summary>
 /// Sends queries to upstream resolvers for every attachment of the process over a few shared UDP
-/// sockets (one per event loop and address family) and a pool of TCP connections (never a socket per
-/// query, pitfall 21). The upstreams of one
+/// sockets and a pool of TCP connections (never a socket per query, pitfall 21): on each event loop one socket
+/// connected to each upstream, made when a query first goes there (up to <see cref="MaxConnectedPerLoop"/> upstreams;
+/// past them, and off the loops, one unconnected socket per loop and address family). The upstreams of one
 /// query are tried in order; a timeout, a network error, SERVFAIL or REFUSED moves on to the next;
 /// when all fail the query fails (the client gets SERVFAIL).
 /// </summary>
 internal sealed class UpstreamClient : IDisposable
 {
+    /// <summary>Upstreams one loop gets a connected socket to; a policy naming more shares the loop's unconnected one.</summary>
+    public const int MaxConnectedPerLoop = 64;
+
     readonly UdpChannel[] _v4;
     readonly UdpChannel[] _v6;
+    // Per loop, by upstream: read and filled on that loop's thread only (filled under its lock, which Dispose takes).
+    readonly Dictionary<EventLoop, Dictionary<IPEndPoint, UdpChannel>> _connected = [];
+    volatile bool _disposed;
     readonly TcpConnectionPool _tcp = new();
     readonly TimeSpan _attemptTimeout;
     readonly ILogger _logger;
@@ -46,6 +53,7 @@ internal sealed class UpstreamClient : IDisposable
         }
         _v4 = [.. v4];
         _v6 = [.. v6];
+        foreach (var loop in loops) _connected[loop] = [];
     }
 
     /// <summary>
@@ -88,19 +96,54 @@ internal sealed class UpstreamClient : IDisposable
         var channels = upstream.AddressFamily == AddressFamily.InterNetwork ? _v4 : _v6;
         if (channels.Length == 0) throw new InvalidOperationException($"IPv6 is not available to reach {upstream}");
         // On a loop's thread (a UDP query being handled), its own channel: the answer wakes this thread, no other.
-        if (EventLoop.Current is { } current)
+        if (EventLoop.Current is { } current && _connected.TryGetValue(current, out var connected))
         {
-            foreach (var channel in channels)
+            if (connected.TryGetValue(upstream, out var channel)) return channel;
+            if (connected.Count < MaxConnectedPerLoop && !_disposed && Connect(current, upstream) is { } made)
             {
-                if (channel.Loop == current) return channel;
+                // Under the lock Dispose takes, so a channel is either disposed with the others or never kept.
+                lock (connected)
+                {
+                    if (!_disposed)
+                    {
+                        connected[upstream] = made;
+                        return made;
+                    }
+                }
+                made.Dispose();
+            }
+            foreach (var shared in channels)
+            {
+                if (shared.Loop == current) return shared;
             }
         }
         return channels[(int)((uint)Interlocked.Increment(ref _next) % (uint)channels.Length)];
     }
 
+    UdpChannel? Connect(EventLoop loop, IPEndPoint upstream)
+    {
+        try
+        {
+            return new UdpChannel(upstream.AddressFamily, loop, _logger, upstream);
+        }
+        catch (SocketException e)
+        {
+            // Out of descriptors, or no route: the shared socket serves it, and reports what the network says.
+            _logger.LogDebug("no connected socket to upstream {Upstream}: {Error}", upstream, e.Message);
+            return null;
+        }
+    }
+
     /// <inheritdoc/>
     public void Dispose()
     {
+        _disposed = true;
+        foreach (var (_, byUpstream) in _connected)
+        {
+            UdpChannel[] channels;
+            lock (byUpstream) channels = [.. byUpstream.Values];
+            foreach (var channel in channels) channel.Dispose();
+        }
         foreach (var channel in _v4) channel.Dispose();
         foreach (var channel in _v6) channel.Dispose();
         _tcp.Dispose();

@@ -31,6 +31,9 @@ public sealed class DnsMessage
     /// <summary>The OPT pseudo-record, if the sender used EDNS(0).</summary>
     public DnsRecord? Opt { get; set; }
 
+    /// <summary>The octets this message was parsed from, when the reader was asked to keep them.</summary>
+    internal ReceivedWire? Received { get; set; }
+
     /// <summary>Whether this is a response.</summary>
     public bool IsResponse { get => (Flags & 0x8000) != 0; set => SetBit(0x8000, value); }
 

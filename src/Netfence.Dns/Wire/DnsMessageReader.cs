@@ -32,7 +32,14 @@ public static class DnsMessageReader
     }
 
     /// <summary>Parses a whole message.</summary>
-    public static DnsParseError TryParse(ReadOnlySpan<byte> message, out DnsMessage? result)
+    public static DnsParseError TryParse(ReadOnlySpan<byte> message, out DnsMessage? result) => TryParse(message, out result, keepWire: false);
+
+    /// <summary>
+    /// Parses a whole message; with <paramref name="keepWire"/> the result also keeps a copy of
+    /// <paramref name="message"/> and where each record's TTL is in it (<see cref="DnsMessage.Received"/>), so that an
+    /// answer passed on unchanged can be sent as it came, with only its header and TTLs patched.
+    /// </summary>
+    internal static DnsParseError TryParse(ReadOnlySpan<byte> message, out DnsMessage? result, bool keepWire)
     {
         result = null;
         if (message.Length < HeaderLength) return DnsParseError.ShortHeader;
@@ -52,6 +59,8 @@ public static class DnsMessageReader
             Authorities = new List<DnsRecord>(ns),
             Additionals = new List<DnsRecord>(ar),
         };
+        int[]? ttlOffsets = keepWire ? new int[an + ns + ar] : null;
+        int records = 0;
         int offset = HeaderLength;
         for (int i = 0; i < qd; i++)
         {
@@ -69,7 +78,7 @@ public static class DnsMessageReader
             var list = section switch { 0 => parsed.Answers, 1 => parsed.Authorities, _ => parsed.Additionals };
             for (int i = 0; i < count; i++)
             {
-                var error = ReadRecord(message, ref offset, out var record);
+                var error = ReadRecord(message, ref offset, out var record, out int ttlAt);
                 if (error != DnsParseError.None) return error;
                 if (record!.Type == DnsType.OPT)
                 {
@@ -79,19 +88,23 @@ public static class DnsMessageReader
                 else
                 {
                     list.Add(record);
+                    if (ttlOffsets is not null) ttlOffsets[records++] = ttlAt;
                 }
             }
         }
         if (offset != message.Length) return DnsParseError.TrailingData;
+        if (keepWire) parsed.Received = new ReceivedWire(message.ToArray(), records == ttlOffsets!.Length ? ttlOffsets : ttlOffsets[..records]);
         result = parsed;
         return DnsParseError.None;
     }
 
-    static DnsParseError ReadRecord(ReadOnlySpan<byte> message, ref int offset, out DnsRecord? record)
+    static DnsParseError ReadRecord(ReadOnlySpan<byte> message, ref int offset, out DnsRecord? record, out int ttlAt)
     {
         record = null;
+        ttlAt = 0;
         var error = ReadName(message, ref offset, out var name);
         if (error != DnsParseError.None) return error;
+        ttlAt = offset + 4;
         if (offset + 10 > message.Length) return DnsParseError.Truncated;
         var type = (DnsType)BinaryPrimitives.ReadUInt16BigEndian(message[offset..]);
         var klass = BinaryPrimitives.ReadUInt16BigEndian(message[(offset + 2)..]);
@@ -153,6 +166,8 @@ public static class DnsMessageReader
     static DnsParseError Inside(DnsParseError error) => error == DnsParseError.Truncated ? DnsParseError.BadRdata : error;
 
     /// <summary>Reads a possibly compressed name at <paramref name="offset"/> and moves past it.</summary>
+    // The name buffer is read only up to what was written into it; not zeroing it saves a memset per name.
+    [System.Runtime.CompilerServices.SkipLocalsInit]
     public static DnsParseError ReadName(ReadOnlySpan<byte> message, ref int offset, out DnsName? name)
     {
         name = null;

@@ -45,6 +45,7 @@ public sealed class ConfigurationLoaderTests : IDisposable
         Assert.Equal(BlockedRcode.Refused, c.Dns.BlockedRcode);
         Assert.True(c.Dns.RebindingProtection);
         Assert.Empty(c.Dns.UpstreamServers);
+        Assert.Equal(TimeSpan.FromMicroseconds(50), c.Dns.BusyPoll);
         Assert.Equal(LogFormat.Text, c.Log.Format);
         Assert.Equal(AttachWithoutControlPlanePolicy.Fail, c.AttachWithoutControlPlane.Policy);
         Assert.Equal(PolicyMode.BlockAll, c.AttachWithoutControlPlane.DefaultMode);
@@ -155,6 +156,12 @@ public sealed class ConfigurationLoaderTests : IDisposable
     [InlineData("dns:\n  listen_address: 127.0.0.1:53\n", "dns.listen_address", "without a port")]
     [InlineData("dns:\n  blocked_rcode: servfail\n", "dns.blocked_rcode", "not one of refused, nxdomain")]
     [InlineData("dns:\n  rebinding_protection: yes\n", "dns.rebinding_protection", "not true or false")]
+    [InlineData("dns:\n  busy_poll: fast\n", "dns.busy_poll", "not a duration (use whole microseconds, e.g. 50us, or 0")]
+    [InlineData("dns:\n  busy_poll: 50\n", "dns.busy_poll", "not a duration")]
+    [InlineData("dns:\n  busy_poll: -5us\n", "dns.busy_poll", "not a duration")]
+    [InlineData("dns:\n  busy_poll: 2.5us\n", "dns.busy_poll", "not a duration")]
+    [InlineData("dns:\n  busy_poll: 1001us\n", "dns.busy_poll", "longer than the most allowed, 1000us")]
+    [InlineData("dns:\n  busy_poll: 2ms\n", "dns.busy_poll", "longer than the most allowed, 1000us")]
     [InlineData("dns:\n  upstream_servers: [1.1.1.1, dns.google]\n", "dns.upstream_servers[1]", "not an IPv4 or IPv6 address")]
     [InlineData("dns:\n  upstream_servers: 1.1.1.1\n", "dns.upstream_servers", "needs a list of values")]
     [InlineData("log:\n  format: xml\n", "log.format", "not one of text, json")]
@@ -194,6 +201,19 @@ public sealed class ConfigurationLoaderTests : IDisposable
     {
         Assert.Equal(mode, ConfigurationLoader.Load(WriteYaml($"datapath:\n  tc_attach: {text}\n"), NoEnvironment).Datapath.TcAttach);
         Assert.Equal(mode, ConfigurationLoader.Load(null, new Dictionary<string, string> { ["NETFENCE_DATAPATH_TC_ATTACH"] = text }).Datapath.TcAttach);
+    }
+
+    [Theory]
+    [InlineData("0", 0)]
+    [InlineData("0us", 0)]
+    [InlineData("20us", 20)]
+    [InlineData("1000us", 1000)]
+    [InlineData("1ms", 1000)]
+    public void Busy_polling_is_set_in_microseconds_by_yaml_or_environment_and_0_turns_it_off(string text, int microseconds)
+    {
+        var expected = TimeSpan.FromMicroseconds(microseconds);
+        Assert.Equal(expected, ConfigurationLoader.Load(WriteYaml($"dns:\n  busy_poll: {text}\n"), NoEnvironment).Dns.BusyPoll);
+        Assert.Equal(expected, ConfigurationLoader.Load(null, new Dictionary<string, string> { ["NETFENCE_DNS_BUSY_POLL"] = text }).Dns.BusyPoll);
     }
 
     [Fact]

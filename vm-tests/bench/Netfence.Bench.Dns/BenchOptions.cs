@@ -3,10 +3,14 @@ using System.Globalization;
 namespace Netfence.Bench.Dns;
 
 /// <summary>The command line of netfence-bench-dns.</summary>
-internal sealed record BenchOptions(string OutputDirectory, string? Readme, int Rounds, TimeSpan ThroughputRun, TimeSpan LatencyRun, int Outstanding, int Names)
+internal sealed record BenchOptions(string OutputDirectory, string? Readme, int Rounds, TimeSpan ThroughputRun, TimeSpan LatencyRun, int Outstanding, int Names,
+    TimeSpan BusyPoll)
 {
+    /// <summary>How long the servers' idle CPU is measured, after the runs.</summary>
+    public TimeSpan IdleRun { get; } = TimeSpan.FromSeconds(3);
+
     public const string Usage = """
-        usage: netfence-bench-dns --out DIR [--readme README.md] [--rounds 5] [--seconds 4] [--latency-seconds 2] [--outstanding 32] [--names 1000]
+        usage: netfence-bench-dns --out DIR [--readme README.md] [--rounds 5] [--seconds 4] [--latency-seconds 2] [--outstanding 32] [--names 1000] [--busy-poll-us N]
           --out              where dns.md and dns.json go
           --readme           replace the table between <!-- bench:dns:start --> and <!-- bench:dns:end -->
           --rounds           rounds; each runs every configuration once for throughput and once for latency, in rotated order
@@ -14,12 +18,15 @@ internal sealed record BenchOptions(string OutputDirectory, string? Readme, int 
           --latency-seconds  length of one latency run (one query outstanding, every answer timed)
           --outstanding      queries dnsperf keeps in flight in a throughput run (below the server's 64 per attachment)
           --names            distinct allowed names in the query file (all fit the 1,024-entry cache)
+          --busy-poll-us     the busy-polling budget of the servers that poll, in µs (default: the shipped DnsServerOptions.BusyPoll);
+                             the others never poll
         """;
 
     public static BenchOptions Parse(string[] args)
     {
         string? output = null, readme = null;
         int rounds = 5, outstanding = 32, names = 1000;
+        var busyPoll = Netfence.Dns.Serving.DnsServerOptions.DefaultBusyPoll;
         double seconds = 4, latencySeconds = 2;
         for (int i = 0; i < args.Length; i++)
         {
@@ -33,11 +40,12 @@ internal sealed record BenchOptions(string OutputDirectory, string? Readme, int 
                 case "--latency-seconds": latencySeconds = Positive(args[i], Value()); break;
                 case "--outstanding": outstanding = Positive(args[i], Value()); break;
                 case "--names": names = Positive(args[i], Value()); break;
+                case "--busy-poll-us": busyPoll = TimeSpan.FromMicroseconds(Positive(args[i], Value())); break;
                 default: throw new ArgumentException($"unknown argument '{args[i]}'");
             }
         }
         if (output is null) throw new ArgumentException("--out is required");
-        return new BenchOptions(output, readme, rounds, TimeSpan.FromSeconds(seconds), TimeSpan.FromSeconds(latencySeconds), outstanding, names);
+        return new BenchOptions(output, readme, rounds, TimeSpan.FromSeconds(seconds), TimeSpan.FromSeconds(latencySeconds), outstanding, names, busyPoll);
     }
 
     static int Positive(string name, string text) =>

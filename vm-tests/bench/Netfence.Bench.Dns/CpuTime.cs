@@ -16,4 +16,30 @@ internal static class CpuTime
         long ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
         return TimeSpan.FromSeconds(ticks / TicksPerSecond);
     }
+
+    /// <summary>
+    /// Voluntary context switches (a thread blocking: sleeping until woken) of every thread of process <paramref name="pid"/>.
+    /// </summary>
+    public static long Sleeps(int pid)
+    {
+        long total = 0;
+        foreach (var task in Directory.EnumerateDirectories($"/proc/{pid}/task"))
+        {
+            string[] lines;
+            try
+            {
+                lines = File.ReadAllLines(Path.Combine(task, "status"));
+            }
+            catch (IOException)
+            {
+                continue; // the thread ended meanwhile
+            }
+            foreach (var line in lines)
+            {
+                if (line.StartsWith("voluntary_ctxt_switches:", StringComparison.Ordinal))
+                    total += long.Parse(line.AsSpan("voluntary_ctxt_switches:".Length).Trim(), CultureInfo.InvariantCulture);
+            }
+        }
+        return total;
+    }
 }

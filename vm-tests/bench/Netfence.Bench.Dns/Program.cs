@@ -63,13 +63,17 @@ static async Task<BenchReport> RunAsync(BenchOptions options, CancellationToken 
         var writer = new CountingAllowlistWriter();
         // The per-attachment rate limit (1,000 queries/s by default) is lifted: it would be what is measured. The
         // in-flight bound stays as shipped (64), above dnsperf's window.
-        var serverOptions = new DnsServerOptions { QueriesPerSecond = int.MaxValue, DefaultUpstreams = [upstream.Endpoint] };
+        var serverOptions = new DnsServerOptions { QueriesPerSecond = int.MaxValue, DefaultUpstreams = [upstream.Endpoint], BusyPoll = options.BusyPoll };
         var logger = new StderrLogger();
+        // The shipped busy polling (DnsServerOptions.BusyPoll) and, beside it, none: it trades CPU for wake-ups.
+        var noPolling = serverOptions with { BusyPoll = TimeSpan.Zero };
         await using var forwarding = new DnsServer(serverOptions with { CacheEntriesPerAttachment = 0 }, writer, logger: logger);
         await using var caching = new DnsServer(serverOptions, writer, logger: logger);
+        await using var forwardingNoPolling = new DnsServer(noPolling with { CacheEntriesPerAttachment = 0 }, writer, logger: logger);
+        await using var cachingNoPolling = new DnsServer(noPolling, writer, logger: logger);
         var policy = new DnsPolicy(DnsMode.Allowlist, [DomainRule.Parse(Upstream.Zone, true, "bench")], [], ImmutableArray<IPEndPoint>.Empty);
         var attachments = new List<DnsAttachment>();
-        foreach (var server in new[] { forwarding, caching })
+        foreach (var server in new[] { forwarding, caching, forwardingNoPolling, cachingNoPolling })
         {
             var attachment = await server.OpenAsync($"bench-{attachments.Count}", new IPEndPoint(IPAddress.Loopback, 0));
             var configured = await attachment.ConfigureAsync(policy, cancellationToken: cancellationToken);
@@ -82,8 +86,11 @@ static async Task<BenchReport> RunAsync(BenchOptions options, CancellationToken 
             ("dnsmasq direct", upstream.Endpoint),
             ("through the attachment, cache off", attachments[0].Endpoint!),
             ("through the attachment, cache on", attachments[1].Endpoint!),
+            ("cache off, busy polling off", attachments[2].Endpoint!),
+            ("cache on, busy polling off", attachments[3].Endpoint!),
         ];
-        Console.WriteLine($"upstream dnsmasq {upstream.Endpoint} (pid {upstream.ProcessId}); attachments {attachments[0].Endpoint} (cache off), {attachments[1].Endpoint} (cache on)");
+        Console.WriteLine($"upstream dnsmasq {upstream.Endpoint} (pid {upstream.ProcessId}); attachments {attachments[0].Endpoint} (cache off), {attachments[1].Endpoint} (cache on), " +
+            $"{attachments[2].Endpoint} (cache off, busy polling off), {attachments[3].Endpoint} (cache on, busy polling off); busy polling {serverOptions.BusyPoll.TotalMicroseconds:0} µs");
 
         // Warm-up, not recorded: JIT, the cache filled with every name, sockets and buffers at size.
         foreach (var (name, endpoint) in configurations)
@@ -95,6 +102,7 @@ static async Task<BenchReport> RunAsync(BenchOptions options, CancellationToken 
         var throughput = configurations.Select(_ => new List<DnsperfRun>()).ToArray();
         var cpu = configurations.Select(_ => (Server: TimeSpan.Zero, Upstream: TimeSpan.Zero, Queries: 0L)).ToArray();
         var latency = configurations.Select(_ => new List<double>()).ToArray();
+        var sleeps = new long[configurations.Length];
         for (int round = 0; round < options.Rounds; round++)
         {
             // Rotated order, so no configuration always runs first (or right after the same neighbour).
@@ -111,7 +119,9 @@ static async Task<BenchReport> RunAsync(BenchOptions options, CancellationToken 
             }
             foreach (int i in order)
             {
+                long sleepsBefore = CpuTime.Sleeps(Environment.ProcessId);
                 var samples = LatencyProbe.Run(configurations[i].Endpoint, names, options.LatencyRun, cancellationToken);
+                sleeps[i] += CpuTime.Sleeps(Environment.ProcessId) - sleepsBefore;
                 latency[i].AddRange(samples);
                 var summary = Latency.Of(samples);
                 Console.WriteLine($"round {round + 1}/{options.Rounds} {configurations[i].Name,-36} 1 outstanding: p50 {summary.P50:0} µs  p99 {summary.P99:0} µs  ({summary.Count:N0} answers)");
@@ -126,15 +136,20 @@ static async Task<BenchReport> RunAsync(BenchOptions options, CancellationToken 
             var codes = throughput[i].Select(r => r.ResponseCodes).Distinct();
             return new ConfigurationResult(c.Name, qps, median, throughput[i].Sum(r => r.Sent), throughput[i].Sum(r => r.Lost),
                 throughput[i].Average(r => r.MeanLatencyUs), cpu[i].Server.TotalMicroseconds / cpu[i].Queries, cpu[i].Upstream.TotalMicroseconds / cpu[i].Queries,
-                Latency.Of(latency[i]), string.Join("; ", codes));
+                Latency.Of(latency[i]), (double)sleeps[i] / latency[i].Count, string.Join("; ", codes));
         }).ToList();
+        // What the servers cost with nothing to do (busy polling must not spin without recent work).
+        var idleBefore = CpuTime.Of(Environment.ProcessId);
+        await Task.Delay(options.IdleRun, cancellationToken);
+        var idleCpu = CpuTime.Of(Environment.ProcessId) - idleBefore;
+        Console.WriteLine($"idle for {options.IdleRun.TotalSeconds:0.#} s: {idleCpu.TotalMilliseconds:0} ms of CPU");
         foreach (var result in results)
         {
             if (result.ResponseCodes.Split("; ").Any(c => !c.StartsWith("NOERROR", StringComparison.Ordinal) || c.Contains(',', StringComparison.Ordinal)))
                 throw new InvalidOperationException($"{result.Name}: answers other than NOERROR ({result.ResponseCodes}): the comparison would not be of equal work");
         }
         return new BenchReport("./build.sh bench dns", started, File.ReadAllText("/proc/sys/kernel/osrelease").Trim(), Environment.ProcessorCount, loadAverage, options,
-            results, writer.Writes, attachments.Sum(a => a.Counters.InternalErrors), clock.Elapsed);
+            results[..3], results[3..], serverOptions.BusyPoll, idleCpu, writer.Writes, attachments.Sum(a => a.Counters.InternalErrors), clock.Elapsed);
     }
     finally
     {

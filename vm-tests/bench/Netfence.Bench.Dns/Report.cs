@@ -18,11 +18,16 @@ internal sealed record Latency(double Mean, double P50, double P99, int Count)
 
 /// <summary>One configuration over every round.</summary>
 internal sealed record ConfigurationResult(string Name, IReadOnlyList<double> QpsPerRound, double MedianQps, long Sent, long Lost,
-    double LoadedMeanLatencyUs, double ServerCpuUsPerQuery, double UpstreamCpuUsPerQuery, Latency Unloaded, string ResponseCodes);
+    double LoadedMeanLatencyUs, double ServerCpuUsPerQuery, double UpstreamCpuUsPerQuery, Latency Unloaded, double UnloadedSleepsPerAnswer, string ResponseCodes);
 
 /// <summary>Everything one run measured, as written to dns.json.</summary>
+/// <param name="Configurations">Direct, cache off and cache on, the servers as shipped (what the goals are judged on).</param>
+/// <param name="WithoutBusyPolling">Cache off and cache on again, with busy polling off.</param>
+/// <param name="BusyPoll">The shipped busy-polling budget.</param>
+/// <param name="IdleCpu">CPU the process used, every server open and idle, over <see cref="BenchOptions.IdleRun"/>.</param>
 internal sealed record BenchReport(string Command, DateTimeOffset Started, string Kernel, int Cpus, string LoadAverage, BenchOptions Options,
-    IReadOnlyList<ConfigurationResult> Configurations, long AllowlistWrites, long ServerInternalErrors, TimeSpan Duration) : Netfence.Bench.IBenchReport
+    IReadOnlyList<ConfigurationResult> Configurations, IReadOnlyList<ConfigurationResult> WithoutBusyPolling, TimeSpan BusyPoll, TimeSpan IdleCpu,
+    long AllowlistWrites, long ServerInternalErrors, TimeSpan Duration) : Netfence.Bench.IBenchReport
 {
     static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
@@ -45,15 +50,22 @@ internal sealed record BenchReport(string Command, DateTimeOffset Started, strin
             $"{Options.LatencyRun.TotalSeconds:0.#} s of latency (our client, 1 query outstanding, every answer timed); " +
             $"{Options.Names:N0} allowed names, A queries; run took {Duration.TotalSeconds:0} s.");
         md.AppendLine();
-        md.AppendLine("| configuration | QPS (median of rounds) | vs direct | lost | loaded mean µs | CPU µs/query: our server | dnsmasq | unloaded mean µs | p50 µs | p99 µs | p50 vs direct |");
-        md.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
-        foreach (var c in Configurations)
+        md.AppendLine("| configuration | QPS (median of rounds) | vs direct | lost | loaded mean µs | CPU µs/query: our server | dnsmasq | unloaded mean µs | p50 µs | p99 µs | p50 vs direct | sleeps per answer |");
+        md.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (var c in Configurations.Concat(WithoutBusyPolling))
         {
             md.AppendLine(Inv,
                 $"| {c.Name} | {c.MedianQps:N0} | {c.MedianQps / Direct.MedianQps:0.00} | {c.Lost:N0} of {c.Sent:N0} | {c.LoadedMeanLatencyUs:0} | " +
                 $"{c.ServerCpuUsPerQuery:0.0} | {c.UpstreamCpuUsPerQuery:0.0} | " +
-                $"{c.Unloaded.Mean:0} | {c.Unloaded.P50:0} | {c.Unloaded.P99:0} | {Signed(c.Unloaded.P50 - Direct.Unloaded.P50)} µs |");
+                $"{c.Unloaded.Mean:0} | {c.Unloaded.P50:0} | {c.Unloaded.P99:0} | {Signed(c.Unloaded.P50 - Direct.Unloaded.P50)} µs | {c.UnloadedSleepsPerAnswer:0.00} |");
         }
+        md.AppendLine();
+        md.AppendLine("Sleeps per answer: voluntary context switches of the benchmark's process (its latency client, which blocks once per " +
+            "query, and the servers' event loops) during the latency runs, per answer; each sleep costs a wake-up.");
+        md.AppendLine();
+        md.AppendLine(Inv, $"The attachments poll their sockets for {BusyPoll.TotalMicroseconds:0} µs after handling datagrams (`dns.busy_poll`{(BusyPoll == Netfence.Dns.Serving.DnsServerOptions.DefaultBusyPoll ? ", the default" : $", not the default {Netfence.Dns.Serving.DnsServerOptions.DefaultBusyPoll.TotalMicroseconds:0} µs")}); " +
+            $"the last two rows are the same servers with busy polling off. Idle, every server open: {IdleCpu.TotalMilliseconds:0} ms of CPU in " +
+            $"{Options.IdleRun.TotalSeconds:0} s.");
         md.AppendLine();
         md.AppendLine("Goals (issue 7):");
         md.AppendLine();
