@@ -62,9 +62,6 @@ public sealed class LearnedIpIndex(int maxIpsPerName)
         return write;
     }
 
-    /// <summary><see cref="Plan(IReadOnlyList{Taught})"/> for addresses the question <paramref name="name"/> owns.</summary>
-    public List<LearnedIp> Plan(string name, IReadOnlyList<(IPAddress Address, DateTimeOffset ExpiresAt)> learned) => Plan(Direct(name, learned));
-
     /// <summary>
     /// Whether every teaching in <paramref name="learned"/> is already recorded until at least the given expiry: then
     /// the kernel already holds each address at least that long and learning it again changes nothing (a cached answer,
@@ -78,9 +75,6 @@ public sealed class LearnedIpIndex(int maxIpsPerName)
         }
         return true;
     }
-
-    /// <summary><see cref="Covers(IReadOnlyList{Taught})"/> for addresses the question <paramref name="name"/> owns.</summary>
-    public bool Covers(string name, IReadOnlyList<(IPAddress Address, DateTimeOffset ExpiresAt)> learned) => Covers(Direct(name, learned));
 
     /// <summary>
     /// Records each teaching until its expiry (never shortening a pair); all must share one question name. Returns the
@@ -128,9 +122,6 @@ public sealed class LearnedIpIndex(int maxIpsPerName)
         return remove;
     }
 
-    /// <summary><see cref="Learn(IReadOnlyList{Taught})"/> for addresses the question <paramref name="name"/> owns.</summary>
-    public List<IPAddress> Learn(string name, IReadOnlyList<(IPAddress Address, DateTimeOffset ExpiresAt)> learned) => Learn(Direct(name, learned));
-
     /// <summary>
     /// Withdraws every teaching among <paramref name="candidates"/> (all of them when null) for which
     /// <paramref name="stillTeaches"/> is false. Returns the addresses no remaining teaching vouches for (to remove) and
@@ -174,12 +165,6 @@ public sealed class LearnedIpIndex(int maxIpsPerName)
     /// <summary>The teachings of <paramref name="address"/>, with their expiries.</summary>
     public IReadOnlyDictionary<TeachingChain, DateTimeOffset> ChainsOf(IPAddress address) =>
         _byAddress.TryGetValue(address, out var chains) ? chains : new Dictionary<TeachingChain, DateTimeOffset>();
-
-    static List<Taught> Direct(string name, IReadOnlyList<(IPAddress Address, DateTimeOffset ExpiresAt)> learned)
-    {
-        var chain = TeachingChain.Of(name);
-        return [.. learned.Select(l => new Taught(l.Address, l.ExpiresAt, chain))];
-    }
 
     static bool Contains(List<LearnedIp> entries, IPAddress address)
     {

@@ -8,6 +8,13 @@ public class LearningTests
     static readonly DateTimeOffset Now = new(2025, 1, 1, 0, 0, 0, TimeSpan.Zero);
     static readonly IPAddress Ip1 = IPAddress.Parse("192.0.2.1"), Ip2 = IPAddress.Parse("192.0.2.2");
 
+    // Teachings of addresses whose record the question itself owns (no CNAME on the way).
+    static List<Taught> Direct(string question, params (IPAddress Address, DateTimeOffset ExpiresAt)[] learned)
+    {
+        var chain = TeachingChain.Of(question);
+        return [.. learned.Select(l => new Taught(l.Address, l.ExpiresAt, chain))];
+    }
+
     [Theory]
     [InlineData(5u, 30 + 10)]      // below the minimum: clamped up
     [InlineData(300u, 300 + 10)]   // inside: kept
@@ -23,20 +30,20 @@ public class LearningTests
     public void A_fresh_answer_extends_and_never_shortens()
     {
         var index = new LearnedIpIndex(8);
-        index.Learn("a.com", [(Ip1, Now.AddMinutes(5))]);
-        Assert.Equal(Now.AddMinutes(10), index.Plan("a.com", [(Ip1, Now.AddMinutes(10))])[0].ExpiresAt);
-        index.Learn("a.com", [(Ip1, Now.AddMinutes(10))]);
-        Assert.Equal(Now.AddMinutes(10), index.Plan("a.com", [(Ip1, Now.AddMinutes(1))])[0].ExpiresAt);
+        index.Learn(Direct("a.com", (Ip1, Now.AddMinutes(5))));
+        Assert.Equal(Now.AddMinutes(10), index.Plan(Direct("a.com", (Ip1, Now.AddMinutes(10))))[0].ExpiresAt);
+        index.Learn(Direct("a.com", (Ip1, Now.AddMinutes(10))));
+        Assert.Equal(Now.AddMinutes(10), index.Plan(Direct("a.com", (Ip1, Now.AddMinutes(1))))[0].ExpiresAt);
         // Another name's shorter TTL does not shorten the kernel entry either.
-        Assert.Equal(Now.AddMinutes(10), index.Plan("b.com", [(Ip1, Now.AddMinutes(2))])[0].ExpiresAt);
+        Assert.Equal(Now.AddMinutes(10), index.Plan(Direct("b.com", (Ip1, Now.AddMinutes(2))))[0].ExpiresAt);
     }
 
     [Fact]
     public void Revoking_a_name_keeps_addresses_another_allowed_name_taught()
     {
         var index = new LearnedIpIndex(8);
-        index.Learn("a.com", [(Ip1, Now.AddMinutes(10)), (Ip2, Now.AddMinutes(10))]);
-        index.Learn("b.com", [(Ip2, Now.AddMinutes(3))]);
+        index.Learn(Direct("a.com", (Ip1, Now.AddMinutes(10)), (Ip2, Now.AddMinutes(10))));
+        index.Learn(Direct("b.com", (Ip2, Now.AddMinutes(3))));
         var (remove, rewrite) = index.Revoke(chain => chain.Question != "a.com");
         Assert.Equal([Ip1], remove);
         // Ip2 stays, now only as long as b.com vouches for it.
@@ -50,7 +57,7 @@ public class LearningTests
         var index = new LearnedIpIndex(8);
         var chain = TeachingChain.Through(["cdn.example.com", "edge.tracker.net"]);
         index.Learn([new Taught(Ip1, Now.AddMinutes(10), chain)]);
-        index.Learn("plain.org", [(Ip2, Now.AddMinutes(10))]);
+        index.Learn(Direct("plain.org", (Ip2, Now.AddMinutes(10))));
         foreach (var name in new[] { "edge.tracker.net", "tracker.net", "net", "cdn.example.com", "example.com" })
             Assert.Equal([chain], index.ChainsAtOrBelow(name));
         Assert.Empty(index.ChainsAtOrBelow("other.net"));
@@ -65,7 +72,7 @@ public class LearningTests
         var index = new LearnedIpIndex(8);
         var alias = TeachingChain.Through(["cdn.example.com", "edge.tracker.net"]);
         index.Learn([new Taught(Ip1, Now.AddMinutes(10), alias)]);
-        index.Learn("plain.org", [(Ip2, Now.AddMinutes(10))]);
+        index.Learn(Direct("plain.org", (Ip2, Now.AddMinutes(10))));
         var judged = new List<TeachingChain>();
         var (remove, rewrite) = index.Revoke(chain =>
         {
@@ -107,8 +114,8 @@ public class LearningTests
     public void Sweeping_removes_expired_pairs_only()
     {
         var index = new LearnedIpIndex(8);
-        index.Learn("a.com", [(Ip1, Now.AddMinutes(1))]);
-        index.Learn("b.com", [(Ip1, Now.AddMinutes(5)), (Ip2, Now.AddMinutes(1))]);
+        index.Learn(Direct("a.com", (Ip1, Now.AddMinutes(1))));
+        index.Learn(Direct("b.com", (Ip1, Now.AddMinutes(5)), (Ip2, Now.AddMinutes(1))));
         Assert.Equal([Ip2], index.Sweep(Now.AddMinutes(2)));
         Assert.Equal(["b.com"], index.ChainsOf(Ip1).Keys.Select(c => c.Question));
         Assert.Equal([Ip1], index.Sweep(Now.AddMinutes(6)));
@@ -119,9 +126,9 @@ public class LearningTests
     public void A_name_teaches_at_most_its_cap_and_the_oldest_make_room()
     {
         var index = new LearnedIpIndex(2);
-        index.Learn("a.com", [(Ip1, Now.AddMinutes(1)), (Ip2, Now.AddMinutes(2))]);
+        index.Learn(Direct("a.com", (Ip1, Now.AddMinutes(1)), (Ip2, Now.AddMinutes(2))));
         var ip3 = IPAddress.Parse("192.0.2.3");
-        Assert.Equal([Ip1], index.Learn("a.com", [(ip3, Now.AddMinutes(3))]));
+        Assert.Equal([Ip1], index.Learn(Direct("a.com", (ip3, Now.AddMinutes(3)))));
         Assert.Equal(2, index.AddressCount);
     }
 }
