@@ -16,19 +16,10 @@ public static class CnameChain
     public const int MaxLength = 16;
 
     /// <summary>
-    /// The names on the chain from <paramref name="question"/>; empty if the chain loops. A target for which
-    /// <paramref name="denied"/> holds is not on the chain, nor is anything reached through it.
-    /// </summary>
-    public static IReadOnlySet<DnsName> Follow(DnsName question, IReadOnlyList<DnsRecord> answers, Func<DnsName, bool>? denied = null)
-    {
-        var walk = Walk(question, answers, denied);
-        return walk.Loops ? new HashSet<DnsName>() : walk.Names.ToHashSet();
-    }
-
-    /// <summary>
-    /// <see cref="Follow"/> in order: the names from <paramref name="question"/> along the chain, and the denied target
-    /// it ended before, if it did (an answer's shape depends on that name too: were it no longer denied, the chain would
-    /// go on).
+    /// The names on the chain from <paramref name="question"/>, in order, question first; a chain that loops says so and
+    /// teaches nothing. A target for which <paramref name="denied"/> holds is not on the chain, nor is anything reached
+    /// through it; the path names it (an answer's shape depends on that name too: were it no longer denied, the chain
+    /// would go on).
     /// </summary>
     public static Path Walk(DnsName question, IReadOnlyList<DnsRecord> answers, Func<DnsName, bool>? denied = null)
     {
