@@ -152,7 +152,7 @@ public sealed partial class DnsAttachment
         if (learn)
         {
             var filtered = AnswerFilter.Apply(response, question, _options.RebindingProtection, config.ExplicitlyAllowed, _options.MaxIpsPerName,
-                name => config.Matcher.MostSpecific(name.Text) == Verdict.Block);
+                name => config.DeniesAlias(name.Text));
             if (filtered.Stripped > 0)
             {
                 Counters.CountRebindingStripped(filtered.Stripped);

@@ -114,7 +114,7 @@ public sealed partial class DnsAttachment
         if (!StillTeaches(config, chain.Question)) return false;
         foreach (var alias in chain.Aliases)
         {
-            if (config.Matcher.MostSpecific(alias) == Verdict.Block) return false;
+            if (config.DeniesAlias(alias)) return false;
         }
         return true;
     }
@@ -227,6 +227,7 @@ public sealed partial class DnsAttachment
         }
         return (seen, false);
     }
+
     /// <summary>Claims an in-flight slot; false when the attachment is at its bound (pitfall 21).</summary>
     internal bool TryEnter()
     {
