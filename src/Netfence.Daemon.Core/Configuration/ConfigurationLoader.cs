@@ -187,7 +187,7 @@ public static class ConfigurationLoader
             r.Scalar("dns.blocked_rcode", text => OneOf(text, new Dictionary<string, BlockedRcode> { ["refused"] = BlockedRcode.Refused, ["nxdomain"] = BlockedRcode.NxDomain }), BlockedRcode.Refused),
             r.Scalar("dns.rebinding_protection", Boolean, true),
             [.. r.List("dns.upstream_servers", text => Endpoint.Parse(text, RuleSetReader.DnsPort, "dns.upstream_servers"))],
-            r.Scalar("dns.busy_poll", BusyPoll, TimeSpan.FromMicroseconds(50)));
+            r.Scalar("dns.busy_poll", BusyPoll, DnsSettings.DefaultBusyPoll));
         if (dns.PortRangeStart > dns.PortRangeEnd)
             r.Fail("dns.port_range_start", $"{dns.PortRangeStart} is above dns.port_range_end ({dns.PortRangeEnd})");
         if (dns.TtlMin > dns.TtlMax)

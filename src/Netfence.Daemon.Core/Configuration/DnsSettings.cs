@@ -29,6 +29,9 @@ public sealed record DnsSettings(
     /// <summary>How many attachments can have a DNS server at once.</summary>
     public int PortCount => PortRangeEnd - PortRangeStart + 1;
 
+    /// <summary>The default <see cref="BusyPoll"/>: longer than a wake-up on a quiet host, short enough to be cheap.</summary>
+    public static readonly TimeSpan DefaultBusyPoll = TimeSpan.FromMicroseconds(50);
+
     /// <summary>The longest <see cref="BusyPoll"/> accepted: past it a loop would spin through gaps where sleeping is cheaper.</summary>
     public static readonly TimeSpan MaxBusyPoll = TimeSpan.FromMilliseconds(1);
 }

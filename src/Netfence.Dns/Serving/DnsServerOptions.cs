@@ -58,10 +58,7 @@ public sealed record DnsServerOptions
     /// sleeps at once). A datagram found meanwhile (an upstream's answer, a client's next query) is handled without the
     /// tens of µs a sleeping thread's wake-up costs; a loop with nothing to do does not poll.
     /// </summary>
-    public TimeSpan BusyPoll { get; init; } = DefaultBusyPoll;
-
-    /// <summary>The default <see cref="BusyPoll"/>.</summary>
-    public static readonly TimeSpan DefaultBusyPoll = TimeSpan.FromMicroseconds(50);
+    public TimeSpan BusyPoll { get; init; } = DnsSettings.DefaultBusyPoll;
 
     /// <summary>The options a daemon configuration describes.</summary>
     public static DnsServerOptions FromSettings(DnsSettings settings) => new()

@@ -26,7 +26,7 @@ internal sealed record BenchOptions(string OutputDirectory, string? Readme, int 
     {
         string? output = null, readme = null;
         int rounds = 5, outstanding = 32, names = 1000;
-        var busyPoll = Netfence.Dns.Serving.DnsServerOptions.DefaultBusyPoll;
+        var busyPoll = Netfence.Daemon.Configuration.DnsSettings.DefaultBusyPoll;
         double seconds = 4, latencySeconds = 2;
         for (int i = 0; i < args.Length; i++)
         {

@@ -63,7 +63,7 @@ internal sealed record BenchReport(string Command, DateTimeOffset Started, strin
         md.AppendLine("Sleeps per answer: voluntary context switches of the benchmark's process (its latency client, which blocks once per " +
             "query, and the servers' event loops) during the latency runs, per answer; each sleep costs a wake-up.");
         md.AppendLine();
-        md.AppendLine(Inv, $"The attachments poll their sockets for {BusyPoll.TotalMicroseconds:0} µs after handling datagrams (`dns.busy_poll`{(BusyPoll == Netfence.Dns.Serving.DnsServerOptions.DefaultBusyPoll ? ", the default" : $", not the default {Netfence.Dns.Serving.DnsServerOptions.DefaultBusyPoll.TotalMicroseconds:0} µs")}); " +
+        md.AppendLine(Inv, $"The attachments poll their sockets for {BusyPoll.TotalMicroseconds:0} µs after handling datagrams (`dns.busy_poll`{(BusyPoll == Netfence.Daemon.Configuration.DnsSettings.DefaultBusyPoll ? ", the default" : $", not the default {Netfence.Daemon.Configuration.DnsSettings.DefaultBusyPoll.TotalMicroseconds:0} µs")}); " +
             $"the last two rows are the same servers with busy polling off. Idle, every server open: {IdleCpu.TotalMilliseconds:0} ms of CPU in " +
             $"{Options.IdleRun.TotalSeconds:0} s.");
         md.AppendLine();
