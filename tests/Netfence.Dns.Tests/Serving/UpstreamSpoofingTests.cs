@@ -27,7 +27,7 @@ public sealed class UpstreamSpoofingTests
         upstream.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         using var spoofer = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
         spoofer.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        await using var server = await TestServer.StartAsync(upstream: (IPEndPoint)upstream.LocalEndPoint!);
+        await using var server = await TestServer.StartAsync(upstream: (IPEndPoint)upstream.LocalEndPoint!, upstreamTimeout: TimeSpan.FromSeconds(3));
         await server.Attachment.ConfigureAsync(TestServer.Policy(DnsMode.Allowlist, ["spoofed.test+"]));
 
         // The scripted upstream: for each query, the spoofer answers first (knowing id, port and name), then the upstream.

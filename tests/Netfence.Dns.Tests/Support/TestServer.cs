@@ -19,12 +19,17 @@ sealed class TestServer : IAsyncDisposable
     TestServer(DnsServerOptions options, IDnsControlPlane? controlPlane, ILogger<DnsServer>? logger) =>
         Server = new DnsServer(options, Writer, controlPlane, logger);
 
+    /// <summary>
+    /// Starts the server; <paramref name="upstreamTimeout"/> is short by default so that tests of an upstream that never
+    /// answers end quickly. A test whose upstream is a scripted task on the thread pool gives it longer: with the other
+    /// test classes running beside it, that task may take more than half a second to answer.
+    /// </summary>
     public static async Task<TestServer> StartAsync(DnsServerOptions? options = null, IDnsControlPlane? controlPlane = null, IPEndPoint? upstream = null,
-        ILogger<DnsServer>? logger = null)
+        ILogger<DnsServer>? logger = null, TimeSpan? upstreamTimeout = null)
     {
         options ??= new DnsServerOptions();
         if (upstream is not null) options = options with { DefaultUpstreams = [upstream] };
-        var server = new TestServer(options with { UpstreamTimeout = TimeSpan.FromMilliseconds(500) }, controlPlane, logger);
+        var server = new TestServer(options with { UpstreamTimeout = upstreamTimeout ?? TimeSpan.FromMilliseconds(500) }, controlPlane, logger);
         server.Attachment = await server.Server.OpenAsync("att-1", new IPEndPoint(IPAddress.Loopback, 0));
         return server;
     }
