@@ -9,11 +9,14 @@ public class FixtureFigureTests
         Assert.Single(rows, h => h.Figure.StartsWith(figureStart, StringComparison.Ordinal));
 
     [Fact]
-    public void Dns_compares_forwarding_and_the_cache_with_dnsmasq_asked_directly()
+    public void Dns_compares_forwarding_and_the_cache_with_dnsmasq_asked_directly_and_forwarding_with_dnsmasq_forwarding()
     {
         var rows = DnsHeadlines.From(Fixtures.Load("dns")).ToList();
         var qps = Row(rows, "QPS, forwarding");
         Assert.Equal(("9,225", "dnsmasq direct: 48,101", "0.19", "≥ 0.80", false), (qps.Netfence, qps.ComparedWith, qps.Ratio, qps.Goal, qps.Met));
+        var reference = Row(rows, "forwarding QPS (cache off) against a C forwarder");
+        Assert.Equal(("9,225", "dnsmasq forwarding, one query port: 5,125", "1.80", "—", (bool?)null),
+            (reference.Netfence, reference.ComparedWith, reference.Ratio, reference.Goal, reference.Met));
         var p50 = Row(rows, "p50 latency, forwarding");
         Assert.Equal(("246 µs (+227 µs)", "dnsmasq direct: 19 µs", "12.86", false), (p50.Netfence, p50.ComparedWith, p50.Ratio, p50.Met));
         var cachedQps = Row(rows, "QPS, cache on");

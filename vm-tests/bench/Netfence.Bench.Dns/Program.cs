@@ -59,7 +59,11 @@ static async Task<BenchReport> RunAsync(BenchOptions options, CancellationToken 
         var names = Enumerable.Range(0, options.Names).Select(i => $"n{i}.{Upstream.Zone}").ToList();
         File.WriteAllLines(queryFile, names.Select(n => $"{n} A"));
 
-        using var upstream = new Upstream();
+        using var upstream = Upstream.Answering();
+        // The reference hops: dnsmasq as a plain forwarder to the same upstream (it filters nothing), as shipped and with
+        // one query port as ours.
+        using var reference = Upstream.ForwardingTo(upstream.Endpoint, onePort: false);
+        using var referenceOnePort = Upstream.ForwardingTo(upstream.Endpoint, onePort: true);
         var writer = new CountingAllowlistWriter();
         // The per-attachment rate limit (1,000 queries/s by default) is lifted: it would be what is measured. The
         // in-flight bound stays as shipped (64), above dnsperf's window.
@@ -81,19 +85,23 @@ static async Task<BenchReport> RunAsync(BenchOptions options, CancellationToken 
             attachments.Add(attachment);
         }
 
-        (string Name, IPEndPoint Endpoint)[] configurations =
+        // Hop: the process between dnsmasq and dnsperf whose CPU the "hop" column counts (none when asked directly).
+        int self = Environment.ProcessId;
+        (string Name, IPEndPoint Endpoint, int? Hop)[] configurations =
         [
-            ("dnsmasq direct", upstream.Endpoint),
-            ("through the attachment, cache off", attachments[0].Endpoint!),
-            ("through the attachment, cache on", attachments[1].Endpoint!),
-            ("cache off, busy polling off", attachments[2].Endpoint!),
-            ("cache on, busy polling off", attachments[3].Endpoint!),
+            ("dnsmasq direct", upstream.Endpoint, null),
+            ("through the attachment, cache off", attachments[0].Endpoint!, self),
+            ("through the attachment, cache on", attachments[1].Endpoint!, self),
+            ("reference: dnsmasq forwarding, as shipped", reference.Endpoint, reference.ProcessId),
+            ("reference: dnsmasq forwarding, one query port", referenceOnePort.Endpoint, referenceOnePort.ProcessId),
+            ("cache off, busy polling off", attachments[2].Endpoint!, self),
+            ("cache on, busy polling off", attachments[3].Endpoint!, self),
         ];
-        Console.WriteLine($"upstream dnsmasq {upstream.Endpoint} (pid {upstream.ProcessId}); attachments {attachments[0].Endpoint} (cache off), {attachments[1].Endpoint} (cache on), " +
+        Console.WriteLine($"upstream dnsmasq {upstream.Endpoint} (pid {upstream.ProcessId}); reference forwarders dnsmasq {reference.Endpoint} (pid {reference.ProcessId}), {referenceOnePort.Endpoint} (pid {referenceOnePort.ProcessId}, one query port); attachments {attachments[0].Endpoint} (cache off), {attachments[1].Endpoint} (cache on), " +
             $"{attachments[2].Endpoint} (cache off, busy polling off), {attachments[3].Endpoint} (cache on, busy polling off); busy polling {serverOptions.BusyPoll.TotalMicroseconds:0} µs");
 
         // Warm-up, not recorded: JIT, the cache filled with every name, sockets and buffers at size.
-        foreach (var (name, endpoint) in configurations)
+        foreach (var (name, endpoint, _) in configurations)
         {
             var warm = Dnsperf.Run(endpoint, queryFile, TimeSpan.FromSeconds(2), options.Outstanding, cancellationToken);
             if (!warm.AllNoError) throw new InvalidOperationException($"{name}: the warm-up got {warm.ResponseCodes}, not only NOERROR");
@@ -109,13 +117,15 @@ static async Task<BenchReport> RunAsync(BenchOptions options, CancellationToken 
             var order = Enumerable.Range(0, configurations.Length).Select(i => (i + round) % configurations.Length).ToArray();
             foreach (int i in order)
             {
-                var (serverBefore, upstreamBefore) = (CpuTime.Of(Environment.ProcessId), CpuTime.Of(upstream.ProcessId));
+                var hop = configurations[i].Hop;
+                TimeSpan HopCpu() => hop is { } pid ? CpuTime.Of(pid) : TimeSpan.Zero;
+                var (serverBefore, upstreamBefore) = (HopCpu(), CpuTime.Of(upstream.ProcessId));
                 var run = Dnsperf.Run(configurations[i].Endpoint, queryFile, options.ThroughputRun, options.Outstanding, cancellationToken);
-                var (serverCpu, upstreamCpu) = (CpuTime.Of(Environment.ProcessId) - serverBefore, CpuTime.Of(upstream.ProcessId) - upstreamBefore);
+                var (serverCpu, upstreamCpu) = (HopCpu() - serverBefore, CpuTime.Of(upstream.ProcessId) - upstreamBefore);
                 cpu[i] = (cpu[i].Server + serverCpu, cpu[i].Upstream + upstreamCpu, cpu[i].Queries + run.Completed);
                 throughput[i].Add(run);
                 Console.WriteLine($"round {round + 1}/{options.Rounds} {configurations[i].Name,-36} {run.Qps,10:N0} q/s  lost {run.Lost}  mean {run.MeanLatencyUs:0} µs  " +
-                    $"CPU/query: server {serverCpu.TotalMicroseconds / run.Completed:0.0} µs, dnsmasq {upstreamCpu.TotalMicroseconds / run.Completed:0.0} µs  {run.ResponseCodes}");
+                    $"CPU/query: hop {serverCpu.TotalMicroseconds / run.Completed:0.0} µs, dnsmasq {upstreamCpu.TotalMicroseconds / run.Completed:0.0} µs  {run.ResponseCodes}");
             }
             foreach (int i in order)
             {
@@ -149,7 +159,7 @@ static async Task<BenchReport> RunAsync(BenchOptions options, CancellationToken 
                 throw new InvalidOperationException($"{result.Name}: answers other than NOERROR ({result.ResponseCodes}): the comparison would not be of equal work");
         }
         return new BenchReport("./build.sh bench dns", started, File.ReadAllText("/proc/sys/kernel/osrelease").Trim(), Environment.ProcessorCount, loadAverage, options,
-            results[..3], results[3..], serverOptions.BusyPoll, idleCpu, writer.Writes, attachments.Sum(a => a.Counters.InternalErrors), clock.Elapsed);
+            results[..3], results[3..5], results[5..], serverOptions.BusyPoll, idleCpu, writer.Writes, attachments.Sum(a => a.Counters.InternalErrors), clock.Elapsed);
     }
     finally
     {

@@ -18,15 +18,17 @@ internal sealed record Latency(double Mean, double P50, double P99, int Count)
 
 /// <summary>One configuration over every round.</summary>
 internal sealed record ConfigurationResult(string Name, IReadOnlyList<double> QpsPerRound, double MedianQps, long Sent, long Lost,
-    double LoadedMeanLatencyUs, double ServerCpuUsPerQuery, double UpstreamCpuUsPerQuery, Latency Unloaded, double UnloadedSleepsPerAnswer, string ResponseCodes);
+    double LoadedMeanLatencyUs, double HopCpuUsPerQuery, double UpstreamCpuUsPerQuery, Latency Unloaded, double UnloadedSleepsPerAnswer, string ResponseCodes);
 
 /// <summary>Everything one run measured, as written to dns.json.</summary>
 /// <param name="Configurations">Direct, cache off and cache on, the servers as shipped (what the goals are judged on).</param>
+/// <param name="References">dnsmasq forwarding to the same upstream, as shipped and with one query port: a C forwarder that
+/// filters and learns nothing.</param>
 /// <param name="WithoutBusyPolling">Cache off and cache on again, with busy polling off.</param>
 /// <param name="BusyPoll">The shipped busy-polling budget.</param>
 /// <param name="IdleCpu">CPU the process used, every server open and idle, over <see cref="BenchOptions.IdleRun"/>.</param>
 internal sealed record BenchReport(string Command, DateTimeOffset Started, string Kernel, int Cpus, string LoadAverage, BenchOptions Options,
-    IReadOnlyList<ConfigurationResult> Configurations, IReadOnlyList<ConfigurationResult> WithoutBusyPolling, TimeSpan BusyPoll, TimeSpan IdleCpu,
+    IReadOnlyList<ConfigurationResult> Configurations, IReadOnlyList<ConfigurationResult> References, IReadOnlyList<ConfigurationResult> WithoutBusyPolling, TimeSpan BusyPoll, TimeSpan IdleCpu,
     long AllowlistWrites, long ServerInternalErrors, TimeSpan Duration) : Netfence.Bench.IBenchReport
 {
     static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
@@ -37,6 +39,10 @@ internal sealed record BenchReport(string Command, DateTimeOffset Started, strin
 
     public double ForwardingP50OverheadUs => Forwarding.Unloaded.P50 - Direct.Unloaded.P50;
     public double ForwardingQpsRatio => Forwarding.MedianQps / Direct.MedianQps;
+    /// <summary>The faster of the reference forwarders: what the comparison is made against.</summary>
+    ConfigurationResult BestReference => References.MaxBy(r => r.MedianQps)!;
+    public double ReferenceQpsRatio => BestReference.MedianQps / Direct.MedianQps;
+    public double ForwardingVsReferenceQps => Forwarding.MedianQps / BestReference.MedianQps;
     public double CachedP50Ratio => Cached.Unloaded.P50 / Direct.Unloaded.P50;
     public double CachedQpsRatio => Cached.MedianQps / Direct.MedianQps;
 
@@ -50,18 +56,25 @@ internal sealed record BenchReport(string Command, DateTimeOffset Started, strin
             $"{Options.LatencyRun.TotalSeconds:0.#} s of latency (our client, 1 query outstanding, every answer timed); " +
             $"{Options.Names:N0} allowed names, A queries; run took {Duration.TotalSeconds:0} s.");
         md.AppendLine();
-        md.AppendLine("| configuration | QPS (median of rounds) | vs direct | lost | loaded mean µs | CPU µs/query: our server | dnsmasq | unloaded mean µs | p50 µs | p99 µs | p50 vs direct | sleeps per answer |");
+        md.AppendLine("| configuration | QPS (median of rounds) | vs direct | lost | loaded mean µs | CPU µs/query: hop | upstream dnsmasq | unloaded mean µs | p50 µs | p99 µs | p50 vs direct | sleeps per answer |");
         md.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
-        foreach (var c in Configurations.Concat(WithoutBusyPolling))
+        foreach (var c in Configurations.Concat(References).Concat(WithoutBusyPolling))
         {
             md.AppendLine(Inv,
                 $"| {c.Name} | {c.MedianQps:N0} | {c.MedianQps / Direct.MedianQps:0.00} | {c.Lost:N0} of {c.Sent:N0} | {c.LoadedMeanLatencyUs:0} | " +
-                $"{c.ServerCpuUsPerQuery:0.0} | {c.UpstreamCpuUsPerQuery:0.0} | " +
+                $"{(c == Direct ? "—" : c.HopCpuUsPerQuery.ToString("0.0", Inv))} | {c.UpstreamCpuUsPerQuery:0.0} | " +
                 $"{c.Unloaded.Mean:0} | {c.Unloaded.P50:0} | {c.Unloaded.P99:0} | {Signed(c.Unloaded.P50 - Direct.Unloaded.P50)} µs | {c.UnloadedSleepsPerAnswer:0.00} |");
         }
         md.AppendLine();
         md.AppendLine("Sleeps per answer: voluntary context switches of the benchmark's process (its latency client, which blocks once per " +
             "query, and the servers' event loops) during the latency runs, per answer; each sleep costs a wake-up.");
+        md.AppendLine();
+        md.AppendLine(Inv, $"CPU per query of the hop: the process between dnsperf and the upstream (this benchmark's, which holds the attachments' " +
+            $"servers, or the reference dnsmasq forwarder) over the throughput runs, per answer. The reference forwarders are dnsmasq with its cache off, " +
+            $"filtering and learning nothing: as shipped (a fresh random source port per query) and with one query port (`--query-port`, as our " +
+            $"event loops' upstream sockets). The faster of them ({BestReference.Name["reference: ".Length..]}) keeps **{ReferenceQpsRatio:0.00}×** of the direct QPS; " +
+            $"forwarding through the attachment keeps **{ForwardingVsReferenceQps:0.00}×** its QPS at " +
+            $"{Forwarding.HopCpuUsPerQuery / BestReference.HopCpuUsPerQuery:0.00}× its CPU per query.");
         md.AppendLine();
         md.AppendLine(Inv, $"The attachments poll their sockets for {BusyPoll.TotalMicroseconds:0} µs after handling datagrams (`dns.busy_poll`{(BusyPoll == Netfence.Daemon.Configuration.DnsSettings.DefaultBusyPoll ? ", the default" : $", not the default {Netfence.Daemon.Configuration.DnsSettings.DefaultBusyPoll.TotalMicroseconds:0} µs")}); " +
             $"the last two rows are the same servers with busy polling off. Idle, every server open: {IdleCpu.TotalMilliseconds:0} ms of CPU in " +

@@ -6,9 +6,11 @@ using Netfence.Dns.Wire;
 namespace Netfence.Bench.Dns;
 
 /// <summary>
-/// dnsmasq on a random 127.x address, answering every name under allowed.test from its own configuration
-/// (<c>--address</c>), so that nothing it answers depends on a further upstream or on its cache (off: nothing would
-/// use it). No query log: logging would cost dnsmasq more than the hop being measured.
+/// dnsmasq on a random 127.x address, with its cache off and no query log (logging would cost dnsmasq more than the hop
+/// being measured). <see cref="Answering"/> answers every name under allowed.test from its own configuration
+/// (<c>--address</c>), so nothing it answers depends on a further upstream: the upstream of every configuration.
+/// <see cref="ForwardingTo"/> forwards every query to such an upstream: the reference hop, a mature forwarder written in
+/// C that filters and learns nothing, measured beside ours on the same machine and the same upstream.
 /// </summary>
 internal sealed class Upstream : IDisposable
 {
@@ -18,7 +20,18 @@ internal sealed class Upstream : IDisposable
 
     public IPEndPoint Endpoint { get; }
 
-    public Upstream()
+    /// <summary>dnsmasq answering allowed.test itself.</summary>
+    public static Upstream Answering() => new([$"--address=/{Zone}/{Address}", "--local-ttl=300"]);
+
+    /// <summary>
+    /// dnsmasq forwarding every query to <paramref name="upstream"/> (and nowhere else). As shipped it sends each query
+    /// from a fresh random source port (against spoofed answers); with <paramref name="onePort"/> it sends every query
+    /// from one socket, as our attachments' event loops do (<c>--query-port</c>).
+    /// </summary>
+    public static Upstream ForwardingTo(IPEndPoint upstream, bool onePort) =>
+        new([$"--server={upstream.Address}#{upstream.Port}", .. onePort ? (string[])[$"--query-port={FreePort(IPAddress.Loopback)}"] : []]);
+
+    Upstream(string[] role)
     {
         var address = new IPAddress([127, (byte)Random.Shared.Next(1, 250), (byte)Random.Shared.Next(1, 250), (byte)Random.Shared.Next(2, 250)]);
         Endpoint = new IPEndPoint(address, FreePort(address));
@@ -27,7 +40,7 @@ internal sealed class Upstream : IDisposable
         [
             "--keep-in-foreground", "--conf-file=/dev/null", "--no-resolv", "--no-hosts", "--bind-interfaces",
             $"--listen-address={address}", $"--port={Endpoint.Port}", "--pid-file=", "--cache-size=0",
-            $"--address=/{Zone}/{Address}", "--local-ttl=300", .. Environment.IsPrivilegedProcess ? (string[])["--user=root", "--group=root"] : [],
+            .. role, .. Environment.IsPrivilegedProcess ? (string[])["--user=root", "--group=root"] : [],
         ];
         foreach (var arg in args) start.ArgumentList.Add(arg);
         _process = Process.Start(start) ?? throw new InvalidOperationException("dnsmasq did not start");
