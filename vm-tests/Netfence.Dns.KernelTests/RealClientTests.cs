@@ -121,10 +121,11 @@ public sealed partial class RealClientTests(TestZone zone)
         Assert.Equal(TestZone.ManyCount, AaaaLines().Matches(fallback.StdOut).Count);
         Assert.Equal(TestZone.ManyCount, workload.Writer.Map.Keys.Count(a => a.ToString().StartsWith("2001:db8::1:", StringComparison.Ordinal)));
 
-        // glibc does the same on its own (a fresh workload, so nothing is cached or learned yet). dnsmasq forks a child
-        // for each TCP connection; on a loaded machine that once took longer than the shipped 2 s upstream timeout, and
-        // glibc, given SERVFAIL for the AAAA half over TCP, printed the A address alone. The upstream gets 10 s here: what
-        // is tested is the truncation path, not dnsmasq's fork latency.
+        // glibc does the same on its own (a fresh workload, so nothing is cached or learned yet). Under heavy load this
+        // step twice printed the A address alone; the suspected cause is dnsmasq, which forks a child per TCP connection,
+        // answering after the shipped 2 s upstream timeout, so that glibc got SERVFAIL for the AAAA half. The upstream
+        // gets 10 s here (what is tested is the truncation path, not dnsmasq's fork latency), and a failure says what the
+        // server counted.
         await using var second = await StartAsync(new DnsServerOptions { UpstreamTimeout = TimeSpan.FromSeconds(10) });
         var getent = second.Getent("many.test");
         var counters = second.Attachment.Counters;
