@@ -18,6 +18,21 @@ internal static class CpuTime
     }
 
     /// <summary>
+    /// Busy and total CPU time of the whole machine (every core) from /proc/stat's first line: busy is everything but
+    /// idle and iowait, so it includes dnsperf, dnsmasq, this process and the softirq work of the loopback deliveries.
+    /// </summary>
+    public static (TimeSpan Busy, TimeSpan Total) Machine()
+    {
+        using var reader = new StreamReader("/proc/stat");
+        var fields = reader.ReadLine()!.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        if (fields[0] != "cpu") throw new InvalidDataException($"/proc/stat starts with '{fields[0]}', not the 'cpu' summary line");
+        // user nice system idle iowait irq softirq steal (guest and guest_nice are already counted in user and nice).
+        var ticks = fields[1..9].Select(f => long.Parse(f, CultureInfo.InvariantCulture)).ToArray();
+        long total = ticks.Sum(), idle = ticks[3] + ticks[4];
+        return (TimeSpan.FromSeconds((total - idle) / TicksPerSecond), TimeSpan.FromSeconds(total / TicksPerSecond));
+    }
+
+    /// <summary>
     /// Voluntary context switches (a thread blocking: sleeping until woken) of every thread of process <paramref name="pid"/>.
     /// </summary>
     public static long Sleeps(int pid)

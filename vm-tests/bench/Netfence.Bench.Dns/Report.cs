@@ -18,7 +18,7 @@ internal sealed record Latency(double Mean, double P50, double P99, int Count)
 
 /// <summary>One configuration over every round.</summary>
 internal sealed record ConfigurationResult(string Name, IReadOnlyList<double> QpsPerRound, double MedianQps, long Sent, long Lost,
-    double LoadedMeanLatencyUs, double HopCpuUsPerQuery, double UpstreamCpuUsPerQuery, Latency Unloaded, double UnloadedSleepsPerAnswer, string ResponseCodes);
+    double LoadedMeanLatencyUs, double HopCpuUsPerQuery, double UpstreamCpuUsPerQuery, double MachineCpuUsPerQuery, double MachineBusyShare, Latency Unloaded, double UnloadedSleepsPerAnswer, string ResponseCodes);
 
 /// <summary>Everything one run measured, as written to dns.json.</summary>
 /// <param name="Configurations">Direct, cache off and cache on, the servers as shipped (what the goals are judged on).</param>
@@ -56,13 +56,13 @@ internal sealed record BenchReport(string Command, DateTimeOffset Started, strin
             $"{Options.LatencyRun.TotalSeconds:0.#} s of latency (our client, 1 query outstanding, every answer timed); " +
             $"{Options.Names:N0} allowed names, A queries; run took {Duration.TotalSeconds:0} s.");
         md.AppendLine();
-        md.AppendLine("| configuration | QPS (median of rounds) | vs direct | lost | loaded mean µs | CPU µs/query: hop | upstream dnsmasq | unloaded mean µs | p50 µs | p99 µs | p50 vs direct | sleeps per answer |");
-        md.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        md.AppendLine("| configuration | QPS (median of rounds) | vs direct | lost | loaded mean µs | CPU µs/query: hop | upstream dnsmasq | machine (busy) | unloaded mean µs | p50 µs | p99 µs | p50 vs direct | sleeps per answer |");
+        md.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var c in Configurations.Concat(References).Concat(WithoutBusyPolling))
         {
             md.AppendLine(Inv,
                 $"| {c.Name} | {c.MedianQps:N0} | {c.MedianQps / Direct.MedianQps:0.00} | {c.Lost:N0} of {c.Sent:N0} | {c.LoadedMeanLatencyUs:0} | " +
-                $"{(c == Direct ? "—" : c.HopCpuUsPerQuery.ToString("0.0", Inv))} | {c.UpstreamCpuUsPerQuery:0.0} | " +
+                $"{(c == Direct ? "—" : c.HopCpuUsPerQuery.ToString("0.0", Inv))} | {c.UpstreamCpuUsPerQuery:0.0} | {c.MachineCpuUsPerQuery:0.0} ({c.MachineBusyShare * 100:0} %) | " +
                 $"{c.Unloaded.Mean:0} | {c.Unloaded.P50:0} | {c.Unloaded.P99:0} | {Signed(c.Unloaded.P50 - Direct.Unloaded.P50)} µs | {c.UnloadedSleepsPerAnswer:0.00} |");
         }
         md.AppendLine();
@@ -75,6 +75,13 @@ internal sealed record BenchReport(string Command, DateTimeOffset Started, strin
             $"event loops' upstream sockets). The faster of them ({BestReference.Name["reference: ".Length..]}) keeps **{ReferenceQpsRatio:0.00}×** of the direct QPS; " +
             $"forwarding through the attachment keeps **{ForwardingVsReferenceQps:0.00}×** its QPS at " +
             $"{Forwarding.HopCpuUsPerQuery / BestReference.HopCpuUsPerQuery:0.00}× its CPU per query.");
+        md.AppendLine();
+        md.AppendLine(Inv, $"Machine (busy): CPU time of every core but idle and iowait (dnsperf, dnsmasq, the hop and the kernel's loopback " +
+            $"deliveries) per answer over the throughput runs, and the share of the cores that was busy. When a run keeps the cores busy, its QPS " +
+            $"is the cores divided by that figure. Keeping 80 % of the direct QPS then needs the forwarding run's figure within 1.25× direct's, " +
+            $"an added {Direct.MachineCpuUsPerQuery / 4:0.0} µs per query at most; forwarding through the attachment adds " +
+            $"{Forwarding.MachineCpuUsPerQuery - Direct.MachineCpuUsPerQuery:0.0} µs, and a cached answer alone (one datagram in and one out, no " +
+            $"upstream) costs the hop {Cached.HopCpuUsPerQuery:0.0} µs, where forwarding moves two in and two out.");
         md.AppendLine();
         md.AppendLine(Inv, $"The attachments poll their sockets for {BusyPoll.TotalMicroseconds:0} µs after handling datagrams (`dns.busy_poll`{(BusyPoll == Netfence.Daemon.Configuration.DnsSettings.DefaultBusyPoll ? ", the default" : $", not the default {Netfence.Daemon.Configuration.DnsSettings.DefaultBusyPoll.TotalMicroseconds:0} µs")}); " +
             $"the last two rows are the same servers with busy polling off. Idle, every server open: {IdleCpu.TotalMilliseconds:0} ms of CPU in " +
