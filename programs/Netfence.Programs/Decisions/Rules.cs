@@ -19,13 +19,16 @@ public static class Rules
         key.PrefixLength = Rule4Key.HostPrefixLength;
         key.RuleSet = ruleSet;
         key.Address = address;
-        ulong now = Helpers.KtimeGetBootNs();
+        // The clock is read once, and only when an entry has an expiry: permanent rules do not pay for it.
+        ulong now = 0;
         // One iteration per prefix length from /32 down to /0; each iteration strictly shortens the prefix.
         for (int i = 0; i <= 32; i++)
         {
             ref readonly RuleValue value = ref Maps.Rules4.Lookup(key);
             if (BpfMap.IsMissing(in value))
                 return 0;
+            if ((value.AllowExpiresNs | value.DenyExpiresNs) != 0 && now == 0)
+                now = Helpers.KtimeGetBootNs();
             uint active = Active(value, now);
             if (active != 0)
                 return active;
@@ -49,12 +52,14 @@ public static class Rules
         key.Address1 = destination.Ip6Word1;
         key.Address2 = destination.Ip6Word2;
         key.Address3 = destination.Ip6Word3;
-        ulong now = Helpers.KtimeGetBootNs();
+        ulong now = 0; // read as in Match4
         for (int i = 0; i <= 128; i++)
         {
             ref readonly RuleValue value = ref Maps.Rules6.Lookup(key);
             if (BpfMap.IsMissing(in value))
                 return 0;
+            if ((value.AllowExpiresNs | value.DenyExpiresNs) != 0 && now == 0)
+                now = Helpers.KtimeGetBootNs();
             uint active = Active(value, now);
             if (active != 0)
                 return active;

@@ -158,10 +158,11 @@ static_inline __u32 active_flags(const struct rule_value *v, __u64 now)
 static __attribute__((noinline)) __u32 match4(__u32 rule_set, __u32 address)
 {
     struct rule4_key key = { RULE4_HOST_PREFIX, rule_set, address };
-    __u64 now = bpf_ktime_get_boot_ns();
+    __u64 now = 0; /* read once, and only for an entry with an expiry */
     for (int i = 0; i <= 32; i++) {
         struct rule_value *v = bpf_map_lookup_elem(&nf_rules4, &key);
         if (!v) return 0;
+        if ((v->allow_expires_ns | v->deny_expires_ns) && !now) now = bpf_ktime_get_boot_ns();
         __u32 active = active_flags(v, now);
         if (active) return active;
         __u32 next = v->prefixlen < key.prefixlen ? v->prefixlen : key.prefixlen;
@@ -174,10 +175,11 @@ static __attribute__((noinline)) __u32 match4(__u32 rule_set, __u32 address)
 static __attribute__((noinline)) __u32 match6(__u32 rule_set, const struct destination *d)
 {
     struct rule6_key key = { RULE6_HOST_PREFIX, rule_set, { d->ip6[0], d->ip6[1], d->ip6[2], d->ip6[3] } };
-    __u64 now = bpf_ktime_get_boot_ns();
+    __u64 now = 0; /* read once, and only for an entry with an expiry */
     for (int i = 0; i <= 128; i++) {
         struct rule_value *v = bpf_map_lookup_elem(&nf_rules6, &key);
         if (!v) return 0;
+        if ((v->allow_expires_ns | v->deny_expires_ns) && !now) now = bpf_ktime_get_boot_ns();
         __u32 active = active_flags(v, now);
         if (active) return active;
         __u32 next = v->prefixlen < key.prefixlen ? v->prefixlen : key.prefixlen;
