@@ -195,8 +195,8 @@ public sealed class AttachmentStoreTests : IDisposable
     public void ChainsOfNamesWithEveryCharacterACanonicalNameMayHoldStayApart()
     {
         // Canonical names hold letters, digits, '-', '_', '.' and '\' escapes (\032 is a space octet, \046 a dot inside a
-        // label, \092 a backslash). Joined naively, ["a.b"] and ["a", "b"] would collide, and so would names that end in
-        // what a separator might be.
+        // label, \092 a backslash), never a space itself. Joined by '.', ["a.b"] and ["a", "b"] would collide; joined by
+        // '\' or a digit, the escapes would; these chains must all come back apart.
         string[][] chains =
         [
             ["a.b"],
@@ -220,6 +220,27 @@ public sealed class AttachmentStoreTests : IDisposable
         Assert.Contains("'a b'", e.Message);
         Assert.Throws<ArgumentException>(() => store.UpsertLearnedIps("a1", [Through("q.example", T0, "")]));
         Assert.Equal(chains.Length, store.GetLearnedIps("a1").Count);
+    }
+
+    [Theory]
+    [InlineData("alias.cdn")]        // no closing space: not what the store writes
+    [InlineData("alias.cdn  ")]      // an empty name between two spaces
+    [InlineData(" alias.cdn ")]      // an empty first name
+    public void AChainTheStoreDidNotWriteIsAClearError(string chain)
+    {
+        using var store = AttachmentStore.Open(dir.Path);
+        store.Add(Record("a1", "/x", T0));
+        using (var outside = new SqliteConnection($"Data Source={store.FilePath};Pooling=False"))
+        {
+            outside.Open();
+            using var command = outside.CreateCommand();
+            command.CommandText = "INSERT INTO learned_ips VALUES ('a1', '192.0.2.1', 'q.example', $chain, 0)";
+            command.Parameters.AddWithValue("$chain", chain);
+            command.ExecuteNonQuery();
+        }
+        var e = Assert.Throws<StoreException>(() => store.GetLearnedIps("a1"));
+        Assert.Contains($"invalid alias chain '{chain}' of learned IP '192.0.2.1' for attachment 'a1'", e.Message);
+        Assert.Contains(store.FilePath, e.Message);
     }
 
     [Fact]
