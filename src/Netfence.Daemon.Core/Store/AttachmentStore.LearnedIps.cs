@@ -53,15 +53,11 @@ public sealed partial class AttachmentStore : ILearnedIpStore
             ON CONFLICT (attachment_id, address, domain, chain) DO UPDATE SET expires_at = MAX(expires_at, excluded.expires_at)
             """, transaction);
         upsert.Parameters.AddWithValue("$id", id);
-        var address = upsert.Parameters.Add("$address", SqliteType.Text);
-        var domain = upsert.Parameters.Add("$domain", SqliteType.Text);
-        var chain = upsert.Parameters.Add("$chain", SqliteType.Text);
+        var teaching = BindTeaching(upsert);
         var expires = upsert.Parameters.Add("$expires", SqliteType.Integer);
         foreach (var entry in entries)
         {
-            address.Value = entry.Address.ToString();
-            domain.Value = entry.Domain;
-            chain.Value = StoredAliases.Encode(entry.Aliases);
+            teaching(entry);
             expires.Value = entry.ExpiresAt.UtcTicks;
             upsert.ExecuteNonQuery();
         }
@@ -113,16 +109,27 @@ public sealed partial class AttachmentStore : ILearnedIpStore
         if (teachings.Count == 0) return;
         using var delete = Command("DELETE FROM learned_ips WHERE attachment_id = $id AND address = $address AND domain = $domain AND chain = $chain", transaction);
         delete.Parameters.AddWithValue("$id", id);
-        var address = delete.Parameters.Add("$address", SqliteType.Text);
-        var domain = delete.Parameters.Add("$domain", SqliteType.Text);
-        var chain = delete.Parameters.Add("$chain", SqliteType.Text);
-        foreach (var teaching in teachings)
+        var teaching = BindTeaching(delete);
+        foreach (var entry in teachings)
         {
-            address.Value = teaching.Address.ToString();
-            domain.Value = teaching.Domain;
-            chain.Value = StoredAliases.Encode(teaching.Aliases);
+            teaching(entry);
             delete.ExecuteNonQuery();
         }
+    }
+
+    // The parameters that name one teaching in command ($address, $domain, $chain: the key after the attachment), and
+    // what sets them to an entry's.
+    static Action<LearnedIp> BindTeaching(SqliteCommand command)
+    {
+        var address = command.Parameters.Add("$address", SqliteType.Text);
+        var domain = command.Parameters.Add("$domain", SqliteType.Text);
+        var chain = command.Parameters.Add("$chain", SqliteType.Text);
+        return entry =>
+        {
+            address.Value = entry.Address.ToString();
+            domain.Value = entry.Domain;
+            chain.Value = StoredAliases.Encode(entry.Aliases);
+        };
     }
 
     /// <summary>Whether any name still vouches for <paramref name="address"/> in the attachment.</summary>
