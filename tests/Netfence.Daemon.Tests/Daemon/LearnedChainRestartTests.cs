@@ -62,6 +62,33 @@ public sealed class LearnedChainRestartTests
         Assert.Equal(asked, upstream.Asked);
     }
 
+    [Fact]
+    public async Task A_stored_teaching_the_stored_rules_no_longer_allow_is_revoked_at_restore()
+    {
+        // As if netfenced crashed after storing a rule change and before revoking what it revokes: the store holds a
+        // teaching through an alias the stored rules deny. The restarted DNS server judges it at its first configuration
+        // and revokes it through the manager, from the kernel and the store; the allowed teaching stays.
+        var link = new FakeControlPlane { Answer = _ => Task.FromResult(Policy()) };
+        await using var first = await InProcessDaemon.StartAsync(controlPlane: link);
+        first.Targets.AddCgroup("/w");
+        var id = (await first.Client.AttachAsync(new AttachRequest { CgroupPath = "/w" })).Id;
+        var until = DateTimeOffset.UtcNow.AddMinutes(5);
+        var denied = new Netfence.Policy.Rules.LearnedIp(OnlyAlias, "q.example", until) { Aliases = ["alias.cdn"] };
+        var allowed = new Netfence.Policy.Rules.LearnedIp(Shared, "other.example", until);
+        Assert.Equal(Attachments.LearnOutcome.Written, (await first.Host.Manager.LearnAsync(id, [denied, allowed], [denied, allowed])).Outcome);
+        var result = await link.Host!.ApplyAsync(new ControlCommand { Id = id, Version = "v2", DenyDomain = new DomainEntry { Domain = "alias.cdn" } }, CancellationToken.None);
+        Assert.Equal(CommandStatus.Ack, result.Status);
+        // The first daemon's DNS server never held the teaching (it was written past it), so nothing revoked it yet.
+        Assert.Equal([OnlyAlias, Shared], KernelAddresses(first));
+
+        await using var second = await first.RestartAsync();
+
+        Assert.Equal([Shared], KernelAddresses(second));
+        using (var store = AttachmentStore.Open(second.DataDirectory))
+            Assert.Equal([allowed], store.GetLearnedIps(id));
+        Assert.Equal(["other.example → 203.0.113.20"], (await TeachingsAsync(second, id)).Select(t => $"{t.Chain} → {t.Address}"));
+    }
+
     static IPAddress[] KernelAddresses(InProcessDaemon daemon) => [.. daemon.Datapath.Learned.Keys.Select(k => k.Item2).OrderBy(a => a.ToString())];
 
     static async Task<List<Taught>> TeachingsAsync(InProcessDaemon daemon, string id) =>
