@@ -16,13 +16,13 @@ sealed class DatapathAllowlistWriter(RuleSetWriter rules) : IAllowlistWriter
     /// <summary>The attachment the server's learned addresses belong to (set once its cgroup exists).</summary>
     public AttachmentTarget? Target { get; set; }
 
-    public ValueTask<AllowlistWriteResult> WriteAsync(string attachmentId, IReadOnlyList<LearnedIp> entries, CancellationToken cancellationToken) =>
+    public ValueTask<AllowlistWriteResult> WriteAsync(string attachmentId, IReadOnlyList<LearnedIp> entries, IReadOnlyList<LearnedIp> taught, CancellationToken cancellationToken) =>
         ValueTask.FromResult(Apply(target =>
         {
             foreach (var entry in entries) rules.AddLearned(target, entry);
         }));
 
-    public ValueTask<AllowlistWriteResult> RemoveAsync(string attachmentId, IReadOnlyList<IPAddress> addresses, CancellationToken cancellationToken) =>
+    public ValueTask<AllowlistWriteResult> RemoveAsync(string attachmentId, IReadOnlyList<IPAddress> addresses, IReadOnlyList<LearnedIp> withdrawn, CancellationToken cancellationToken) =>
         ValueTask.FromResult(Apply(target =>
         {
             foreach (var address in addresses) rules.RemoveLearned(target, address);

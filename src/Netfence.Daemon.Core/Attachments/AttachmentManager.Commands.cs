@@ -127,8 +127,9 @@ public sealed partial class AttachmentManager
             long stored = Stopwatch.GetTimestamp();
             attachment.Rules = next;
             attachment.RuleVersion = command.Version;
+            // Revokes what the new rules would not have taught, each teaching judged on its whole chain; those learned
+            // before a restart included, which the DNS server took back from the store at restore.
             await _dns.ConfigureAsync(attachment.Id, next, cancellationToken).ConfigureAwait(false);
-            RevokeStoredLearned(attachment, next);
             if (_logger.IsEnabled(LogLevel.Debug))
                 LogApplied(command, attachment.Id, beganAt, swap, Stopwatch.GetElapsedTime(began, validated), Stopwatch.GetElapsedTime(swapped, stored), Stopwatch.GetElapsedTime(stored));
             return new Proto.CommandResult { Id = command.Id, Version = command.Version, Status = Proto.CommandStatus.Ack };
@@ -190,25 +191,6 @@ public sealed partial class AttachmentManager
         finally
         {
             attachment.SubscribeGate.Release();
-        }
-    }
-
-    // The DNS server revokes what its own memory holds; entries learned before a restart live only in the store and
-    // the kernel, so names the new rules no longer allow are revoked here too (pitfall 11).
-    void RevokeStoredLearned(LiveAttachment attachment, RuleSet rules)
-    {
-        try
-        {
-            var stale = _store.GetLearnedIps(attachment.Id).Where(l => !_dns.Teaches(rules, l.Domain)).ToList();
-            if (stale.Count == 0) return;
-            foreach (var group in stale.GroupBy(l => l.Domain))
-                _store.RemoveLearnedIps(attachment.Id, new DomainRule(group.Key, DomainMatch.Exact));
-            var addresses = stale.Select(l => l.Address).Distinct().Where(a => !StillLearned(attachment.Id, a)).ToList();
-            if (addresses.Count > 0) _datapath.Forget(attachment.Target, addresses);
-        }
-        catch (Exception e)
-        {
-            _logger.LogError(e, "revoking stored learned IPs of {Id} failed; they expire on their own", attachment.Id);
         }
     }
 

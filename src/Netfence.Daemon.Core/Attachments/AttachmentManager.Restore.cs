@@ -52,9 +52,17 @@ public sealed partial class AttachmentManager
                 RuleVersion = record.RuleVersion,
             };
             _ports.Reserve(restored.Dns.Port);
+            // Registered before its DNS server is configured: a teaching the stored rules no longer allow (a crash
+            // between storing a rule change and revoking what it revokes) is revoked through this manager.
+            attachment.Committed = true;
+            _byId[record.Id] = attachment;
+            _byTarget[(restored.Target.Type, restored.Target.Name)] = attachment;
+            _byIdentity[restored.Target.Identity] = attachment;
             try
             {
                 await _dns.OpenAsync(record.Id, restored.Dns).ConfigureAwait(false);
+                // Every teaching with its whole chain, so that rule changes judge it as before the restart.
+                await _dns.RestoreLearnedAsync(record.Id, restored.Learned, cancellationToken).ConfigureAwait(false);
                 await _dns.ConfigureAsync(record.Id, record.Rules, cancellationToken).ConfigureAwait(false);
             }
             catch (SocketException e)
@@ -64,10 +72,6 @@ public sealed partial class AttachmentManager
                 _logger.LogError("attachment {Id} ({Target}): its DNS server cannot listen on {Dns} again: {Error}; its filter still enforces, " +
                     "but its workload cannot resolve names until the address is free and netfenced restarts", record.Id, restored.Target, restored.Dns, e.Message);
             }
-            attachment.Committed = true;
-            _byId[record.Id] = attachment;
-            _byTarget[(restored.Target.Type, restored.Target.Name)] = attachment;
-            _byIdentity[restored.Target.Identity] = attachment;
             _watcher?.Watch(restored.Target.Identity);
         }
 

@@ -13,7 +13,16 @@ public interface IAttachmentDns : IAsyncDisposable
     /// <exception cref="System.Net.Sockets.SocketException">The endpoint cannot be bound.</exception>
     Task OpenAsync(string id, IPEndPoint endpoint);
 
-    /// <summary>Applies the DNS part of <paramref name="rules"/>; revokes what names no longer allowed taught.</summary>
+    /// <summary>
+    /// Gives the attachment's server back the teachings a restarted daemon's store kept (each with its whole chain), before
+    /// its first <see cref="ConfigureAsync"/>, so that rule changes judge them as before the restart. Writes nothing.
+    /// </summary>
+    Task RestoreLearnedAsync(string id, IReadOnlyList<LearnedIp> learned, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Applies the DNS part of <paramref name="rules"/>; revokes what the new rules would not have taught (each teaching
+    /// judged on its whole chain: question allowed, no alias denied).
+    /// </summary>
     Task ConfigureAsync(string id, RuleSet rules, CancellationToken cancellationToken);
 
     /// <summary>Stops serving the attachment.</summary>
@@ -24,7 +33,4 @@ public interface IAttachmentDns : IAsyncDisposable
 
     /// <summary>Removes expired learned IPs of every attachment.</summary>
     Task SweepAsync(CancellationToken cancellationToken);
-
-    /// <summary>Whether <paramref name="rules"/> still let <paramref name="domain"/> teach addresses (for revoking stored ones).</summary>
-    bool Teaches(RuleSet rules, string domain);
 }

@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.Data.Sqlite;
 using Netfence.Policy.Rules;
 
 namespace Netfence.Daemon.Store;
@@ -19,6 +20,7 @@ public sealed partial class AttachmentStore : ILearnedIpStore
                 else
                 {
                     Forget(transaction, change.AttachmentId, change.Remove!);
+                    Withdraw(transaction, change.AttachmentId, change.Withdraw!);
                     applied[i] = true;
                 }
             }
@@ -27,45 +29,45 @@ public sealed partial class AttachmentStore : ILearnedIpStore
     }
 
     /// <summary>
-    /// Records IPs learned from a DNS answer; an entry already known for the same address and domain
-    /// takes the new expiry (the answer's TTL counts from now).
+    /// Records teachings learned from a DNS answer, each with its chain (<see cref="LearnedIp.Aliases"/>); one already
+    /// known for the same address, question and aliases keeps the later of the two expiries.
     /// </summary>
     /// <returns>False if no attachment has <paramref name="id"/>.</returns>
+    /// <exception cref="ArgumentException">An alias is not a name the store can keep (empty, or holds a space).</exception>
     public bool UpsertLearnedIps(string id, IEnumerable<LearnedIp> entries)
     {
         ArgumentNullException.ThrowIfNull(entries);
         return Write("recording learned IPs of " + id, transaction => Upsert(transaction, id, entries));
     }
 
-    bool Upsert(Microsoft.Data.Sqlite.SqliteTransaction transaction, string id, IEnumerable<LearnedIp> entries)
+    bool Upsert(SqliteTransaction transaction, string id, IEnumerable<LearnedIp> entries)
     {
         using (var exists = Command("SELECT 1 FROM attachments WHERE id = $id", transaction))
         {
             exists.Parameters.AddWithValue("$id", id);
             if (exists.ExecuteScalar() is null) return false;
         }
+        // MAX: the DNS server's index never shortens a teaching, and the store mirrors it.
         using var upsert = Command("""
-            INSERT INTO learned_ips (attachment_id, address, domain, expires_at) VALUES ($id, $address, $domain, $expires)
-            ON CONFLICT (attachment_id, address, domain) DO UPDATE SET expires_at = excluded.expires_at
+            INSERT INTO learned_ips (attachment_id, address, domain, chain, expires_at) VALUES ($id, $address, $domain, $chain, $expires)
+            ON CONFLICT (attachment_id, address, domain, chain) DO UPDATE SET expires_at = MAX(expires_at, excluded.expires_at)
             """, transaction);
         upsert.Parameters.AddWithValue("$id", id);
-        var address = upsert.Parameters.Add("$address", Microsoft.Data.Sqlite.SqliteType.Text);
-        var domain = upsert.Parameters.Add("$domain", Microsoft.Data.Sqlite.SqliteType.Text);
-        var expires = upsert.Parameters.Add("$expires", Microsoft.Data.Sqlite.SqliteType.Integer);
+        var teaching = BindTeaching(upsert);
+        var expires = upsert.Parameters.Add("$expires", SqliteType.Integer);
         foreach (var entry in entries)
         {
-            address.Value = entry.Address.ToString();
-            domain.Value = entry.Domain;
+            teaching(entry);
             expires.Value = entry.ExpiresAt.UtcTicks;
             upsert.ExecuteNonQuery();
         }
         return true;
     }
 
-    /// <summary>The learned IPs of an attachment, ordered by address then domain.</summary>
+    /// <summary>The learned IPs of an attachment, each teaching with its chain, ordered by address, question, then chain.</summary>
     public IReadOnlyList<LearnedIp> GetLearnedIps(string id) => Read("reading learned IPs of " + id, () =>
     {
-        using var select = Command("SELECT address, domain, expires_at FROM learned_ips WHERE attachment_id = $id ORDER BY address, domain");
+        using var select = Command("SELECT address, domain, chain, expires_at FROM learned_ips WHERE attachment_id = $id ORDER BY address, domain, chain");
         select.Parameters.AddWithValue("$id", id);
         return ReadLearned(select, id).Select(e => e.Entry).ToList();
     });
@@ -73,40 +75,10 @@ public sealed partial class AttachmentStore : ILearnedIpStore
     /// <summary>Removes and returns every learned IP that expired at or before <paramref name="now"/>.</summary>
     public IReadOnlyList<ExpiredLearnedIp> RemoveExpiredLearnedIps(DateTimeOffset now) => Write("removing expired learned IPs", transaction =>
     {
-        using var delete = Command("DELETE FROM learned_ips WHERE expires_at <= $now RETURNING address, domain, expires_at, attachment_id", transaction);
+        using var delete = Command("DELETE FROM learned_ips WHERE expires_at <= $now RETURNING address, domain, chain, expires_at, attachment_id", transaction);
         delete.Parameters.AddWithValue("$now", now.UtcTicks);
         return ReadLearned(delete, null);
     });
-
-    /// <summary>
-    /// Removes and returns the learned IPs of an attachment that <paramref name="rule"/> covers, so that
-    /// removing or denying a domain revokes what it taught (pitfall 11).
-    /// </summary>
-    public IReadOnlyList<LearnedIp> RemoveLearnedIps(string id, DomainRule rule)
-    {
-        ArgumentNullException.ThrowIfNull(rule);
-        return Write("revoking learned IPs of " + id, transaction =>
-        {
-            List<ExpiredLearnedIp> all;
-            using (var select = Command("SELECT address, domain, expires_at FROM learned_ips WHERE attachment_id = $id", transaction))
-            {
-                select.Parameters.AddWithValue("$id", id);
-                all = ReadLearned(select, id);
-            }
-            var revoked = all.Select(e => e.Entry).Where(e => rule.Matches(e.Domain)).ToList();
-            using var delete = Command("DELETE FROM learned_ips WHERE attachment_id = $id AND address = $address AND domain = $domain", transaction);
-            delete.Parameters.AddWithValue("$id", id);
-            var address = delete.Parameters.Add("$address", Microsoft.Data.Sqlite.SqliteType.Text);
-            var domain = delete.Parameters.Add("$domain", Microsoft.Data.Sqlite.SqliteType.Text);
-            foreach (var entry in revoked)
-            {
-                address.Value = entry.Address.ToString();
-                domain.Value = entry.Domain;
-                delete.ExecuteNonQuery();
-            }
-            return revoked;
-        });
-    }
 
     /// <summary>Removes every learned entry of <paramref name="addresses"/> (whatever name taught it) from an attachment.</summary>
     public void RemoveLearnedAddresses(string id, IEnumerable<IPAddress> addresses)
@@ -119,16 +91,45 @@ public sealed partial class AttachmentStore : ILearnedIpStore
         });
     }
 
-    void Forget(Microsoft.Data.Sqlite.SqliteTransaction transaction, string id, IEnumerable<IPAddress> addresses)
+    void Forget(SqliteTransaction transaction, string id, IEnumerable<IPAddress> addresses)
     {
         using var delete = Command("DELETE FROM learned_ips WHERE attachment_id = $id AND address = $address", transaction);
         delete.Parameters.AddWithValue("$id", id);
-        var address = delete.Parameters.Add("$address", Microsoft.Data.Sqlite.SqliteType.Text);
+        var address = delete.Parameters.Add("$address", SqliteType.Text);
         foreach (var entry in addresses)
         {
             address.Value = entry.ToString();
             delete.ExecuteNonQuery();
         }
+    }
+
+    // Forgets single teachings: the address stays while another row (another chain) vouches for it.
+    void Withdraw(SqliteTransaction transaction, string id, IReadOnlyList<LearnedIp> teachings)
+    {
+        if (teachings.Count == 0) return;
+        using var delete = Command("DELETE FROM learned_ips WHERE attachment_id = $id AND address = $address AND domain = $domain AND chain = $chain", transaction);
+        delete.Parameters.AddWithValue("$id", id);
+        var teaching = BindTeaching(delete);
+        foreach (var entry in teachings)
+        {
+            teaching(entry);
+            delete.ExecuteNonQuery();
+        }
+    }
+
+    // The parameters that name one teaching in command ($address, $domain, $chain: the key after the attachment), and
+    // what sets them to an entry's.
+    static Action<LearnedIp> BindTeaching(SqliteCommand command)
+    {
+        var address = command.Parameters.Add("$address", SqliteType.Text);
+        var domain = command.Parameters.Add("$domain", SqliteType.Text);
+        var chain = command.Parameters.Add("$chain", SqliteType.Text);
+        return entry =>
+        {
+            address.Value = entry.Address.ToString();
+            domain.Value = entry.Domain;
+            chain.Value = StoredAliases.Encode(entry.Aliases);
+        };
     }
 
     /// <summary>Whether any name still vouches for <paramref name="address"/> in the attachment.</summary>
@@ -141,16 +142,22 @@ public sealed partial class AttachmentStore : ILearnedIpStore
         return select.ExecuteScalar() is not null;
     });
 
-    List<ExpiredLearnedIp> ReadLearned(Microsoft.Data.Sqlite.SqliteCommand command, string? id)
+    // Columns: address, domain, chain, expires_at, then the attachment id when id is null.
+    List<ExpiredLearnedIp> ReadLearned(SqliteCommand command, string? id)
     {
         var result = new List<ExpiredLearnedIp>();
         using var reader = command.ExecuteReader();
         while (reader.Read())
         {
-            var owner = id ?? reader.GetString(3);
+            var owner = id ?? reader.GetString(4);
             var text = reader.GetString(0);
             if (!IPAddress.TryParse(text, out var address)) throw Corrupt(owner, $"learned IP '{text}'");
-            result.Add(new ExpiredLearnedIp(owner, new LearnedIp(address, reader.GetString(1), new DateTimeOffset(reader.GetInt64(2), TimeSpan.Zero))));
+            var domain = reader.GetString(1);
+            if (domain.Length == 0) throw Corrupt(owner, $"question name '' of learned IP '{text}'");
+            var chain = reader.GetString(2);
+            var aliases = StoredAliases.Decode(chain) ?? throw Corrupt(owner, $"alias chain '{chain}' of learned IP '{text}'");
+            var entry = new LearnedIp(address, domain, new DateTimeOffset(reader.GetInt64(3), TimeSpan.Zero)) { Aliases = aliases };
+            result.Add(new ExpiredLearnedIp(owner, entry));
         }
         return result;
     }

@@ -74,5 +74,26 @@ static class StoreSchema
             value TEXT NOT NULL
         ) WITHOUT ROWID;
         """,
+
+        // 1 -> 2: learned IPs keep the whole chain that taught them, so that a restarted daemon judges them again on the
+        // same names as the one that learned them (a deny rule for an alias revokes what it taught). chain holds the
+        // CNAME targets after the question (StoredAliases: each name followed by a space); it joins the primary key,
+        // since one question teaching one address through two alias chains is two teachings. Rows written before hold
+        // only the question: they become chains of the question alone. SQLite cannot change a primary key in place.
+        """
+        CREATE TABLE learned_ips_v2 (
+            attachment_id TEXT    NOT NULL REFERENCES attachments (id) ON DELETE CASCADE,
+            address       TEXT    NOT NULL,
+            domain        TEXT    NOT NULL,
+            chain         TEXT    NOT NULL,
+            expires_at    INTEGER NOT NULL,
+            PRIMARY KEY (attachment_id, address, domain, chain)
+        ) WITHOUT ROWID;
+        INSERT INTO learned_ips_v2 (attachment_id, address, domain, chain, expires_at)
+            SELECT attachment_id, address, domain, '', expires_at FROM learned_ips;
+        DROP TABLE learned_ips;
+        ALTER TABLE learned_ips_v2 RENAME TO learned_ips;
+        CREATE INDEX learned_ips_by_expiry ON learned_ips (expires_at);
+        """,
     ];
 }

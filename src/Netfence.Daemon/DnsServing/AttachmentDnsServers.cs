@@ -1,6 +1,5 @@
 using System.Net;
 using Netfence.Daemon.Attachments;
-using Netfence.Dns.Filtering;
 using Netfence.Dns.Serving;
 using Netfence.Policy.Rules;
 
@@ -9,7 +8,16 @@ namespace Netfence.Daemon.DnsServing;
 /// <summary>The manager's <see cref="IAttachmentDns"/> over one <see cref="DnsServer"/> that serves every attachment.</summary>
 sealed class AttachmentDnsServers(DnsServer server) : IAttachmentDns
 {
+    /// <summary>The server behind these attachments (tests compare its learned state across a restart).</summary>
+    internal DnsServer Server => server;
+
     public async Task OpenAsync(string id, IPEndPoint endpoint) => await server.OpenAsync(id, endpoint).ConfigureAwait(false);
+
+    public async Task RestoreLearnedAsync(string id, IReadOnlyList<LearnedIp> learned, CancellationToken cancellationToken)
+    {
+        var attachment = server.Find(id) ?? throw new InvalidOperationException($"attachment '{id}' has no DNS server");
+        await attachment.RestoreAsync(learned, cancellationToken).ConfigureAwait(false);
+    }
 
     public async Task ConfigureAsync(string id, RuleSet rules, CancellationToken cancellationToken)
     {
@@ -25,9 +33,6 @@ sealed class AttachmentDnsServers(DnsServer server) : IAttachmentDns
         server.Find(id)?.Counters is { } c ? ((ulong)c.Allowed, (ulong)c.Blocked) : (0, 0);
 
     public Task SweepAsync(CancellationToken cancellationToken) => server.SweepAsync(cancellationToken);
-
-    public bool Teaches(RuleSet rules, string domain) =>
-        new DomainRuleMatcher(rules.Dns).Decide(domain) is Verdict.Allow or Verdict.AskControlPlane;
 
     public ValueTask DisposeAsync() => server.DisposeAsync();
 }

@@ -23,11 +23,11 @@ sealed class ManagerAllowlistWriter : IAllowlistWriter
 
     AttachmentManager Manager => _manager ?? throw new InvalidOperationException("the allowlist writer is used before the attachment manager exists");
 
-    public ValueTask<AllowlistWriteResult> WriteAsync(string attachmentId, IReadOnlyList<LearnedIp> entries, CancellationToken cancellationToken) =>
-        new(Task.Run(async () => Map(await Manager.LearnAsync(attachmentId, entries).ConfigureAwait(false)), CancellationToken.None));
+    public ValueTask<AllowlistWriteResult> WriteAsync(string attachmentId, IReadOnlyList<LearnedIp> entries, IReadOnlyList<LearnedIp> taught, CancellationToken cancellationToken) =>
+        new(Task.Run(async () => Map(await Manager.LearnAsync(attachmentId, entries, taught).ConfigureAwait(false)), CancellationToken.None));
 
-    public ValueTask<AllowlistWriteResult> RemoveAsync(string attachmentId, IReadOnlyList<IPAddress> addresses, CancellationToken cancellationToken) =>
-        new(Task.Run(async () => Map(await Manager.UnlearnAsync(attachmentId, addresses).ConfigureAwait(false)), CancellationToken.None));
+    public ValueTask<AllowlistWriteResult> RemoveAsync(string attachmentId, IReadOnlyList<IPAddress> addresses, IReadOnlyList<LearnedIp> withdrawn, CancellationToken cancellationToken) =>
+        new(Task.Run(async () => Map(await Manager.UnlearnAsync(attachmentId, addresses, withdrawn).ConfigureAwait(false)), CancellationToken.None));
 
     static AllowlistWriteResult Map((LearnOutcome Outcome, string? Detail) result) => result.Outcome switch
     {

@@ -54,6 +54,9 @@ sealed class DaemonHost : IAsyncDisposable
 
     public RestoreReport Restored { get; }
 
+    /// <summary>The per-attachment DNS servers (tests compare their learned state across a restart).</summary>
+    internal DnsServer DnsServer => _dns.Server;
+
     /// <summary>Completes when the daemon was asked to stop (signal or Shutdown call).</summary>
     public Task WaitForShutdownAsync() => _app.WaitForShutdownAsync();
 

@@ -78,71 +78,108 @@ public sealed class LearnedIpIndex(int maxIpsPerName)
 
     /// <summary>
     /// Records each teaching until its expiry (never shortening a pair); all must share one question name. Returns the
-    /// addresses that fell out because of the per-name cap and that no other teaching keeps.
+    /// addresses that fell out because of the per-name cap and that no other teaching keeps (to remove), and the pairs
+    /// the cap withdrew from addresses another question's teaching keeps (for a mirror of the pairs, the store).
     /// </summary>
     /// <exception cref="ArgumentException">The teachings have different question names.</exception>
-    public List<IPAddress> Learn(IReadOnlyList<Taught> learned)
+    public (List<IPAddress> Remove, List<Taught> Withdrawn) Learn(IReadOnlyList<Taught> learned)
     {
-        if (learned.Count == 0) return [];
+        if (learned.Count == 0) return ([], []);
         var question = learned[0].Chain.Question;
         if (learned.Any(t => !string.Equals(t.Chain.Question, question, StringComparison.Ordinal)))
             throw new ArgumentException($"one learn takes the teachings of one question; got {string.Join(", ", learned.Select(t => t.Chain.Question).Distinct())}", nameof(learned));
-        foreach (var (address, expiresAt, chain) in learned)
-        {
-            if (!_byChain.TryGetValue(chain, out var addresses))
-            {
-                _byChain[chain] = addresses = [];
-                _byQuestion[question] = _byQuestion.TryGetValue(question, out var others) ? [.. others, chain] : [chain];
-                _byName.Add(chain, chain.Names);
-            }
-            if (addresses.TryGetValue(address, out var old) && old >= expiresAt) continue;
-            addresses[address] = expiresAt;
-            if (!_byAddress.TryGetValue(address, out var teachings)) _byAddress[address] = teachings = [];
-            teachings[chain] = expiresAt;
-            if (!_longest.TryGetValue(address, out var longest) || expiresAt > longest) _longest[address] = expiresAt;
-        }
+        foreach (var taught in learned) Record(taught);
         var chains = _byQuestion[question];
         // The cap counts the question's distinct addresses over all its teachings.
-        var taught = chains.Length == 1 ? _byChain[chains[0]] : chains.SelectMany(c => _byChain[c]).GroupBy(p => p.Key).ToDictionary(g => g.Key, g => g.Max(p => p.Value));
-        if (taught.Count <= MaxIpsPerName) return [];
+        var held = chains.Length == 1 ? _byChain[chains[0]] : chains.SelectMany(c => _byChain[c]).GroupBy(p => p.Key).ToDictionary(g => g.Key, g => g.Max(p => p.Value));
+        if (held.Count <= MaxIpsPerName) return ([], []);
 
         // Over the cap: the question's addresses this answer did not teach go, those expiring first first.
         var fresh = learned.Select(l => l.Address).ToHashSet();
-        var victims = taught.Where(p => !fresh.Contains(p.Key)).OrderBy(p => p.Value).Take(taught.Count - MaxIpsPerName).Select(p => p.Key).ToList();
+        var victims = held.Where(p => !fresh.Contains(p.Key)).OrderBy(p => p.Value).Take(held.Count - MaxIpsPerName).Select(p => p.Key).ToList();
         var remove = new List<IPAddress>();
+        var withdrawn = new List<Taught>();
         foreach (var address in victims)
         {
+            var pairs = new List<Taught>();
             bool gone = false;
             foreach (var chain in chains)
             {
+                if (_byChain.TryGetValue(chain, out var addresses) && addresses.TryGetValue(address, out var at)) pairs.Add(new Taught(address, at, chain));
                 if (Forget(chain, address)) gone = true;
             }
             if (gone) remove.Add(address);
+            else withdrawn.AddRange(pairs);
         }
-        return remove;
+        return (remove, withdrawn);
+    }
+
+    /// <summary>
+    /// Records teachings as they were when a restarted daemon's store kept them (the store mirrors every pair this index
+    /// holds), whatever their questions, without the per-name cap: it was applied when they were learned, and a cap
+    /// lowered since applies from each question's next answer. Pairs already expired at <paramref name="now"/> are left
+    /// out (the store's sweep removes them).
+    /// </summary>
+    public void Restore(IEnumerable<Taught> teachings, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(teachings);
+        foreach (var taught in teachings)
+        {
+            if (taught.ExpiresAt > now) Record(taught);
+        }
+    }
+
+    /// <summary>Every teaching: each address through each chain with its expiry.</summary>
+    public IEnumerable<Taught> Teachings =>
+        _byChain.SelectMany(c => c.Value.Select(p => new Taught(p.Key, p.Value, c.Key)));
+
+    // Records one pair until its expiry, never shortening it.
+    void Record(Taught taught)
+    {
+        var (address, expiresAt, chain) = taught;
+        if (!_byChain.TryGetValue(chain, out var addresses))
+        {
+            _byChain[chain] = addresses = [];
+            var question = chain.Question;
+            _byQuestion[question] = _byQuestion.TryGetValue(question, out var others) ? [.. others, chain] : [chain];
+            _byName.Add(chain, chain.Names);
+        }
+        if (addresses.TryGetValue(address, out var old) && old >= expiresAt) return;
+        addresses[address] = expiresAt;
+        if (!_byAddress.TryGetValue(address, out var teachings)) _byAddress[address] = teachings = [];
+        teachings[chain] = expiresAt;
+        if (!_longest.TryGetValue(address, out var longest) || expiresAt > longest) _longest[address] = expiresAt;
     }
 
     /// <summary>
     /// Withdraws every teaching among <paramref name="candidates"/> (all of them when null) for which
-    /// <paramref name="stillTeaches"/> is false. Returns the addresses no remaining teaching vouches for (to remove) and
-    /// those whose longest expiry dropped (to rewrite). Only the candidates are judged.
+    /// <paramref name="stillTeaches"/> is false. Returns the addresses no remaining teaching vouches for (to remove),
+    /// those whose longest expiry dropped (to rewrite), and the withdrawn pairs of addresses another teaching keeps (for
+    /// a mirror of the pairs, the store). Only the candidates are judged.
     /// </summary>
-    public (List<IPAddress> Remove, List<LearnedIp> Rewrite) Revoke(Func<TeachingChain, bool> stillTeaches, IEnumerable<TeachingChain>? candidates = null)
+    public (List<IPAddress> Remove, List<LearnedIp> Rewrite, List<Taught> Withdrawn) Revoke(Func<TeachingChain, bool> stillTeaches, IEnumerable<TeachingChain>? candidates = null)
     {
         var withdrawn = (candidates ?? _byChain.Keys).Distinct().Where(c => _byChain.ContainsKey(c) && !stillTeaches(c)).ToList();
         var remove = new List<IPAddress>();
         var touched = new HashSet<IPAddress>();
+        var kept = new List<Taught>();
         foreach (var chain in withdrawn)
         {
-            foreach (var address in _byChain[chain].Keys.ToList())
+            foreach (var (address, at) in _byChain[chain].ToList())
             {
                 if (Forget(chain, address)) remove.Add(address);
-                else touched.Add(address);
+                else
+                {
+                    touched.Add(address);
+                    kept.Add(new Taught(address, at, chain));
+                }
             }
         }
         touched.ExceptWith(remove);
+        // An address another withdrawn chain forgot later in the loop is gone: its pairs leave with it.
+        kept.RemoveAll(p => !touched.Contains(p.Address));
         var rewrite = touched.Select(Longest).ToList();
-        return (remove, rewrite);
+        return (remove, rewrite, kept);
     }
 
     /// <summary>Forgets pairs expired at <paramref name="now"/>; returns the addresses left without any teaching.</summary>

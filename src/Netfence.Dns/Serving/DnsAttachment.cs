@@ -84,14 +84,14 @@ public sealed partial class DnsAttachment
             // already (and judged here) or refused by it (its generation is stale).
             _cache.Reconfigure(config.Generation, change, all: previous is null || !previous.Upstreams.SequenceEqual(upstreams));
             var candidates = change.Everything ? null : change.Narrowing.SelectMany(rule => _index.ChainsAtOrBelow(rule.Name)).ToList();
-            var (remove, rewrite) = candidates is { Count: 0 } ? ([], []) : _index.Revoke(chain => StillTeaches(config, chain), candidates);
+            var (remove, rewrite, withdrawn) = candidates is { Count: 0 } ? ([], [], []) : _index.Revoke(chain => StillTeaches(config, chain), candidates);
             var result = AllowlistWriteResult.Ok;
-            if (remove.Count > 0)
+            if (remove.Count > 0 || withdrawn.Count > 0)
             {
-                result = await _writer.RemoveAsync(Id, remove, cancellationToken).ConfigureAwait(false);
-                _logger.LogInformation("attachment {Id}: the new DNS rules revoke {Count} learned IPs", Id, remove.Count);
+                result = await _writer.RemoveAsync(Id, remove, [.. withdrawn.Select(t => t.ToLearnedIp())], cancellationToken).ConfigureAwait(false);
+                if (remove.Count > 0) _logger.LogInformation("attachment {Id}: the new DNS rules revoke {Count} learned IPs", Id, remove.Count);
             }
-            if (result.Succeeded && rewrite.Count > 0) result = await _writer.WriteAsync(Id, rewrite, cancellationToken).ConfigureAwait(false);
+            if (result.Succeeded && rewrite.Count > 0) result = await _writer.WriteAsync(Id, rewrite, [], cancellationToken).ConfigureAwait(false);
             if (!result.Succeeded) _logger.LogError("attachment {Id}: revoking learned IPs failed: {Failure} {Detail}", Id, result.Failure, result.Detail);
             return result;
         }
@@ -119,14 +119,51 @@ public sealed partial class DnsAttachment
         return true;
     }
 
-    /// <summary>Removes learned pairs that expired; addresses no name vouches for leave the kernel map.</summary>
+    /// <summary>
+    /// Removes learned pairs that expired; addresses no name vouches for leave the kernel map. The expired pairs of
+    /// addresses that stay are not reported: a mirror keeping the same expiries (the store) sweeps them itself.
+    /// </summary>
     public async Task<AllowlistWriteResult> SweepAsync(CancellationToken cancellationToken = default)
     {
         await _learning.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             var remove = _index.Sweep(_time.GetUtcNow());
-            return remove.Count == 0 ? AllowlistWriteResult.Ok : await _writer.RemoveAsync(Id, remove, cancellationToken).ConfigureAwait(false);
+            return remove.Count == 0 ? AllowlistWriteResult.Ok : await _writer.RemoveAsync(Id, remove, [], cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _learning.Release();
+        }
+    }
+
+    /// <summary>
+    /// Takes back the teachings a restarted daemon's store kept for this attachment (each address through each chain,
+    /// with its expiry), before the first configuration, so that the rule changes that follow judge them on their whole
+    /// chains as before the restart. The kernel still holds their addresses and the store their rows: nothing is written.
+    /// </summary>
+    public async Task RestoreAsync(IReadOnlyList<LearnedIp> teachings, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(teachings);
+        var restored = teachings.Select(Taught.From).ToList();
+        await _learning.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            _index.Restore(restored, _time.GetUtcNow());
+        }
+        finally
+        {
+            _learning.Release();
+        }
+    }
+
+    /// <summary>A snapshot of every teaching: each address through each chain, with its expiry.</summary>
+    public async Task<IReadOnlyList<Taught>> TeachingsAsync(CancellationToken cancellationToken = default)
+    {
+        await _learning.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return [.. _index.Teachings];
         }
         finally
         {
@@ -193,7 +230,7 @@ public sealed partial class DnsAttachment
             if (current.Generation != judgedUnder && entries.Exists(e => !StillTeaches(current, e.Chain))) return LearnOutcome.Withdrawn;
             if (_index.Covers(entries)) return LearnOutcome.Learned;
             var write = _index.Plan(entries);
-            var result = await _writer.WriteAsync(Id, write, cancellationToken).ConfigureAwait(false);
+            var result = await _writer.WriteAsync(Id, write, [.. entries.Select(e => e.ToLearnedIp())], cancellationToken).ConfigureAwait(false);
             if (!result.Succeeded)
             {
                 Counters.CountLearnFailure();
@@ -201,10 +238,10 @@ public sealed partial class DnsAttachment
                     Id, write.Count, name, result.Failure, result.Detail);
                 return LearnOutcome.Failed;
             }
-            var evicted = _index.Learn(entries);
-            if (evicted.Count > 0)
+            var (evicted, withdrawn) = _index.Learn(entries);
+            if (evicted.Count > 0 || withdrawn.Count > 0)
             {
-                var removed = await _writer.RemoveAsync(Id, evicted, cancellationToken).ConfigureAwait(false);
+                var removed = await _writer.RemoveAsync(Id, evicted, [.. withdrawn.Select(t => t.ToLearnedIp())], cancellationToken).ConfigureAwait(false);
                 if (!removed.Succeeded) _logger.LogWarning("attachment {Id}: removing {Count} evicted IPs failed: {Failure}", Id, evicted.Count, removed.Failure);
             }
             return LearnOutcome.Learned;

@@ -46,15 +46,16 @@ public sealed class ConcurrencyAndLearningTests
         var address = IPAddress.Parse("203.0.113.7");
         var until = DateTimeOffset.UtcNow.AddMinutes(5);
 
-        var (outcome, _) = await daemon.Host.Manager.LearnAsync(id, [new LearnedIp(address, "example.com", until)]);
+        LearnedIp[] learned = [new LearnedIp(address, "example.com", until)];
+        var (outcome, _) = await daemon.Host.Manager.LearnAsync(id, learned, learned);
         Assert.Equal(LearnOutcome.Written, outcome);
         Assert.Equal(until, daemon.Datapath.Learned[(target, address)]);
         using (var store = OpenStoreCopy(daemon))
             Assert.Equal(address, Assert.Single(store.GetLearnedIps(id)).Address);
 
-        Assert.Equal(LearnOutcome.Written, (await daemon.Host.Manager.UnlearnAsync(id, [address])).Outcome);
+        Assert.Equal(LearnOutcome.Written, (await daemon.Host.Manager.UnlearnAsync(id, [address], [])).Outcome);
         Assert.Empty(daemon.Datapath.Learned);
-        Assert.Equal(LearnOutcome.AttachmentGone, (await daemon.Host.Manager.LearnAsync("no-such-id", [new LearnedIp(address, "example.com", until)])).Outcome);
+        Assert.Equal(LearnOutcome.AttachmentGone, (await daemon.Host.Manager.LearnAsync("no-such-id", learned, learned)).Outcome);
     }
 
     // The daemon holds the store open; SQLite in WAL mode lets a second connection read it.

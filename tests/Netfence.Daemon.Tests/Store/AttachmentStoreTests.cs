@@ -32,7 +32,8 @@ public sealed class AttachmentStoreTests : IDisposable
     {
         using var store = AttachmentStore.Open(Path.Combine(dir.Path, "nested"));
         Assert.Equal(0, store.Count());
-        Assert.Equal(1, store.SchemaVersion);
+        Assert.Equal(StoreSchema.CurrentVersion, store.SchemaVersion);
+        Assert.Equal(2, store.SchemaVersion);
         Assert.True(File.Exists(Path.Combine(dir.Path, "nested", AttachmentStore.FileName)));
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(Path.Combine(dir.Path, "nested")));
     }
@@ -121,7 +122,7 @@ public sealed class AttachmentStoreTests : IDisposable
     }
 
     [Fact]
-    public void LearnedIpsExpireAndAreRevokedByDomain()
+    public void LearnedIpsExpireAndSingleTeachingsAreWithdrawn()
     {
         using var store = AttachmentStore.Open(dir.Path);
         store.Add(Record("a1", "/x", T0));
@@ -137,11 +138,149 @@ public sealed class AttachmentStoreTests : IDisposable
         var expired = store.RemoveExpiredLearnedIps(T0.AddSeconds(10));
         Assert.Equal([new ExpiredLearnedIp("a1", new LearnedIp(IPAddress.Parse("192.0.2.1"), "example.com", T0.AddSeconds(10)))], expired);
 
-        var revoked = store.RemoveLearnedIps("a1", new DomainRule("example.com", DomainMatch.WithSubdomains));
-        Assert.Equal([new LearnedIp(IPAddress.Parse("192.0.2.2"), "api.example.com", T0.AddSeconds(100))], revoked);
+        // A withdrawn teaching goes by address, question and chain; its expiry need not match.
+        Assert.Equal([true], store.CommitLearnedIps([LearnedIpChange.Forget("a1", [], [new LearnedIp(IPAddress.Parse("192.0.2.2"), "api.example.com", T0)])]));
         Assert.Equal(["other.org"], store.GetLearnedIps("a1").Select(l => l.Domain));
         // Another attachment's learned IP for the same name is untouched (pitfall 22).
         Assert.Single(store.GetLearnedIps("a2"));
+    }
+
+    static readonly IPAddress Cdn = IPAddress.Parse("198.51.100.7");
+
+    static LearnedIp Through(string question, DateTimeOffset until, params string[] aliases) => new(Cdn, question, until) { Aliases = [.. aliases] };
+
+    [Fact]
+    public void EveryTeachingKeepsItsWholeChainAcrossAReopen()
+    {
+        // One question reaching one address through two alias chains is two teachings, each with its own expiry, beside
+        // the question's own record and another question's.
+        LearnedIp[] taught =
+        [
+            Through("q.example", T0.AddSeconds(60), "alias.cdn"),
+            Through("q.example", T0.AddSeconds(30), "other.cdn", "edge.cdn"),
+            Through("q.example", T0.AddSeconds(20)),
+            Through("r.example", T0.AddSeconds(90), "alias.cdn"),
+        ];
+        using (var store = AttachmentStore.Open(dir.Path))
+        {
+            store.Add(Record("a1", "/x", T0));
+            Assert.True(store.UpsertLearnedIps("a1", taught));
+            // The later expiry wins, as in the DNS server's index, which never shortens a teaching.
+            Assert.True(store.UpsertLearnedIps("a1", [Through("q.example", T0.AddSeconds(5), "alias.cdn"), Through("q.example", T0.AddSeconds(40), "other.cdn", "edge.cdn")]));
+        }
+        using (var store = AttachmentStore.Open(dir.Path))
+        {
+            var expected = new[] { taught[0], taught[1] with { ExpiresAt = T0.AddSeconds(40) }, taught[2], taught[3] };
+            Assert.Equal(expected.OrderBy(Key), store.GetLearnedIps("a1").OrderBy(Key));
+
+            // Withdrawing one chain leaves the others, the same question's included.
+            store.CommitLearnedIps([LearnedIpChange.Forget("a1", [], [Through("q.example", T0, "alias.cdn")])]);
+            Assert.Equal(expected.Skip(1).OrderBy(Key), store.GetLearnedIps("a1").OrderBy(Key));
+            Assert.True(store.HasLearnedAddress("a1", Cdn));
+
+            // The sweep removes expired teachings one by one, each with its chain.
+            var expired = store.RemoveExpiredLearnedIps(T0.AddSeconds(40));
+            Assert.Equal([new ExpiredLearnedIp("a1", taught[2]), new ExpiredLearnedIp("a1", expected[1])], expired.OrderBy(e => e.Entry.ExpiresAt));
+            Assert.Equal([taught[3]], store.GetLearnedIps("a1"));
+
+            // Forgetting the address forgets every teaching of it.
+            store.CommitLearnedIps([LearnedIpChange.Forget("a1", [Cdn])]);
+            Assert.Empty(store.GetLearnedIps("a1"));
+        }
+
+        static string Key(LearnedIp l) => l.ToString();
+    }
+
+    [Fact]
+    public void ChainsOfNamesWithEveryCharacterACanonicalNameMayHoldStayApart()
+    {
+        // Canonical names hold letters, digits, '-', '_', '.' and '\' escapes (\032 is a space octet, \046 a dot inside a
+        // label, \092 a backslash), never a space itself. Joined by '.', ["a.b"] and ["a", "b"] would collide; joined by
+        // '\' or a digit, the escapes would; these chains must all come back apart.
+        string[][] chains =
+        [
+            ["a.b"],
+            ["a", "b"],
+            ["a\\032b"],
+            ["a\\032", "b"],
+            ["a\\046b", "c"],
+            ["a\\092", "\\092b"],
+            ["x-y_z.0-9", "_srv._tcp.a-b"],
+            ["a.b", "c"],
+            ["a", "b.c"],
+        ];
+        using var store = AttachmentStore.Open(dir.Path);
+        store.Add(Record("a1", "/x", T0));
+        var taught = chains.Select((c, i) => Through("q.example", T0.AddSeconds(i + 1), c)).ToList();
+        Assert.True(store.UpsertLearnedIps("a1", taught));
+        Assert.Equal(taught, store.GetLearnedIps("a1").OrderBy(l => l.ExpiresAt));
+
+        // What no canonical name can be is refused, naming it, before anything is written.
+        var e = Assert.Throws<ArgumentException>(() => LearnedIpChange.Learn("a1", [Through("q.example", T0, "a b")]));
+        Assert.Contains("'a b'", e.Message);
+        Assert.Throws<ArgumentException>(() => store.UpsertLearnedIps("a1", [Through("q.example", T0, "")]));
+        Assert.Equal(chains.Length, store.GetLearnedIps("a1").Count);
+    }
+
+    [Theory]
+    [InlineData("alias.cdn")]        // no closing space: not what the store writes
+    [InlineData("alias.cdn  ")]      // an empty name between two spaces
+    [InlineData(" alias.cdn ")]      // an empty first name
+    public void AChainTheStoreDidNotWriteIsAClearError(string chain)
+    {
+        using var store = AttachmentStore.Open(dir.Path);
+        store.Add(Record("a1", "/x", T0));
+        using (var outside = new SqliteConnection($"Data Source={store.FilePath};Pooling=False"))
+        {
+            outside.Open();
+            using var command = outside.CreateCommand();
+            command.CommandText = "INSERT INTO learned_ips VALUES ('a1', '192.0.2.1', 'q.example', $chain, 0)";
+            command.Parameters.AddWithValue("$chain", chain);
+            command.ExecuteNonQuery();
+        }
+        var e = Assert.Throws<StoreException>(() => store.GetLearnedIps("a1"));
+        Assert.Contains($"invalid alias chain '{chain}' of learned IP '192.0.2.1' for attachment 'a1'", e.Message);
+        Assert.Contains(store.FilePath, e.Message);
+    }
+
+    [Fact]
+    public void AVersion1StoreMigratesWithItsLearnedIpsAsChainsOfTheQuestionAlone()
+    {
+        Directory.CreateDirectory(dir.Path);
+        var path = Path.Combine(dir.Path, AttachmentStore.FileName);
+        using (var v1 = new SqliteConnection($"Data Source={path};Pooling=False"))
+        {
+            v1.Open();
+            using var command = v1.CreateCommand();
+            command.CommandText = StoreSchema.Migrations[0] + $"""
+
+                PRAGMA user_version = 1;
+                INSERT INTO attachments VALUES ('a1', {(int)AttachmentType.Cgroup}, '/x', {T0.UtcTicks}, '127.0.0.1:10000', 'v1', {(int)PolicyMode.Allowlist}, {(int)DnsMode.Allowlist});
+                INSERT INTO learned_ips VALUES ('a1', '192.0.2.1', 'q.example', {T0.AddSeconds(60).UtcTicks});
+                INSERT INTO learned_ips VALUES ('a1', '192.0.2.1', 'r.example', {T0.AddSeconds(30).UtcTicks});
+                INSERT INTO learned_ips VALUES ('a1', '2001:db8::1', 'q.example', {T0.AddSeconds(90).UtcTicks});
+                """;
+            command.ExecuteNonQuery();
+        }
+
+        using var store = AttachmentStore.Open(dir.Path);
+        Assert.Equal(2, store.SchemaVersion);
+        Assert.NotNull(store.Get("a1"));
+        LearnedIp[] migrated =
+        [
+            new(IPAddress.Parse("192.0.2.1"), "q.example", T0.AddSeconds(60)),
+            new(IPAddress.Parse("192.0.2.1"), "r.example", T0.AddSeconds(30)),
+            new(IPAddress.Parse("2001:db8::1"), "q.example", T0.AddSeconds(90)),
+        ];
+        Assert.Equal(migrated, store.GetLearnedIps("a1"));
+        Assert.All(store.GetLearnedIps("a1"), l => Assert.Empty(l.Aliases));
+        // The migrated table works as a new one: the same question through an alias is another teaching, the expiry
+        // index still serves the sweep, and removing the attachment still cascades.
+        Assert.True(store.UpsertLearnedIps("a1", [new LearnedIp(IPAddress.Parse("192.0.2.1"), "q.example", T0.AddSeconds(10)) { Aliases = ["alias.cdn"] }]));
+        Assert.Equal(4, store.GetLearnedIps("a1").Count);
+        Assert.Single(store.RemoveExpiredLearnedIps(T0.AddSeconds(10)));
+        Assert.True(store.Remove("a1"));
+        Assert.Empty(store.GetLearnedIps("a1"));
     }
 
     [Fact]

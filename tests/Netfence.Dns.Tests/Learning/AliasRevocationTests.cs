@@ -80,6 +80,9 @@ public class AliasRevocationTests(DnsmasqFixture dnsmasq)
         // direct.test still vouches for the address, so the kernel keeps it (under direct.test now).
         Assert.Equal("direct.test", server.Writer.Map[Edge].Domain);
         Assert.DoesNotContain(server.Writer.Calls, c => c.StartsWith("remove", StringComparison.Ordinal));
+        // The alias's teaching of it is withdrawn all the same, so that the store forgets it and a restart does not bring it back.
+        Assert.Contains("withdraw 192.0.2.30 cdn.shop.test → edge.tracker.test", server.Writer.Calls);
+        Assert.Equal([("direct.test", "")], server.Writer.Taught.Select(t => (t.Domain, string.Join(" ", t.Aliases))));
         // The alias no longer hands it out; direct.test does, from the cache (its answer depends on no changed name).
         Assert.Empty(Queries.Addresses(await AskAsync(server, "cdn.shop.test")));
         Assert.Equal([Edge], Queries.Addresses(await AskAsync(server, "direct.test")));
@@ -137,5 +140,32 @@ public class AliasRevocationTests(DnsmasqFixture dnsmasq)
 
         Assert.False(server.Writer.Map.ContainsKey(Edge));
         Assert.Equal(DnsRcode.Refused, (await Queries.UdpAsync(server.Endpoint, Queries.Bytes("cdn.shop.test")))!.Rcode);
+    }
+
+    [Fact]
+    public async Task What_the_writer_is_told_to_keep_is_the_servers_own_teachings_after_every_change()
+    {
+        // netfenced's store mirrors the teachings through the writer, and a restarted server takes them back from it:
+        // after learning, a revocation that keeps a shared address, and one that removes it, the mirror must hold exactly
+        // the server's pairs (chains and expiries included), or a restart would judge other teachings than the server did.
+        await using var server = await StartAsync(["cdn.shop.test", "apex.shop.test", "direct.test"]);
+        await AskAsync(server, "cdn.shop.test");
+        await AskAsync(server, "apex.shop.test");
+        await AskAsync(server, "direct.test");
+        await AssertMirroredAsync(server, 3);
+
+        await server.Attachment.ConfigureAsync(TestServer.Policy(DnsMode.Allowlist, ["cdn.shop.test", "apex.shop.test", "direct.test"], ["*.tracker.test"]));
+        await AssertMirroredAsync(server, 2);
+
+        await server.Attachment.ConfigureAsync(TestServer.Policy(DnsMode.Allowlist, ["cdn.shop.test"], ["*.tracker.test"]));
+        await AssertMirroredAsync(server, 0);
+        Assert.Empty(server.Writer.Map);
+    }
+
+    static async Task AssertMirroredAsync(TestServer server, int count)
+    {
+        var own = (await server.Attachment.TeachingsAsync()).Select(t => t.ToLearnedIp()).OrderBy(l => l.ToString(), StringComparer.Ordinal).ToList();
+        Assert.Equal(count, own.Count);
+        Assert.Equal(own, server.Writer.Taught.OrderBy(l => l.ToString(), StringComparer.Ordinal));
     }
 }

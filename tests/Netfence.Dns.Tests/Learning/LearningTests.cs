@@ -44,10 +44,11 @@ public class LearningTests
         var index = new LearnedIpIndex(8);
         index.Learn(Direct("a.com", (Ip1, Now.AddMinutes(10)), (Ip2, Now.AddMinutes(10))));
         index.Learn(Direct("b.com", (Ip2, Now.AddMinutes(3))));
-        var (remove, rewrite) = index.Revoke(chain => chain.Question != "a.com");
+        var (remove, rewrite, withdrawn) = index.Revoke(chain => chain.Question != "a.com");
         Assert.Equal([Ip1], remove);
-        // Ip2 stays, now only as long as b.com vouches for it.
+        // Ip2 stays, now only as long as b.com vouches for it; a.com's teaching of it is reported for the store to forget.
         Assert.Equal([(Ip2, "b.com", Now.AddMinutes(3))], rewrite.Select(r => (r.Address, r.Domain, r.ExpiresAt)));
+        Assert.Equal([new Taught(Ip2, Now.AddMinutes(10), TeachingChain.Of("a.com"))], withdrawn);
         Assert.Equal(["b.com"], index.Names);
     }
 
@@ -74,7 +75,7 @@ public class LearningTests
         index.Learn([new Taught(Ip1, Now.AddMinutes(10), alias)]);
         index.Learn(Direct("plain.org", (Ip2, Now.AddMinutes(10))));
         var judged = new List<TeachingChain>();
-        var (remove, rewrite) = index.Revoke(chain =>
+        var (remove, rewrite, withdrawn) = index.Revoke(chain =>
         {
             judged.Add(chain);
             return false;
@@ -82,6 +83,7 @@ public class LearningTests
         Assert.Equal([alias], judged);
         Assert.Equal([Ip1], remove);
         Assert.Empty(rewrite);
+        Assert.Empty(withdrawn);
         Assert.Equal(["plain.org"], index.Names);
         Assert.Empty(index.ChainsAtOrBelow("tracker.net"));
     }
@@ -96,9 +98,10 @@ public class LearningTests
         index.Learn([new Taught(Ip1, Now.AddMinutes(10), viaTracker)]);
         index.Learn([new Taught(Ip1, Now.AddMinutes(5), viaCdn)]);
         Assert.Equal(1, index.AddressCount);
-        var (remove, rewrite) = index.Revoke(chain => !chain.Names.Contains("edge.tracker.net"), index.ChainsAtOrBelow("tracker.net"));
+        var (remove, rewrite, withdrawn) = index.Revoke(chain => !chain.Names.Contains("edge.tracker.net"), index.ChainsAtOrBelow("tracker.net"));
         Assert.Empty(remove);
         Assert.Equal([(Ip1, "cdn.example.com", Now.AddMinutes(5))], rewrite.Select(r => (r.Address, r.Domain, r.ExpiresAt)));
+        Assert.Equal([new Taught(Ip1, Now.AddMinutes(10), viaTracker)], withdrawn);
     }
 
     [Fact]
@@ -128,7 +131,60 @@ public class LearningTests
         var index = new LearnedIpIndex(2);
         index.Learn(Direct("a.com", (Ip1, Now.AddMinutes(1)), (Ip2, Now.AddMinutes(2))));
         var ip3 = IPAddress.Parse("192.0.2.3");
-        Assert.Equal([Ip1], index.Learn(Direct("a.com", (ip3, Now.AddMinutes(3)))));
+        var (remove, withdrawn) = index.Learn(Direct("a.com", (ip3, Now.AddMinutes(3))));
+        Assert.Equal([Ip1], remove);
+        Assert.Empty(withdrawn);
         Assert.Equal(2, index.AddressCount);
+    }
+
+    [Fact]
+    public void The_cap_withdraws_a_pair_of_an_address_another_question_keeps_and_reports_it()
+    {
+        var index = new LearnedIpIndex(1);
+        index.Learn(Direct("a.com", (Ip1, Now.AddMinutes(1))));
+        index.Learn(Direct("b.com", (Ip1, Now.AddMinutes(5))));
+        var (remove, withdrawn) = index.Learn(Direct("a.com", (Ip2, Now.AddMinutes(3))));
+        Assert.Empty(remove);
+        Assert.Equal([new Taught(Ip1, Now.AddMinutes(1), TeachingChain.Of("a.com"))], withdrawn);
+        Assert.Equal(["b.com"], index.ChainsOf(Ip1).Keys.Select(c => c.Question));
+    }
+
+    [Fact]
+    public void A_teaching_round_trips_through_its_stored_form()
+    {
+        var chain = TeachingChain.Through(["q.example", "alias.cdn", "edge.cdn"]);
+        var stored = new Taught(Ip1, Now, chain).ToLearnedIp();
+        Assert.Equal("q.example", stored.Domain);
+        Assert.Equal(["alias.cdn", "edge.cdn"], stored.Aliases.ToArray());
+        Assert.Equal(new Taught(Ip1, Now, chain), Taught.From(stored));
+        Assert.Empty(new Taught(Ip1, Now, TeachingChain.Of("q.example")).ToLearnedIp().Aliases);
+        Assert.Throws<ArgumentException>(() => Taught.From(new Netfence.Policy.Rules.LearnedIp(Ip1, "q.example", Now) { Aliases = [""] }));
+    }
+
+    [Fact]
+    public void An_index_restored_from_its_teachings_is_the_same_index()
+    {
+        var before = new LearnedIpIndex(2);
+        var viaAlias = TeachingChain.Through(["q.example", "alias.cdn"]);
+        var viaOther = TeachingChain.Through(["q.example", "other.cdn", "edge.cdn"]);
+        before.Learn([new Taught(Ip1, Now.AddMinutes(10), viaAlias), new Taught(Ip1, Now.AddMinutes(4), viaOther), new Taught(Ip2, Now.AddMinutes(6), viaOther)]);
+        before.Learn(Direct("plain.example", (Ip2, Now.AddMinutes(8))));
+        var ip3 = IPAddress.Parse("192.0.2.3");
+        before.Learn(Direct("gone.example", (ip3, Now.AddMinutes(1))));
+
+        var after = new LearnedIpIndex(2);
+        after.Restore(before.Teachings.Select(t => Taught.From(t.ToLearnedIp())).ToList(), Now.AddMinutes(2));
+
+        // Everything but the pair that expired while the daemon was down (the store's sweep removes it).
+        before.Sweep(Now.AddMinutes(2));
+        Assert.Equal(before.Teachings.OrderBy(t => t.ToString()), after.Teachings.OrderBy(t => t.ToString()));
+        Assert.Equal(before.Entries.OrderBy(e => e.Address.ToString()), after.Entries.OrderBy(e => e.Address.ToString()));
+        Assert.Equal(before.Names.Order(), after.Names.Order());
+        foreach (var name in new[] { "cdn", "alias.cdn", "edge.cdn", "example", "gone.example" })
+            Assert.Equal(before.ChainsAtOrBelow(name).ToHashSet(), after.ChainsAtOrBelow(name).ToHashSet());
+        // And a deny of the alias does the same to both.
+        bool NotAlias(TeachingChain chain) => !chain.Names.Contains("alias.cdn");
+        Assert.Equal(before.Revoke(NotAlias).Remove, after.Revoke(NotAlias).Remove);
+        Assert.Equal(before.Teachings.OrderBy(t => t.ToString()), after.Teachings.OrderBy(t => t.ToString()));
     }
 }

@@ -14,12 +14,12 @@ internal sealed class CountingAllowlistWriter : IAllowlistWriter
 
     public long Writes => Interlocked.Read(ref _writes);
 
-    public ValueTask<AllowlistWriteResult> WriteAsync(string attachmentId, IReadOnlyList<LearnedIp> entries, CancellationToken cancellationToken)
+    public ValueTask<AllowlistWriteResult> WriteAsync(string attachmentId, IReadOnlyList<LearnedIp> entries, IReadOnlyList<LearnedIp> taught, CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref _writes);
         return ValueTask.FromResult(AllowlistWriteResult.Ok);
     }
 
-    public ValueTask<AllowlistWriteResult> RemoveAsync(string attachmentId, IReadOnlyList<IPAddress> addresses, CancellationToken cancellationToken) =>
+    public ValueTask<AllowlistWriteResult> RemoveAsync(string attachmentId, IReadOnlyList<IPAddress> addresses, IReadOnlyList<LearnedIp> withdrawn, CancellationToken cancellationToken) =>
         ValueTask.FromResult(AllowlistWriteResult.Ok);
 }
