@@ -146,9 +146,12 @@ static __u64 (*bpf_ktime_get_boot_ns)(void) = (void *)125;
 static __u64 (*bpf_skb_ancestor_cgroup_id)(struct __sk_buff *skb, int level) = (void *)83;
 static __u64 (*bpf_get_current_ancestor_cgroup_id)(int level) = (void *)123;
 
-/* Rules.Active */
-static_inline __u32 active_flags(const struct rule_value *v, __u64 now)
+/* Rules.Active: the clock is read only for an entry with an expiry. */
+static_inline __u32 active_flags(const struct rule_value *v)
 {
+    if (!(v->allow_expires_ns | v->deny_expires_ns))
+        return (v->flags & RULE_DENY) ? RULE_DENY : (v->flags & RULE_ALLOW) ? RULE_ALLOW : 0;
+    __u64 now = bpf_ktime_get_boot_ns();
     if ((v->flags & RULE_DENY) && (v->deny_expires_ns == 0 || v->deny_expires_ns > now)) return RULE_DENY;
     if ((v->flags & RULE_ALLOW) && (v->allow_expires_ns == 0 || v->allow_expires_ns > now)) return RULE_ALLOW;
     return 0;
@@ -158,12 +161,10 @@ static_inline __u32 active_flags(const struct rule_value *v, __u64 now)
 static __attribute__((noinline)) __u32 match4(__u32 rule_set, __u32 address)
 {
     struct rule4_key key = { RULE4_HOST_PREFIX, rule_set, address };
-    __u64 now = 0; /* read once, and only for an entry with an expiry */
     for (int i = 0; i <= 32; i++) {
         struct rule_value *v = bpf_map_lookup_elem(&nf_rules4, &key);
         if (!v) return 0;
-        if ((v->allow_expires_ns | v->deny_expires_ns) && !now) now = bpf_ktime_get_boot_ns();
-        __u32 active = active_flags(v, now);
+        __u32 active = active_flags(v);
         if (active) return active;
         __u32 next = v->prefixlen < key.prefixlen ? v->prefixlen : key.prefixlen;
         if (next <= RULE_SET_BITS) return 0;
@@ -175,12 +176,10 @@ static __attribute__((noinline)) __u32 match4(__u32 rule_set, __u32 address)
 static __attribute__((noinline)) __u32 match6(__u32 rule_set, const struct destination *d)
 {
     struct rule6_key key = { RULE6_HOST_PREFIX, rule_set, { d->ip6[0], d->ip6[1], d->ip6[2], d->ip6[3] } };
-    __u64 now = 0; /* read once, and only for an entry with an expiry */
     for (int i = 0; i <= 128; i++) {
         struct rule_value *v = bpf_map_lookup_elem(&nf_rules6, &key);
         if (!v) return 0;
-        if ((v->allow_expires_ns | v->deny_expires_ns) && !now) now = bpf_ktime_get_boot_ns();
-        __u32 active = active_flags(v, now);
+        __u32 active = active_flags(v);
         if (active) return active;
         __u32 next = v->prefixlen < key.prefixlen ? v->prefixlen : key.prefixlen;
         if (next <= RULE_SET_BITS) return 0;
