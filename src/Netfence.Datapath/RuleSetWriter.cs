@@ -158,18 +158,19 @@ public sealed partial class RuleSetWriter
     }
 
     /// <summary>
-    /// Allows an address learned from a DNS answer until its expiry; the kernel ignores the entry once the expiry
-    /// passes, before any sweep. Call it before the answer is released to the client (pitfall 12).
+    /// Allows an address learned from DNS until exactly <see cref="LearnedIp.ExpiresAt"/>; the kernel ignores the entry
+    /// once it passes, before any sweep. The caller passes the longest expiry any of its teachings gives the address
+    /// (the DNS server's index), so an earlier one than the kernel holds shortens it: a teaching that was withdrawn (a
+    /// deny rule for an alias, the per-name cap) must not keep the address open past what the remaining ones vouch
+    /// for. Call it before the answer is released to the client (pitfall 12).
     /// </summary>
     /// <exception cref="DatapathFullException">The trie is full; the client must get SERVFAIL.</exception>
-    public void AddLearned(AttachmentTarget target, LearnedIp learned)
+    public void SetLearned(AttachmentTarget target, LearnedIp learned)
     {
         ArgumentNullException.ThrowIfNull(learned);
         var state = KnownState(target);
         var network = Host(learned.Address);
-        var current = Get(state.Prefixes, network);
-        var until = current.LearnedUntil is { } existing && existing > learned.ExpiresAt ? existing : learned.ExpiresAt;
-        WritePrefix(target, state, network, current with { LearnedUntil = until });
+        WritePrefix(target, state, network, Get(state.Prefixes, network) with { LearnedUntil = learned.ExpiresAt });
     }
 
     /// <summary>Revokes a learned address (static rules for the same prefix stay).</summary>

@@ -19,7 +19,7 @@ sealed class DatapathAllowlistWriter(RuleSetWriter rules) : IAllowlistWriter
     public ValueTask<AllowlistWriteResult> WriteAsync(string attachmentId, IReadOnlyList<LearnedIp> entries, IReadOnlyList<LearnedIp> taught, CancellationToken cancellationToken) =>
         ValueTask.FromResult(Apply(target =>
         {
-            foreach (var entry in entries) rules.AddLearned(target, entry);
+            foreach (var entry in entries) rules.SetLearned(target, entry);
         }));
 
     public ValueTask<AllowlistWriteResult> RemoveAsync(string attachmentId, IReadOnlyList<IPAddress> addresses, IReadOnlyList<LearnedIp> withdrawn, CancellationToken cancellationToken) =>

@@ -21,7 +21,10 @@ public interface IDatapath : IDisposable
     /// <returns>Where the time of the swap went, phase by phase.</returns>
     RuleSetSwapTimings Apply(ResolvedTarget target, RuleSet rules, IPEndPoint dns);
 
-    /// <summary>Allows learned addresses until their expiry (before the DNS answer is released).</summary>
+    /// <summary>
+    /// Allows learned addresses until exactly their expiry (before the DNS answer is released): each entry is the
+    /// longest expiry the DNS server's teachings give the address, so a shorter one than before shortens it.
+    /// </summary>
     void Learn(ResolvedTarget target, IReadOnlyList<LearnedIp> entries);
 
     /// <summary>Revokes learned addresses (static rules for the same prefixes stay).</summary>

@@ -195,7 +195,7 @@ public sealed class KernelDatapath : IDatapath
     {
         lock (_gate)
         {
-            foreach (var entry in entries) _writer.AddLearned(target.Kernel, entry);
+            foreach (var entry in entries) _writer.SetLearned(target.Kernel, entry);
         }
     }
 

@@ -78,13 +78,14 @@ public sealed class LearnedIpIndex(int maxIpsPerName)
 
     /// <summary>
     /// Records each teaching until its expiry (never shortening a pair); all must share one question name. Returns the
-    /// addresses that fell out because of the per-name cap and that no other teaching keeps (to remove), and the pairs
-    /// the cap withdrew from addresses another question's teaching keeps (for a mirror of the pairs, the store).
+    /// addresses that fell out because of the per-name cap and that no other teaching keeps (to remove), the addresses
+    /// the cap withdrew a pair from that another question's teaching keeps, each with its longest remaining expiry (to
+    /// rewrite: the withdrawn pair may have been the longest), and those pairs (for a mirror of the pairs, the store).
     /// </summary>
     /// <exception cref="ArgumentException">The teachings have different question names.</exception>
-    public (List<IPAddress> Remove, List<Taught> Withdrawn) Learn(IReadOnlyList<Taught> learned)
+    public (List<IPAddress> Remove, List<LearnedIp> Rewrite, List<Taught> Withdrawn) Learn(IReadOnlyList<Taught> learned)
     {
-        if (learned.Count == 0) return ([], []);
+        if (learned.Count == 0) return ([], [], []);
         var question = learned[0].Chain.Question;
         if (learned.Any(t => !string.Equals(t.Chain.Question, question, StringComparison.Ordinal)))
             throw new ArgumentException($"one learn takes the teachings of one question; got {string.Join(", ", learned.Select(t => t.Chain.Question).Distinct())}", nameof(learned));
@@ -92,12 +93,13 @@ public sealed class LearnedIpIndex(int maxIpsPerName)
         var chains = _byQuestion[question];
         // The cap counts the question's distinct addresses over all its teachings.
         var held = chains.Length == 1 ? _byChain[chains[0]] : chains.SelectMany(c => _byChain[c]).GroupBy(p => p.Key).ToDictionary(g => g.Key, g => g.Max(p => p.Value));
-        if (held.Count <= MaxIpsPerName) return ([], []);
+        if (held.Count <= MaxIpsPerName) return ([], [], []);
 
         // Over the cap: the question's addresses this answer did not teach go, those expiring first first.
         var fresh = learned.Select(l => l.Address).ToHashSet();
         var victims = held.Where(p => !fresh.Contains(p.Key)).OrderBy(p => p.Value).Take(held.Count - MaxIpsPerName).Select(p => p.Key).ToList();
         var remove = new List<IPAddress>();
+        var rewrite = new List<LearnedIp>();
         var withdrawn = new List<Taught>();
         foreach (var address in victims)
         {
@@ -109,9 +111,13 @@ public sealed class LearnedIpIndex(int maxIpsPerName)
                 if (Forget(chain, address)) gone = true;
             }
             if (gone) remove.Add(address);
-            else withdrawn.AddRange(pairs);
+            else
+            {
+                withdrawn.AddRange(pairs);
+                rewrite.Add(Longest(address));
+            }
         }
-        return (remove, withdrawn);
+        return (remove, rewrite, withdrawn);
     }
 
     /// <summary>

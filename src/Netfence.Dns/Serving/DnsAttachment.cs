@@ -238,11 +238,17 @@ public sealed partial class DnsAttachment
                     Id, write.Count, name, result.Failure, result.Detail);
                 return LearnOutcome.Failed;
             }
-            var (evicted, withdrawn) = _index.Learn(entries);
+            var (evicted, rewrite, withdrawn) = _index.Learn(entries);
             if (evicted.Count > 0 || withdrawn.Count > 0)
             {
                 var removed = await _writer.RemoveAsync(Id, evicted, [.. withdrawn.Select(t => t.ToLearnedIp())], cancellationToken).ConfigureAwait(false);
                 if (!removed.Succeeded) _logger.LogWarning("attachment {Id}: removing {Count} evicted IPs failed: {Failure}", Id, evicted.Count, removed.Failure);
+            }
+            if (rewrite.Count > 0)
+            {
+                // The cap withdrew the longest teaching of an address another question keeps: the kernel follows the rest.
+                var rewritten = await _writer.WriteAsync(Id, rewrite, [], cancellationToken).ConfigureAwait(false);
+                if (!rewritten.Succeeded) _logger.LogWarning("attachment {Id}: shortening {Count} learned IPs failed: {Failure}", Id, rewrite.Count, rewritten.Failure);
             }
             return LearnOutcome.Learned;
         }

@@ -131,8 +131,9 @@ public class LearningTests
         var index = new LearnedIpIndex(2);
         index.Learn(Direct("a.com", (Ip1, Now.AddMinutes(1)), (Ip2, Now.AddMinutes(2))));
         var ip3 = IPAddress.Parse("192.0.2.3");
-        var (remove, withdrawn) = index.Learn(Direct("a.com", (ip3, Now.AddMinutes(3))));
+        var (remove, rewrite, withdrawn) = index.Learn(Direct("a.com", (ip3, Now.AddMinutes(3))));
         Assert.Equal([Ip1], remove);
+        Assert.Empty(rewrite);
         Assert.Empty(withdrawn);
         Assert.Equal(2, index.AddressCount);
     }
@@ -143,10 +144,25 @@ public class LearningTests
         var index = new LearnedIpIndex(1);
         index.Learn(Direct("a.com", (Ip1, Now.AddMinutes(1))));
         index.Learn(Direct("b.com", (Ip1, Now.AddMinutes(5))));
-        var (remove, withdrawn) = index.Learn(Direct("a.com", (Ip2, Now.AddMinutes(3))));
+        var (remove, rewrite, withdrawn) = index.Learn(Direct("a.com", (Ip2, Now.AddMinutes(3))));
         Assert.Empty(remove);
         Assert.Equal([new Taught(Ip1, Now.AddMinutes(1), TeachingChain.Of("a.com"))], withdrawn);
+        Assert.Equal([(Ip1, "b.com", Now.AddMinutes(5))], rewrite.Select(r => (r.Address, r.Domain, r.ExpiresAt)));
         Assert.Equal(["b.com"], index.ChainsOf(Ip1).Keys.Select(c => c.Question));
+    }
+
+    [Fact]
+    public void When_the_cap_withdraws_an_addresses_longest_teaching_the_rewrite_shortens_it_to_the_rest()
+    {
+        var index = new LearnedIpIndex(1);
+        index.Learn(Direct("a.com", (Ip1, Now.AddMinutes(10))));
+        index.Learn(Direct("b.com", (Ip1, Now.AddMinutes(5))));
+        var (remove, rewrite, withdrawn) = index.Learn(Direct("a.com", (Ip2, Now.AddMinutes(3))));
+        Assert.Empty(remove);
+        Assert.Equal([new Taught(Ip1, Now.AddMinutes(10), TeachingChain.Of("a.com"))], withdrawn);
+        // What the kernel must hold now: b.com's five minutes, not the withdrawn ten.
+        Assert.Equal([(Ip1, "b.com", Now.AddMinutes(5))], rewrite.Select(r => (r.Address, r.Domain, r.ExpiresAt)));
+        Assert.Equal([(Ip1, "b.com", Now.AddMinutes(5))], index.Entries.Where(e => e.Address.Equals(Ip1)).Select(r => (r.Address, r.Domain, r.ExpiresAt)));
     }
 
     [Fact]
