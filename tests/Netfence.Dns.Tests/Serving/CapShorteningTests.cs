@@ -3,7 +3,6 @@ using System.Net.Sockets;
 using Netfence.Dns.Learning;
 using Netfence.Dns.Serving;
 using Netfence.Dns.Tests.Support;
-using Netfence.Dns.Wire;
 using Netfence.Policy.Modes;
 
 namespace Netfence.Dns.Tests.Serving;
@@ -37,14 +36,7 @@ public sealed class CapShorteningTests
                 var received = await upstream.ReceiveFromAsync(buffer, SocketFlags.None, new IPEndPoint(IPAddress.Any, 0), stop.Token);
                 var query = Queries.Parse(buffer[..received.ReceivedBytes]);
                 Assert.Equal(name, query.Questions[0].Name.Text.TrimEnd('.'));
-                var answer = DnsMessageWriter.Write(new DnsMessage
-                {
-                    Id = query.Id,
-                    Flags = 0x8180,
-                    Questions = query.Questions,
-                    Answers = [DnsRecord.ForAddress(query.Questions[0].Name, address, ttl)],
-                });
-                await upstream.SendToAsync(answer, SocketFlags.None, received.RemoteEndPoint, stop.Token);
+                await upstream.SendToAsync(Queries.AnswerTo(query, address, ttl), SocketFlags.None, received.RemoteEndPoint, stop.Token);
             }
         });
 

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
 using Netfence.Dns.Tests.Support;
-using Netfence.Dns.Wire;
 using Netfence.Policy.Modes;
 
 namespace Netfence.Dns.Tests.Serving;
@@ -12,14 +11,6 @@ namespace Netfence.Dns.Tests.Serving;
 /// </summary>
 public sealed class UpstreamSpoofingTests
 {
-    static byte[] AnswerTo(DnsMessage query, string address) => DnsMessageWriter.Write(new DnsMessage
-    {
-        Id = query.Id,
-        Flags = 0x8180,
-        Questions = query.Questions,
-        Answers = [DnsRecord.ForAddress(query.Questions[0].Name, IPAddress.Parse(address), 60)],
-    });
-
     [Fact]
     public async Task An_answer_from_another_address_with_the_right_id_is_ignored_and_the_upstreams_own_is_used()
     {
@@ -38,8 +29,8 @@ public sealed class UpstreamSpoofingTests
             var from = new IPEndPoint(IPAddress.Any, 0);
             var received = await upstream.ReceiveFromAsync(buffer, SocketFlags.None, from, stop.Token);
             var query = Queries.Parse(buffer[..received.ReceivedBytes]);
-            await spoofer.SendToAsync(AnswerTo(query, "198.51.100.66"), SocketFlags.None, received.RemoteEndPoint, stop.Token);
-            await upstream.SendToAsync(AnswerTo(query, "192.0.2.10"), SocketFlags.None, received.RemoteEndPoint, stop.Token);
+            await spoofer.SendToAsync(Queries.AnswerTo(query, IPAddress.Parse("198.51.100.66")), SocketFlags.None, received.RemoteEndPoint, stop.Token);
+            await upstream.SendToAsync(Queries.AnswerTo(query, IPAddress.Parse("192.0.2.10")), SocketFlags.None, received.RemoteEndPoint, stop.Token);
         });
 
         var answer = await Queries.UdpAsync(server.Endpoint, Queries.Bytes("www.spoofed.test"));

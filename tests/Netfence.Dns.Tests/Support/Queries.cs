@@ -18,6 +18,15 @@ static class Queries
     public static byte[] Bytes(string name, DnsType type = DnsType.A, ushort id = 0x1234, bool edns = false) =>
         DnsMessageWriter.Write(Message(name, type, id, edns));
 
+    /// <summary>An upstream's answer to <paramref name="query"/>: its question's name at <paramref name="address"/>.</summary>
+    public static byte[] AnswerTo(DnsMessage query, IPAddress address, uint ttl = 60) => DnsMessageWriter.Write(new DnsMessage
+    {
+        Id = query.Id,
+        Flags = 0x8180,
+        Questions = query.Questions,
+        Answers = [DnsRecord.ForAddress(query.Questions[0].Name, address, ttl)],
+    });
+
     public static DnsMessage Parse(byte[]? bytes)
     {
         Assert.NotNull(bytes);
