@@ -17,13 +17,17 @@ public sealed class SubscribeAckFaultTests
 {
     static readonly TimeSpan AckTimeout = TimeSpan.FromSeconds(2);
 
+    // Ports of this class's daemons alone: the other test classes run beside it with daemons renting the lowest free
+    // port of 31000-31999 on the same address, and one of them could rent a port a rollback here had just released.
+    static readonly (int, int) DnsPorts = (30000, 30999);
+
     static async Task<(AckDelayingControlPlane ControlPlane, NetfencedProcess Daemon)> StartAsync()
     {
         var root = NetfencedProcess.NewScratchDirectory();
         var controlPlane = await AckDelayingControlPlane.StartAsync(Path.Combine(root, "cp.sock"));
         try
         {
-            var daemon = await NetfencedProcess.StartAsync(root, controlPlane.Address, extraControlPlane: $"subscribe_ack_timeout: {AckTimeout.TotalMilliseconds}ms");
+            var daemon = await NetfencedProcess.StartAsync(root, controlPlane.Address, extraControlPlane: $"subscribe_ack_timeout: {AckTimeout.TotalMilliseconds}ms", dnsPorts: DnsPorts);
             await daemon.WaitForControlPlaneAsync(ConnectionState.Connected, TimeSpan.FromSeconds(30));
             return (controlPlane, daemon);
         }
@@ -141,13 +145,26 @@ public sealed class SubscribeAckFaultTests
         }
     }
 
-    // Both a UDP and a TCP socket can bind the address: no DNS server kept it.
+    // Both a UDP and a TCP socket can bind the address: no DNS server kept it. Polled: a rolled-back server closes its
+    // sockets as its rollback finishes, which on a loaded machine may trail the Attach call's answer; a leak never ends.
     static void AssertNobodyListens(string dnsAddress)
     {
         var endpoint = IPEndPoint.Parse(dnsAddress);
-        using var udp = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-        udp.Bind(endpoint);
-        using var tcp = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        tcp.Bind(endpoint);
+        Deadline.Require(() => CanBind(endpoint, SocketType.Dgram, ProtocolType.Udp) && CanBind(endpoint, SocketType.Stream, ProtocolType.Tcp),
+            TimeSpan.FromSeconds(10), $"nothing to listen on {dnsAddress} after its attachment was rolled back");
+    }
+
+    static bool CanBind(IPEndPoint endpoint, SocketType type, ProtocolType protocol)
+    {
+        using var socket = new Socket(AddressFamily.InterNetwork, type, protocol);
+        try
+        {
+            socket.Bind(endpoint);
+            return true;
+        }
+        catch (SocketException e) when (e.SocketErrorCode == SocketError.AddressAlreadyInUse)
+        {
+            return false;
+        }
     }
 }

@@ -54,11 +54,13 @@ sealed class NetfencedProcess : IAsyncDisposable
     /// <paramref name="controlPlaneAddress"/>, or running the built-in control plane with <paramref name="policyFile"/>
     /// when the address is null; <paramref name="extraControlPlane"/> adds lines under control_plane:, and
     /// <paramref name="extraDns"/> under dns:, and <paramref name="extraSections"/> whole top-level sections (e.g. log:).
+    /// <paramref name="dnsPorts"/> is the DNS port range (default 31000–31999, shared by the tests that do not care).
     /// Returns once its API answers.
     /// </summary>
     public static async Task<NetfencedProcess> StartAsync(string root, string? controlPlaneAddress, string? policyFile = null,
-        string extraControlPlane = "", string extraDns = "", string extraSections = "")
+        string extraControlPlane = "", string extraDns = "", string extraSections = "", (int Start, int End)? dnsPorts = null)
     {
+        var (portStart, portEnd) = dnsPorts ?? (31000, 31999);
         var pins = new PinScratch();
         var config = Path.Combine(root, "netfenced.yaml");
         File.WriteAllText(config, $"""
@@ -68,8 +70,8 @@ sealed class NetfencedProcess : IAsyncDisposable
             datapath:
               pin_dir: {pins.Path}
             dns:
-              port_range_start: 31000
-              port_range_end: 31999
+              port_range_start: {portStart}
+              port_range_end: {portEnd}
             {Indent(extraDns)}
             control_plane:
               address: {controlPlaneAddress ?? "~"}
