@@ -8,6 +8,9 @@ public sealed partial class ControlPlaneLink
 {
     long streams;
 
+    // How long a failed stream's reason may wait for the control plane's status (a refusal answered with a status alone).
+    static readonly TimeSpan StatusWait = TimeSpan.FromSeconds(1);
+
     async Task RunAsync(CancellationToken stop)
     {
         while (!stop.IsCancellationRequested)
@@ -57,7 +60,7 @@ public sealed partial class ControlPlaneLink
         }
         catch (Exception e)
         {
-            failure = e is ProtocolException ? e.Message : stream.DescribeFailure(e) + TlsRefusal(e) + SizeLimit(e);
+            failure = e is ProtocolException ? e.Message : await stream.DescribeFailureAsync(e, StatusWait).ConfigureAwait(false) + TlsRefusal(e) + SizeLimit(e);
         }
         finally
         {

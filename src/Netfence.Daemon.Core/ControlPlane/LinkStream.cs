@@ -131,11 +131,26 @@ sealed class LinkStream : IDisposable
     /// <summary>
     /// Why the stream failed, preferring the status the control plane ended the call with: a write that failed
     /// because the call was already over says only that it was cancelled, the status says why (PermissionDenied, ...).
+    /// A control plane that refuses the stream at once answers with its status alone, which can arrive just after the
+    /// failed write: up to <paramref name="statusWait"/> is given for it.
     /// </summary>
-    public string DescribeFailure(Exception e)
+    public async Task<string> DescribeFailureAsync(Exception e, TimeSpan statusWait)
     {
         if (e is not RpcException)
         {
+            try
+            {
+                await call.ResponseHeadersAsync.WaitAsync(statusWait).ConfigureAwait(false);
+            }
+            catch (RpcException refused)
+            {
+                // A status without headers: the call's own reason.
+                if (refused.StatusCode is not (StatusCode.OK or StatusCode.Cancelled)) return Describe(refused);
+            }
+            catch (Exception)
+            {
+                // No headers and no status within the wait, or the transport failed: GetStatus below, or the exception.
+            }
             try
             {
                 var status = call.GetStatus();
