@@ -97,27 +97,10 @@ public sealed class LearnedIpIndex(int maxIpsPerName)
 
         // Over the cap: the question's addresses this answer did not teach go, those expiring first first.
         var fresh = learned.Select(l => l.Address).ToHashSet();
-        var victims = held.Where(p => !fresh.Contains(p.Key)).OrderBy(p => p.Value).Take(held.Count - MaxIpsPerName).Select(p => p.Key).ToList();
-        var remove = new List<IPAddress>();
-        var rewrite = new List<LearnedIp>();
-        var withdrawn = new List<Taught>();
-        foreach (var address in victims)
-        {
-            var pairs = new List<Taught>();
-            bool gone = false;
-            foreach (var chain in chains)
-            {
-                if (_byChain.TryGetValue(chain, out var addresses) && addresses.TryGetValue(address, out var at)) pairs.Add(new Taught(address, at, chain));
-                if (Forget(chain, address)) gone = true;
-            }
-            if (gone) remove.Add(address);
-            else
-            {
-                withdrawn.AddRange(pairs);
-                rewrite.Add(Longest(address));
-            }
-        }
-        return (remove, rewrite, withdrawn);
+        var victims = held.Where(p => !fresh.Contains(p.Key)).OrderBy(p => p.Value).Take(held.Count - MaxIpsPerName).Select(p => p.Key);
+        return Withdraw(victims.SelectMany(address => chains
+            .Where(chain => _byChain[chain].ContainsKey(address))
+            .Select(chain => new Taught(address, _byChain[chain][address], chain))));
     }
 
     /// <summary>
@@ -165,26 +148,27 @@ public sealed class LearnedIpIndex(int maxIpsPerName)
     /// </summary>
     public (List<IPAddress> Remove, List<LearnedIp> Rewrite, List<Taught> Withdrawn) Revoke(Func<TeachingChain, bool> stillTeaches, IEnumerable<TeachingChain>? candidates = null)
     {
-        var withdrawn = (candidates ?? _byChain.Keys).Distinct().Where(c => _byChain.ContainsKey(c) && !stillTeaches(c)).ToList();
+        var withdrawn = (candidates ?? _byChain.Keys).Distinct().Where(c => _byChain.ContainsKey(c) && !stillTeaches(c));
+        return Withdraw(withdrawn.SelectMany(chain => _byChain[chain].Select(p => new Taught(p.Key, p.Value, chain))));
+    }
+
+    // Forgets each pair (what the cap and a rule change withdraw alike). Returns the addresses no teaching vouches for any
+    // more (to remove), each address that stays with its longest remaining expiry (to rewrite: a withdrawn pair may have
+    // been the longest), and the withdrawn pairs of the addresses that stay (for a mirror of the pairs, the store).
+    (List<IPAddress> Remove, List<LearnedIp> Rewrite, List<Taught> Withdrawn) Withdraw(IEnumerable<Taught> pairs)
+    {
         var remove = new List<IPAddress>();
-        var touched = new HashSet<IPAddress>();
         var kept = new List<Taught>();
-        foreach (var chain in withdrawn)
+        // Taken whole before anything is forgotten: the pairs are read from the maps Forget changes.
+        foreach (var pair in pairs.ToList())
         {
-            foreach (var (address, at) in _byChain[chain].ToList())
-            {
-                if (Forget(chain, address)) remove.Add(address);
-                else
-                {
-                    touched.Add(address);
-                    kept.Add(new Taught(address, at, chain));
-                }
-            }
+            if (Forget(pair.Chain, pair.Address)) remove.Add(pair.Address);
+            else kept.Add(pair);
         }
-        touched.ExceptWith(remove);
-        // An address another withdrawn chain forgot later in the loop is gone: its pairs leave with it.
-        kept.RemoveAll(p => !touched.Contains(p.Address));
-        var rewrite = touched.Select(Longest).ToList();
+        // An address a later pair left untaught is gone: its earlier pairs leave with it.
+        var gone = remove.ToHashSet();
+        kept.RemoveAll(p => gone.Contains(p.Address));
+        var rewrite = kept.Select(p => p.Address).Distinct().Select(Longest).ToList();
         return (remove, rewrite, kept);
     }
 

@@ -85,13 +85,8 @@ public sealed partial class DnsAttachment
             _cache.Reconfigure(config.Generation, change, all: previous is null || !previous.Upstreams.SequenceEqual(upstreams));
             var candidates = change.Everything ? null : change.Narrowing.SelectMany(rule => _index.ChainsAtOrBelow(rule.Name)).ToList();
             var (remove, rewrite, withdrawn) = candidates is { Count: 0 } ? ([], [], []) : _index.Revoke(chain => StillTeaches(config, chain), candidates);
-            var result = AllowlistWriteResult.Ok;
-            if (remove.Count > 0 || withdrawn.Count > 0)
-            {
-                result = await _writer.RemoveAsync(Id, remove, [.. withdrawn.Select(t => t.ToLearnedIp())], cancellationToken).ConfigureAwait(false);
-                if (remove.Count > 0) _logger.LogInformation("attachment {Id}: the new DNS rules revoke {Count} learned IPs", Id, remove.Count);
-            }
-            if (result.Succeeded && rewrite.Count > 0) result = await _writer.WriteAsync(Id, rewrite, [], cancellationToken).ConfigureAwait(false);
+            var result = await WithdrawAsync(remove, rewrite, withdrawn, cancellationToken).ConfigureAwait(false);
+            if (remove.Count > 0) _logger.LogInformation("attachment {Id}: the new DNS rules revoke {Count} learned IPs", Id, remove.Count);
             if (!result.Succeeded) _logger.LogError("attachment {Id}: revoking learned IPs failed: {Failure} {Detail}", Id, result.Failure, result.Detail);
             return result;
         }
@@ -117,6 +112,22 @@ public sealed partial class DnsAttachment
             if (config.DeniesAlias(alias)) return false;
         }
         return true;
+    }
+
+    // Tells the writer what a withdrawal (a rule change, the per-name cap) left: addresses no teaching vouches for leave,
+    // the withdrawn pairs of those that stay are forgotten, and their expiry follows the teachings left. Both writes are
+    // attempted; the first failure is the result.
+    async Task<AllowlistWriteResult> WithdrawAsync(List<IPAddress> remove, List<LearnedIp> rewrite, List<Taught> withdrawn, CancellationToken cancellationToken)
+    {
+        var result = AllowlistWriteResult.Ok;
+        if (remove.Count > 0 || withdrawn.Count > 0)
+            result = await _writer.RemoveAsync(Id, remove, [.. withdrawn.Select(t => t.ToLearnedIp())], cancellationToken).ConfigureAwait(false);
+        if (rewrite.Count > 0)
+        {
+            var rewritten = await _writer.WriteAsync(Id, rewrite, [], cancellationToken).ConfigureAwait(false);
+            if (result.Succeeded) result = rewritten;
+        }
+        return result;
     }
 
     /// <summary>
@@ -239,17 +250,9 @@ public sealed partial class DnsAttachment
                 return LearnOutcome.Failed;
             }
             var (evicted, rewrite, withdrawn) = _index.Learn(entries);
-            if (evicted.Count > 0 || withdrawn.Count > 0)
-            {
-                var removed = await _writer.RemoveAsync(Id, evicted, [.. withdrawn.Select(t => t.ToLearnedIp())], cancellationToken).ConfigureAwait(false);
-                if (!removed.Succeeded) _logger.LogWarning("attachment {Id}: removing {Count} evicted IPs failed: {Failure}", Id, evicted.Count, removed.Failure);
-            }
-            if (rewrite.Count > 0)
-            {
-                // The cap withdrew the longest teaching of an address another question keeps: the kernel follows the rest.
-                var rewritten = await _writer.WriteAsync(Id, rewrite, [], cancellationToken).ConfigureAwait(false);
-                if (!rewritten.Succeeded) _logger.LogWarning("attachment {Id}: shortening {Count} learned IPs failed: {Failure}", Id, rewrite.Count, rewritten.Failure);
-            }
+            var withdrawal = await WithdrawAsync(evicted, rewrite, withdrawn, cancellationToken).ConfigureAwait(false);
+            if (!withdrawal.Succeeded)
+                _logger.LogWarning("attachment {Id}: withdrawing what the per-name cap evicted ({Count} IPs) failed: {Failure}", Id, evicted.Count, withdrawal.Failure);
             return LearnOutcome.Learned;
         }
         finally
