@@ -15,13 +15,12 @@ sealed class AttachmentDnsServers(DnsServer server) : IAttachmentDns
 
     public async Task RestoreLearnedAsync(string id, IReadOnlyList<LearnedIp> learned, CancellationToken cancellationToken)
     {
-        var attachment = server.Find(id) ?? throw new InvalidOperationException($"attachment '{id}' has no DNS server");
-        await attachment.RestoreAsync(learned, cancellationToken).ConfigureAwait(false);
+        await Opened(id).RestoreAsync(learned, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task ConfigureAsync(string id, RuleSet rules, CancellationToken cancellationToken)
     {
-        var attachment = server.Find(id) ?? throw new InvalidOperationException($"attachment '{id}' has no DNS server");
+        var attachment = Opened(id);
         // Rebinding protection lets through internal addresses a CIDR rule allows explicitly.
         var allowed = rules.AllowCidrs;
         await attachment.ConfigureAsync(rules.Dns, address => allowed.Any(r => r.Network.Contains(address)), cancellationToken).ConfigureAwait(false);
@@ -35,4 +34,7 @@ sealed class AttachmentDnsServers(DnsServer server) : IAttachmentDns
     public Task SweepAsync(CancellationToken cancellationToken) => server.SweepAsync(cancellationToken);
 
     public ValueTask DisposeAsync() => server.DisposeAsync();
+
+    // The attachment's server, which OpenAsync made; the manager never asks for one it did not open.
+    DnsAttachment Opened(string id) => server.Find(id) ?? throw new InvalidOperationException($"attachment '{id}' has no DNS server");
 }
