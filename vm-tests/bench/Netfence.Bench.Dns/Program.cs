@@ -108,8 +108,7 @@ static async Task<BenchReport> RunAsync(BenchOptions options, CancellationToken 
         }
 
         var throughput = configurations.Select(_ => new List<DnsperfRun>()).ToArray();
-        var cpu = configurations.Select(_ => (Server: TimeSpan.Zero, Upstream: TimeSpan.Zero, Queries: 0L)).ToArray();
-        var machine = configurations.Select(_ => (Busy: TimeSpan.Zero, Total: TimeSpan.Zero)).ToArray();
+        var cpu = configurations.Select(_ => (Server: TimeSpan.Zero, Upstream: TimeSpan.Zero, MachineBusy: TimeSpan.Zero, MachineTotal: TimeSpan.Zero, Queries: 0L)).ToArray();
         var latency = configurations.Select(_ => new List<double>()).ToArray();
         var sleeps = new long[configurations.Length];
         for (int round = 0; round < options.Rounds; round++)
@@ -123,8 +122,8 @@ static async Task<BenchReport> RunAsync(BenchOptions options, CancellationToken 
                 var (serverBefore, upstreamBefore, machineBefore) = (HopCpu(), CpuTime.Of(upstream.ProcessId), CpuTime.Machine());
                 var run = Dnsperf.Run(configurations[i].Endpoint, queryFile, options.ThroughputRun, options.Outstanding, cancellationToken);
                 var (serverCpu, upstreamCpu, machineAfter) = (HopCpu() - serverBefore, CpuTime.Of(upstream.ProcessId) - upstreamBefore, CpuTime.Machine());
-                machine[i] = (machine[i].Busy + machineAfter.Busy - machineBefore.Busy, machine[i].Total + machineAfter.Total - machineBefore.Total);
-                cpu[i] = (cpu[i].Server + serverCpu, cpu[i].Upstream + upstreamCpu, cpu[i].Queries + run.Completed);
+                cpu[i] = (cpu[i].Server + serverCpu, cpu[i].Upstream + upstreamCpu, cpu[i].MachineBusy + machineAfter.Busy - machineBefore.Busy,
+                    cpu[i].MachineTotal + machineAfter.Total - machineBefore.Total, cpu[i].Queries + run.Completed);
                 throughput[i].Add(run);
                 Console.WriteLine($"round {round + 1}/{options.Rounds} {configurations[i].Name,-36} {run.Qps,10:N0} q/s  lost {run.Lost}  mean {run.MeanLatencyUs:0} µs  " +
                     $"CPU/query: hop {serverCpu.TotalMicroseconds / run.Completed:0.0} µs, dnsmasq {upstreamCpu.TotalMicroseconds / run.Completed:0.0} µs  {run.ResponseCodes}");
@@ -148,7 +147,7 @@ static async Task<BenchReport> RunAsync(BenchOptions options, CancellationToken 
             var codes = throughput[i].Select(r => r.ResponseCodes).Distinct();
             return new ConfigurationResult(c.Name, qps, median, throughput[i].Sum(r => r.Sent), throughput[i].Sum(r => r.Lost),
                 throughput[i].Average(r => r.MeanLatencyUs), cpu[i].Server.TotalMicroseconds / cpu[i].Queries, cpu[i].Upstream.TotalMicroseconds / cpu[i].Queries,
-                machine[i].Busy.TotalMicroseconds / cpu[i].Queries, machine[i].Busy / machine[i].Total,
+                cpu[i].MachineBusy.TotalMicroseconds / cpu[i].Queries, cpu[i].MachineBusy / cpu[i].MachineTotal,
                 Latency.Of(latency[i]), (double)sleeps[i] / latency[i].Count, string.Join("; ", codes));
         }).ToList();
         // What the servers cost with nothing to do (busy polling must not spin without recent work).
