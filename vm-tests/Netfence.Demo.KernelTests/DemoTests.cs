@@ -27,7 +27,10 @@ public sealed class DemoTests
         // Interrupt it once both workloads are attached: the most there is to clean up.
         Assert.True(Poll.Until(() => demo.Output.Contains("netfenced attach --interface", StringComparison.Ordinal), DemoRun.Limit),
             $"the demo never attached the VM; its output:\n{demo.Output}");
-        Command.Run("kill", "-INT", demo.ProcessId.ToString());
+        // SIGTERM, which the demo handles as it does Ctrl-C (SIGINT): a test run started in the background by a
+        // non-interactive shell (`./.ci/run &`) ignores SIGINT, the demo inherits that, and .NET keeps an inherited
+        // ignored SIGINT ignored, as a background job should; SIGTERM reaches it however the tests were started.
+        Command.Run("kill", "-TERM", demo.ProcessId.ToString());
         int exit = await demo.ExitCodeAsync();
         Assert.True(exit != 0, $"an interrupted demo exited 0; its output:\n{demo.Output}");
         Assert.Contains("interrupted", demo.Output);
