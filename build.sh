@@ -267,12 +267,15 @@ bench_datapath() {
 # Issue 7: dnsperf against a dnsmasq upstream directly and through an attachment's DNS server forwarding to it, with
 # the cache off and on, interleaved in one run. ARGS go to the tool (--rounds, --seconds, ...).
 bench_dns() {
-  ensure_packages dnsmasq dnsperf
+  ensure_packages dnsmasq dnsperf clang
   command -v dnsperf >/dev/null && command -v dnsmasq >/dev/null || die "the DNS benchmark needs dnsperf and dnsmasq (run as root to install them)"
   build_one vm-tests/bench/Netfence.Bench.Dns/Netfence.Bench.Dns.csproj
-  mkdir -p "$ARTIFACTS/bench"
+  local relay="$ARTIFACTS/bench/tools/udp_relay"
+  log "compiling the floor hop (vm-tests/bench/reference/udp_relay.c, clang -O2)"
+  mkdir -p "$ARTIFACTS/bench/tools"
+  clang -O2 -Wall -Wextra -Werror -o "$relay" vm-tests/bench/reference/udp_relay.c
   log "running the DNS benchmark"
-  "$ARTIFACTS/bin/netfence-bench-dns" --out "$ARTIFACTS/bench" "${BENCH_README[@]}" "$@"
+  "$ARTIFACTS/bin/netfence-bench-dns" --out "$ARTIFACTS/bench" --relay "$relay" "${BENCH_README[@]}" "$@"
 }
 
 # Issue 8: a rule change → enforced in the kernel by a real netfenced: an edit of the built-in control plane's policy

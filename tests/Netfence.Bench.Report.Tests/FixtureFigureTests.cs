@@ -9,7 +9,7 @@ public class FixtureFigureTests
         Assert.Single(rows, h => h.Figure.StartsWith(figureStart, StringComparison.Ordinal));
 
     [Fact]
-    public void Dns_compares_forwarding_and_the_cache_with_dnsmasq_asked_directly_and_forwarding_with_dnsmasq_forwarding()
+    public void Dns_compares_forwarding_and_the_cache_with_dnsmasq_asked_directly_and_forwarding_with_dnsmasq_forwarding_and_the_floor_relay()
     {
         var rows = DnsHeadlines.From(Fixtures.Load("dns")).ToList();
         var qps = Row(rows, "QPS, forwarding");
@@ -17,6 +17,9 @@ public class FixtureFigureTests
         var reference = Row(rows, "forwarding QPS (cache off) against a C forwarder");
         Assert.Equal(("9,225", "dnsmasq forwarding, one query port: 5,125", "1.80", "—", (bool?)null),
             (reference.Netfence, reference.ComparedWith, reference.Ratio, reference.Goal, reference.Met));
+        var floor = Row(rows, "forwarding QPS (cache off) against the floor");
+        Assert.Equal(("9,225", "relay: 30,750 (0.64 of direct)", "0.30", "—", (bool?)null),
+            (floor.Netfence, floor.ComparedWith, floor.Ratio, floor.Goal, floor.Met));
         var p50 = Row(rows, "p50 latency, forwarding");
         Assert.Equal(("246 µs (+227 µs)", "dnsmasq direct: 19 µs", "12.86", false), (p50.Netfence, p50.ComparedWith, p50.Ratio, p50.Met));
         var cachedQps = Row(rows, "QPS, cache on");

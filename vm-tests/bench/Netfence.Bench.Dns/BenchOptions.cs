@@ -3,15 +3,16 @@ using System.Globalization;
 namespace Netfence.Bench.Dns;
 
 /// <summary>The command line of netfence-bench-dns.</summary>
-internal sealed record BenchOptions(string OutputDirectory, string? Readme, int Rounds, TimeSpan ThroughputRun, TimeSpan LatencyRun, int Outstanding, int Names,
+internal sealed record BenchOptions(string OutputDirectory, string? Readme, string Relay, int Rounds, TimeSpan ThroughputRun, TimeSpan LatencyRun, int Outstanding, int Names,
     TimeSpan BusyPoll)
 {
     /// <summary>How long the servers' idle CPU is measured, after the runs.</summary>
     public TimeSpan IdleRun { get; } = TimeSpan.FromSeconds(3);
 
     public const string Usage = """
-        usage: netfence-bench-dns --out DIR [--readme README.md] [--rounds 5] [--seconds 4] [--latency-seconds 2] [--outstanding 32] [--names 1000] [--busy-poll-us N]
+        usage: netfence-bench-dns --out DIR --relay PATH [--readme README.md] [--rounds 5] [--seconds 4] [--latency-seconds 2] [--outstanding 32] [--names 1000] [--busy-poll-us N]
           --out              where dns.md and dns.json go
+          --relay            the floor hop: vm-tests/bench/reference/udp_relay.c built for this host (./build.sh bench dns builds it)
           --readme           replace the table between <!-- bench:dns:start --> and <!-- bench:dns:end -->
           --rounds           rounds; each runs every configuration once for throughput and once for latency, in rotated order
           --seconds          length of one throughput run (dnsperf -l) with --outstanding queries in flight
@@ -24,7 +25,7 @@ internal sealed record BenchOptions(string OutputDirectory, string? Readme, int 
 
     public static BenchOptions Parse(string[] args)
     {
-        string? output = null, readme = null;
+        string? output = null, readme = null, relay = null;
         int rounds = 5, outstanding = 32, names = 1000;
         var busyPoll = Netfence.Daemon.Configuration.DnsSettings.DefaultBusyPoll;
         double seconds = 4, latencySeconds = 2;
@@ -35,6 +36,7 @@ internal sealed record BenchOptions(string OutputDirectory, string? Readme, int 
             {
                 case "--out": output = Value(); break;
                 case "--readme": readme = Value(); break;
+                case "--relay": relay = Value(); break;
                 case "--rounds": rounds = Positive(args[i], Value()); break;
                 case "--seconds": seconds = Positive(args[i], Value()); break;
                 case "--latency-seconds": latencySeconds = Positive(args[i], Value()); break;
@@ -45,7 +47,9 @@ internal sealed record BenchOptions(string OutputDirectory, string? Readme, int 
             }
         }
         if (output is null) throw new ArgumentException("--out is required");
-        return new BenchOptions(output, readme, rounds, TimeSpan.FromSeconds(seconds), TimeSpan.FromSeconds(latencySeconds), outstanding, names, busyPoll);
+        if (relay is null) throw new ArgumentException("--relay is required (the floor hop, vm-tests/bench/reference/udp_relay.c built for this host)");
+        if (!File.Exists(relay)) throw new ArgumentException($"--relay: no file at '{relay}'");
+        return new BenchOptions(output, readme, relay, rounds, TimeSpan.FromSeconds(seconds), TimeSpan.FromSeconds(latencySeconds), outstanding, names, busyPoll);
     }
 
     static int Positive(string name, string text) =>

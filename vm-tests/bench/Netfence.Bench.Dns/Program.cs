@@ -71,6 +71,9 @@ static async Task<BenchReport> RunAsync(BenchOptions options, CancellationToken 
         var logger = new StderrLogger();
         // The shipped busy polling (DnsServerOptions.BusyPoll) and, beside it, none: it trades CPU for wake-ups.
         var noPolling = serverOptions with { BusyPoll = TimeSpan.Zero };
+        // The floor hop: a C relay with the event loops' design (batches both ways, the same busy polling) that copies
+        // datagrams and does nothing else. What it keeps of the direct QPS is what a forwarder so built can keep here.
+        using var relay = Upstream.Relaying(options.Relay, upstream.Endpoint, serverOptions.BusyPoll);
         await using var forwarding = new DnsServer(serverOptions with { CacheEntriesPerAttachment = 0 }, writer, logger: logger);
         await using var caching = new DnsServer(serverOptions, writer, logger: logger);
         await using var forwardingNoPolling = new DnsServer(noPolling with { CacheEntriesPerAttachment = 0 }, writer, logger: logger);
@@ -92,12 +95,13 @@ static async Task<BenchReport> RunAsync(BenchOptions options, CancellationToken 
             ("dnsmasq direct", upstream.Endpoint, null),
             ("through the attachment, cache off", attachments[0].Endpoint!, self),
             ("through the attachment, cache on", attachments[1].Endpoint!, self),
+            ("floor: a C relay that only copies datagrams", relay.Endpoint, relay.ProcessId),
             ("reference: dnsmasq forwarding, as shipped", reference.Endpoint, reference.ProcessId),
             ("reference: dnsmasq forwarding, one query port", referenceOnePort.Endpoint, referenceOnePort.ProcessId),
             ("cache off, busy polling off", attachments[2].Endpoint!, self),
             ("cache on, busy polling off", attachments[3].Endpoint!, self),
         ];
-        Console.WriteLine($"upstream dnsmasq {upstream.Endpoint} (pid {upstream.ProcessId}); reference forwarders dnsmasq {reference.Endpoint} (pid {reference.ProcessId}), {referenceOnePort.Endpoint} (pid {referenceOnePort.ProcessId}, one query port); attachments {attachments[0].Endpoint} (cache off), {attachments[1].Endpoint} (cache on), " +
+        Console.WriteLine($"upstream dnsmasq {upstream.Endpoint} (pid {upstream.ProcessId}); floor relay {relay.Endpoint} (pid {relay.ProcessId}); reference forwarders dnsmasq {reference.Endpoint} (pid {reference.ProcessId}), {referenceOnePort.Endpoint} (pid {referenceOnePort.ProcessId}, one query port); attachments {attachments[0].Endpoint} (cache off), {attachments[1].Endpoint} (cache on), " +
             $"{attachments[2].Endpoint} (cache off, busy polling off), {attachments[3].Endpoint} (cache on, busy polling off); busy polling {serverOptions.BusyPoll.TotalMicroseconds:0} µs");
 
         // Warm-up, not recorded: JIT, the cache filled with every name, sockets and buffers at size.
@@ -161,7 +165,7 @@ static async Task<BenchReport> RunAsync(BenchOptions options, CancellationToken 
                 throw new InvalidOperationException($"{result.Name}: answers other than NOERROR ({result.ResponseCodes}): the comparison would not be of equal work");
         }
         return new BenchReport("./build.sh bench dns", started, File.ReadAllText("/proc/sys/kernel/osrelease").Trim(), Environment.ProcessorCount, loadAverage, options,
-            results[..3], results[3..5], results[5..], serverOptions.BusyPoll, idleCpu, writer.Writes, attachments.Sum(a => a.Counters.InternalErrors), clock.Elapsed);
+            results[..3], results[3], results[4..6], results[6..], serverOptions.BusyPoll, idleCpu, writer.Writes, attachments.Sum(a => a.Counters.InternalErrors), clock.Elapsed);
     }
     finally
     {

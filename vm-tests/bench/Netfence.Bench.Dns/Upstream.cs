@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using Netfence.Dns.Wire;
@@ -10,7 +11,8 @@ namespace Netfence.Bench.Dns;
 /// being measured). <see cref="Answering"/> answers every name under allowed.test from its own configuration
 /// (<c>--address</c>), so nothing it answers depends on a further upstream: the upstream of every configuration.
 /// <see cref="ForwardingTo"/> forwards every query to such an upstream: the reference hop, a mature forwarder written in
-/// C that filters and learns nothing, measured beside ours on the same machine and the same upstream.
+/// C that filters and learns nothing, measured beside ours on the same machine and the same upstream. <see cref="Relaying"/>
+/// is the floor hop, <c>vm-tests/bench/reference/udp_relay.c</c>: it copies datagrams both ways and does nothing else.
 /// </summary>
 internal sealed class Upstream : IDisposable
 {
@@ -21,7 +23,7 @@ internal sealed class Upstream : IDisposable
     public IPEndPoint Endpoint { get; }
 
     /// <summary>dnsmasq answering allowed.test itself.</summary>
-    public static Upstream Answering() => new([$"--address=/{Zone}/{Address}", "--local-ttl=300"]);
+    public static Upstream Answering() => Dnsmasq([$"--address=/{Zone}/{Address}", "--local-ttl=300"]);
 
     /// <summary>
     /// dnsmasq forwarding every query to <paramref name="upstream"/> (and nowhere else). As shipped it sends each query
@@ -29,25 +31,35 @@ internal sealed class Upstream : IDisposable
     /// from one socket, as our attachments' event loops do (<c>--query-port</c>).
     /// </summary>
     public static Upstream ForwardingTo(IPEndPoint upstream, bool onePort) =>
-        new([$"--server={upstream.Address}#{upstream.Port}", .. onePort ? (string[])[$"--query-port={FreePort(IPAddress.Loopback)}"] : []]);
+        Dnsmasq([$"--server={upstream.Address}#{upstream.Port}", .. onePort ? (string[])[$"--query-port={FreePort(IPAddress.Loopback)}"] : []]);
 
-    Upstream(string[] role)
+    /// <summary>
+    /// The relay at <paramref name="relay"/> copying datagrams between its clients and <paramref name="upstream"/>, polling
+    /// for <paramref name="busyPoll"/> after moving datagrams as the attachments' event loops do.
+    /// </summary>
+    public static Upstream Relaying(string relay, IPEndPoint upstream, TimeSpan busyPoll) =>
+        new(relay, at => [at.Address.ToString(), Invariant(at.Port), upstream.Address.ToString(), Invariant(upstream.Port), Invariant((long)busyPoll.TotalMicroseconds)]);
+
+    static string Invariant(long value) => value.ToString(CultureInfo.InvariantCulture);
+
+    static Upstream Dnsmasq(string[] role) => new("dnsmasq", at =>
+    [
+        "--keep-in-foreground", "--conf-file=/dev/null", "--no-resolv", "--no-hosts", "--bind-interfaces",
+        $"--listen-address={at.Address}", $"--port={at.Port}", "--pid-file=", "--cache-size=0",
+        .. role, .. Environment.IsPrivilegedProcess ? (string[])["--user=root", "--group=root"] : [],
+    ]);
+
+    Upstream(string program, Func<IPEndPoint, string[]> arguments)
     {
         var address = new IPAddress([127, (byte)Random.Shared.Next(1, 250), (byte)Random.Shared.Next(1, 250), (byte)Random.Shared.Next(2, 250)]);
         Endpoint = new IPEndPoint(address, FreePort(address));
-        var start = new ProcessStartInfo("dnsmasq") { RedirectStandardError = true, RedirectStandardOutput = true };
-        string[] args =
-        [
-            "--keep-in-foreground", "--conf-file=/dev/null", "--no-resolv", "--no-hosts", "--bind-interfaces",
-            $"--listen-address={address}", $"--port={Endpoint.Port}", "--pid-file=", "--cache-size=0",
-            .. role, .. Environment.IsPrivilegedProcess ? (string[])["--user=root", "--group=root"] : [],
-        ];
-        foreach (var arg in args) start.ArgumentList.Add(arg);
-        _process = Process.Start(start) ?? throw new InvalidOperationException("dnsmasq did not start");
+        var start = new ProcessStartInfo(program) { RedirectStandardError = true, RedirectStandardOutput = true };
+        foreach (var arg in arguments(Endpoint)) start.ArgumentList.Add(arg);
+        _process = Process.Start(start) ?? throw new InvalidOperationException($"{program} did not start");
         // Whatever fails from here on, dnsmasq must not outlive the constructor (a failed run once left one behind).
         try
         {
-            if (!Answers(TimeSpan.FromSeconds(10))) throw new InvalidOperationException($"dnsmasq on {Endpoint} did not answer within 10 s");
+            if (!Answers(TimeSpan.FromSeconds(10))) throw new InvalidOperationException($"{program} on {Endpoint} did not answer within 10 s");
         }
         catch
         {

@@ -6,7 +6,9 @@ namespace Netfence.Bench.Report.Headlines;
 /// The DNS benchmark's headlines (vm-tests/bench/Netfence.Bench.Dns/Report.cs writes dns.json): an attachment's DNS
 /// server forwarding (cache off) and answering from its cache, each against dnsmasq asked directly. Its
 /// <c>configurations</c> are, in this order, direct, cache off, cache on; its <c>references</c> are dnsmasq forwarding to
-/// the same upstream (a C forwarder that filters nothing), which the forwarding QPS is also set beside, with no goal.
+/// the same upstream (a C forwarder that filters nothing), which the forwarding QPS is also set beside, with no goal; its
+/// <c>floor</c> is a C relay built as our event loops are that only copies datagrams, which the forwarding QPS is set
+/// beside the same way.
 /// Goals of issue 7: forwarding adds at most 20 µs at p50 and keeps 80 % of the direct QPS; the cache is faster than
 /// the upstream itself.
 /// </summary>
@@ -34,6 +36,9 @@ internal static class DnsHeadlines
         double vsReference = file.Number("forwardingVsReferenceQps");
         yield return new Headline(Name, "forwarding QPS (cache off) against a C forwarder", Format.Count(forwarding.Number("medianQps")),
             $"{referenceName}: {Format.Count(best.Number("medianQps"))}", Format.Ratio(vsReference), "—", null);
+
+        yield return new Headline(Name, "forwarding QPS (cache off) against the floor (a C relay that only copies datagrams)", Format.Count(forwarding.Number("medianQps")),
+            $"relay: {Format.Count(file.Number("floor.medianQps"))} ({Format.Ratio(file.Number("floorQpsRatio"))} of direct)", Format.Ratio(file.Number("forwardingVsFloorQps")), "—", null);
 
         double overhead = file.Number("forwardingP50OverheadUs");
         double forwardingP50 = forwarding.Number("unloaded.p50");
