@@ -87,11 +87,9 @@ internal sealed record BenchReport(string Command, DateTimeOffset Started, strin
             $"{Forwarding.HopCpuUsPerQuery / BestReference.HopCpuUsPerQuery:0.00}× its CPU per query.");
         md.AppendLine();
         md.AppendLine(Inv, $"Machine (busy): CPU time of every core but idle and iowait (dnsperf, dnsmasq, the hop and the kernel's loopback " +
-            $"deliveries) per answer over the throughput runs, and the share of the cores that was busy. When a run keeps the cores busy, its QPS " +
-            $"is the cores divided by that figure. Keeping 80 % of the direct QPS then needs the forwarding run's figure within 1.25× direct's, " +
-            $"an added {Direct.MachineCpuUsPerQuery / 4:0.0} µs per query at most; forwarding through the attachment adds " +
-            $"{Forwarding.MachineCpuUsPerQuery - Direct.MachineCpuUsPerQuery:0.0} µs, and a cached answer alone (one datagram in and one out, no " +
-            $"upstream) costs the hop {Cached.HopCpuUsPerQuery:0.0} µs, where forwarding moves two in and two out.");
+            $"deliveries) per answer over the throughput runs, and the share of the cores that was busy. Against direct, forwarding through the " +
+            $"attachment adds {Forwarding.MachineCpuUsPerQuery - Direct.MachineCpuUsPerQuery:0.0} µs per answer and the floor relay " +
+            $"{Floor.MachineCpuUsPerQuery - Direct.MachineCpuUsPerQuery:0.0} µs: the difference is what the attachment does beyond moving the datagrams.");
         md.AppendLine();
         md.AppendLine(Inv, $"The attachments poll their sockets for {BusyPoll.TotalMicroseconds:0} µs after handling datagrams (`dns.busy_poll`{(BusyPoll == Netfence.Daemon.Configuration.DnsSettings.DefaultBusyPoll ? ", the default" : $", not the default {Netfence.Daemon.Configuration.DnsSettings.DefaultBusyPoll.TotalMicroseconds:0} µs")}); " +
             $"the last two rows are the same servers with busy polling off. Idle, every server open: {IdleCpu.TotalMilliseconds:0} ms of CPU in " +
