@@ -116,8 +116,9 @@ public sealed partial class DnsAttachment
 
     // Tells the writer what a withdrawal (a rule change, the per-name cap) left: addresses no teaching vouches for leave,
     // the withdrawn pairs of those that stay are forgotten, and their expiry follows the teachings left. Both writes are
-    // attempted; the first failure is the result.
-    async Task<AllowlistWriteResult> WithdrawAsync(List<IPAddress> remove, List<LearnedIp> rewrite, List<Taught> withdrawn, CancellationToken cancellationToken)
+    // attempted; the first failure is the result. A ValueTask: every answer that teaches passes here, nearly always with
+    // nothing withdrawn, and then completes at once without allocating a task.
+    async ValueTask<AllowlistWriteResult> WithdrawAsync(List<IPAddress> remove, List<LearnedIp> rewrite, List<Taught> withdrawn, CancellationToken cancellationToken)
     {
         var result = AllowlistWriteResult.Ok;
         if (remove.Count > 0 || withdrawn.Count > 0)
