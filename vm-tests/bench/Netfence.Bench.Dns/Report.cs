@@ -98,8 +98,8 @@ internal sealed record BenchReport(string Command, DateTimeOffset Started, strin
         md.AppendLine("Goals (issue 7):");
         md.AppendLine();
         md.AppendLine(Inv, $"- forwarding adds at most 20 µs at p50: **{Signed(ForwardingP50OverheadUs)} µs** — {Verdict(ForwardingP50OverheadUs <= 20)}");
-        string bound = ForwardingQpsRatio < 0.8 ? string.Create(Inv, $" (the floor relay, which only copies datagrams, keeps {FloorQpsRatio * 100:0} %)") : "";
-        md.AppendLine(Inv, $"- forwarding keeps at least 80 % of the upstream's direct QPS: **{ForwardingQpsRatio * 100:0} %** — {Verdict(ForwardingQpsRatio >= 0.8)}{bound}");
+        string floorNote = ForwardingQpsRatio < 0.8 ? string.Create(Inv, $" (the floor relay, which only copies datagrams, keeps {FloorQpsRatio * 100:0} %)") : "";
+        md.AppendLine(Inv, $"- forwarding keeps at least 80 % of the upstream's direct QPS: **{ForwardingQpsRatio * 100:0} %** — {Verdict(ForwardingQpsRatio >= 0.8)}{floorNote}");
         md.AppendLine(Inv, $"- with the cache, hot names are served faster than the upstream itself: p50 **{CachedP50Ratio:0.00}×** the direct p50, " +
             $"QPS **{CachedQpsRatio:0.00}×** — {Verdict(CachedP50Ratio < 1 && CachedQpsRatio > 1)}");
         md.AppendLine();

@@ -56,7 +56,7 @@ internal sealed class Upstream : IDisposable
         var start = new ProcessStartInfo(program) { RedirectStandardError = true, RedirectStandardOutput = true };
         foreach (var arg in arguments(Endpoint)) start.ArgumentList.Add(arg);
         _process = Process.Start(start) ?? throw new InvalidOperationException($"{program} did not start");
-        // Whatever fails from here on, dnsmasq must not outlive the constructor (a failed run once left one behind).
+        // Whatever fails from here on, the process must not outlive the constructor (a failed run once left one behind).
         try
         {
             if (!Answers(TimeSpan.FromSeconds(10))) throw new InvalidOperationException($"{program} on {Endpoint} did not answer within 10 s");

@@ -12,7 +12,7 @@
 // Written for the benchmark by us; not a product component. Built by `./build.sh bench dns` with the host's clang.
 //
 // usage: udp_relay LISTEN_ADDR LISTEN_PORT UPSTREAM_ADDR UPSTREAM_PORT BUSY_POLL_US
-//        (IPv4; BUSY_POLL_US 0 never polls; prints "ready" once both sockets exist)
+//        (IPv4; BUSY_POLL_US 0 never polls)
 
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -106,8 +106,6 @@ int main(int argc, char **argv)
     if (epoll_ctl(poller, EPOLL_CTL_ADD, clients, &watch) < 0) die("epoll_ctl");
     watch.data.fd = upstream;
     if (epoll_ctl(poller, EPOLL_CTL_ADD, upstream, &watch) < 0) die("epoll_ctl");
-    printf("ready\n");
-    fflush(stdout);
 
     for (;;) {
         struct epoll_event ready[2];
