@@ -48,6 +48,11 @@ public static class BpfCompiler
 
     static CompilationResult CompileModule(Mono.Cecil.ModuleDefinition module, CompilerOptions options, DiagnosticBag diagnostics)
     {
+        if (AssemblyLoader.IsUnoptimised(module))
+        {
+            diagnostics.Report(DiagnosticCatalogue.UnoptimisedAssembly, new SourcePosition(module.FileName ?? module.Name, 0, 0), module.Name);
+            return new CompilationResult(null, diagnostics.Items, []);
+        }
         var discovery = new ProgramDiscovery(module, diagnostics);
         discovery.Run();
         var compiled = new List<(ProgramDeclaration, MachineFunction)>();

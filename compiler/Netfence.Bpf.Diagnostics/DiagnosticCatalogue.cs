@@ -271,6 +271,17 @@ namespace Netfence.Bpf.Diagnostics
             "Call the helper only from programs of a type that offers it (the SDK's [Helper] lists them), or do without it in this program.",
             AnalyzerAndIlWalker);
 
+        // Debug IL keeps every comparison in a temporary local and returns through one shared exit, shapes made for the
+        // managed debugger (which never runs a BPF program): its loops no longer show a counter test, and its objects
+        // would differ by configuration. The object is compiled from optimised IL only, and says so at once rather
+        // than as NF0013 on loops that are bounded.
+        public static readonly DiagnosticEntry UnoptimisedAssembly = new DiagnosticEntry(
+            DiagnosticIds.UnoptimisedAssembly, "Assembly built without optimisation",
+            "'{0}' was built without optimisation (a Debug build's IL): BPF programs are compiled from optimised IL",
+            DiagnosticCategory.Programs,
+            "Build the programs project with <Optimize>true</Optimize>; the SDK's Netfence.Bpf.Sdk.targets sets it for every configuration, so import it rather than referencing the SDK project alone.",
+            IlWalkerOnly);
+
         /// <summary>Every entry in id order.</summary>
         public static IReadOnlyList<DiagnosticEntry> All { get; } = new[]
         {
@@ -280,6 +291,7 @@ namespace Netfence.Bpf.Diagnostics
             MutableStaticField, UnsafeCode, ForeachOverNonSpan, Lock, AsyncAwait, Yield, Dynamic, ReferenceTypeVariable,
             GenericOverManagedType, MapFieldDeclaration, ProgramSignature, UnsupportedConstruct, ManagedOnlySdkMember,
             ContextIndex, ConfigFieldInitializer, SignedDivisionOverflow, UncheckedMapValueReference, HelperNotAvailable,
+            UnoptimisedAssembly,
         };
     }
 }

@@ -43,5 +43,6 @@ namespace Netfence.Bpf.Diagnostics
         public const string SignedDivisionOverflow = "NF0035";
         public const string UncheckedMapValueReference = "NF0036";
         public const string HelperNotAvailable = "NF0037";
+        public const string UnoptimisedAssembly = "NF0038";
     }
 }

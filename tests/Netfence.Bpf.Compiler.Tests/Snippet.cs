@@ -19,6 +19,9 @@ internal static class Snippet
 
     public static CompilationResult Compile(string source) => Cache.GetOrAdd(source, s => BpfCompiler.Compile(Emit(s)));
 
+    /// <summary>The snippet built as a Debug build is (unoptimised IL), through the compiler.</summary>
+    public static CompilationResult CompileUnoptimised(string source) => BpfCompiler.Compile(Emit(source, OptimizationLevel.Debug));
+
     /// <summary>
     /// Every program of <paramref name="source"/> through the frontend and the IR passes, for tests of the backend's
     /// stages; a program with diagnostics fails the test.
@@ -35,7 +38,7 @@ internal static class Snippet
     }
 
     /// <summary>Writes the snippet's assembly, PDB and a copy of the SDK to a fresh directory; returns the assembly's path.</summary>
-    static string Emit(string source)
+    static string Emit(string source, OptimizationLevel optimization = OptimizationLevel.Release)
     {
         var dir = Path.Combine(Path.GetTempPath(), "nft-compiler-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(dir);
@@ -48,7 +51,7 @@ internal static class Snippet
             .Select(p => MetadataReference.CreateFromFile(p))
             .Append(MetadataReference.CreateFromFile(typeof(Sdk.Hook).Assembly.Location));
         var compilation = CSharpCompilation.Create("Snippet", [tree], references,
-            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, optimizationLevel: OptimizationLevel.Release, allowUnsafe: true));
+            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, optimizationLevel: optimization, allowUnsafe: true));
         var dll = Path.Combine(dir, "Snippet.dll");
         using (var pe = File.Create(dll))
         using (var pdb = File.Create(Path.Combine(dir, "Snippet.pdb")))

@@ -31,4 +31,16 @@ internal static class AssemblyLoader
             return ModuleDefinition.ReadModule(path, parameters);
         }
     }
+
+    /// <summary>
+    /// Whether the C# compiler built the assembly without optimisation: its DebuggableAttribute then carries
+    /// DisableOptimizations (0x100), which Roslyn sets for a Debug build and never for a Release one.
+    /// </summary>
+    public static bool IsUnoptimised(ModuleDefinition module)
+    {
+        const int disableOptimizations = 0x100;
+        var debuggable = module.Assembly?.CustomAttributes.FirstOrDefault(a => a.AttributeType.FullName == "System.Diagnostics.DebuggableAttribute");
+        if (debuggable is null || debuggable.ConstructorArguments.Count != 1) return false;
+        return debuggable.ConstructorArguments[0].Value is int modes && (modes & disableOptimizations) != 0;
+    }
 }
