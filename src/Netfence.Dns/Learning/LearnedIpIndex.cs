@@ -63,15 +63,16 @@ public sealed class LearnedIpIndex(int maxIpsPerName)
     }
 
     /// <summary>
-    /// Whether every teaching in <paramref name="learned"/> is already recorded until at least the given expiry: then
-    /// the kernel already holds each address at least that long and learning it again changes nothing (a cached answer,
-    /// whose TTLs count down with the cache, usually lands here).
+    /// Whether every teaching in <paramref name="learned"/> is already recorded until at least the given expiry less
+    /// <paramref name="slack"/> (<see cref="LearnedTtl.RefreshSlack"/>): then the kernel already holds each address long
+    /// enough and learning it again changes nothing worth a write (a cached answer, whose TTLs count down with the cache,
+    /// and a hot name's repeated answers land here).
     /// </summary>
-    public bool Covers(IReadOnlyList<Taught> learned)
+    public bool Covers(IReadOnlyList<Taught> learned, TimeSpan slack = default)
     {
         foreach (var (address, expiresAt, chain) in learned)
         {
-            if (!_byChain.TryGetValue(chain, out var addresses) || !addresses.TryGetValue(address, out var at) || at < expiresAt) return false;
+            if (!_byChain.TryGetValue(chain, out var addresses) || !addresses.TryGetValue(address, out var at) || at < expiresAt - slack) return false;
         }
         return true;
     }

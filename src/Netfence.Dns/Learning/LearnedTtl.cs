@@ -11,4 +11,12 @@ public sealed record LearnedTtl(TimeSpan Min, TimeSpan Max, TimeSpan Grace)
         if (ttl > Max) ttl = Max;
         return now + ttl + Grace;
     }
+
+    /// <summary>
+    /// How far short of a fresh answer's expiry a recorded one may fall and still count as current, so the kernel is not
+    /// rewritten. Half the grace: the kernel entry then still outlives what the client was told (its TTL, at most the
+    /// clamped one) by at least half the grace period, and a hot name is rewritten once per half-grace instead of on every
+    /// answer (each rewrite is a map update and a store write). No grace, no slack: every extension is written.
+    /// </summary>
+    public TimeSpan RefreshSlack => Grace / 2;
 }

@@ -240,7 +240,7 @@ public sealed partial class DnsAttachment
             var current = _config;
             if (current is null || (current.Generation != judgedUnder && !StillTeaches(current, name))) return LearnOutcome.Revoked;
             if (current.Generation != judgedUnder && entries.Exists(e => !StillTeaches(current, e.Chain))) return LearnOutcome.Withdrawn;
-            if (_index.Covers(entries)) return LearnOutcome.Learned;
+            if (_index.Covers(entries, _options.Ttl.RefreshSlack)) return LearnOutcome.Learned;
             var write = _index.Plan(entries);
             var result = await _writer.WriteAsync(Id, write, [.. entries.Select(e => e.ToLearnedIp())], cancellationToken).ConfigureAwait(false);
             if (!result.Succeeded)

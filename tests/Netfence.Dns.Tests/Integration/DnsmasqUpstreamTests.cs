@@ -129,9 +129,9 @@ public class DnsmasqUpstreamTests(DnsmasqFixture dnsmasq)
     }
 
     [Fact]
-    public async Task The_cache_answers_repeats_with_lower_ttls_and_refreshes_the_kernel_entries_only_when_that_extends_them()
+    public async Task The_cache_answers_repeats_with_lower_ttls_and_refreshes_the_kernel_entries_only_when_that_extends_them_past_the_slack()
     {
-        // A 10-minute minimum over dnsmasq's 300 s records: a cache hit 5 s later teaches an expiry 5 s later.
+        // A 10-minute minimum over dnsmasq's 300 s records: a cache hit t seconds later teaches an expiry t seconds later.
         var time = new ManualTime();
         var writer = new FakeAllowlistWriter();
         var ttl = new LearnedTtl(TimeSpan.FromMinutes(10), TimeSpan.FromHours(1), TimeSpan.FromSeconds(30));
@@ -141,17 +141,27 @@ public class DnsmasqUpstreamTests(DnsmasqFixture dnsmasq)
         var name = $"cached{Random.Shared.Next()}.allowed.test";
         var first = await Queries.UdpAsync(attachment.Endpoint!, Queries.Bytes(name));
         var firstExpiry = writer.Map[IPAddress.Parse("192.0.2.10")].ExpiresAt;
+
+        // 5 s later: 5 s more is within the refresh slack (half the 30 s grace), so the kernel is not written; what it
+        // holds still outlives the answer's TTL by 25 s.
         time.Advance(TimeSpan.FromSeconds(5));
         var second = await Queries.UdpAsync(attachment.Endpoint!, Queries.Bytes(name));
         Assert.Equal(first!.Answers[0].Ttl - 5, second!.Answers[0].Ttl);
         Assert.Equal(1, attachment.Counters.CacheHits);
         Assert.Equal(1, Upstream.QueriedNames().Count(n => n == name));
+        Assert.Equal(1, writer.Calls.Count(c => c.StartsWith("write", StringComparison.Ordinal)));
+        Assert.Equal(firstExpiry, writer.Map[IPAddress.Parse("192.0.2.10")].ExpiresAt);
+
+        // 20 s after the first answer: past the slack, the entry is extended to what this answer teaches.
+        time.Advance(TimeSpan.FromSeconds(15));
+        await Queries.UdpAsync(attachment.Endpoint!, Queries.Bytes(name));
+        Assert.Equal(2, attachment.Counters.CacheHits);
         Assert.Equal(2, writer.Calls.Count(c => c.StartsWith("write", StringComparison.Ordinal)));
-        Assert.Equal(firstExpiry + TimeSpan.FromSeconds(5), writer.Map[IPAddress.Parse("192.0.2.10")].ExpiresAt);
+        Assert.Equal(firstExpiry + TimeSpan.FromSeconds(20), writer.Map[IPAddress.Parse("192.0.2.10")].ExpiresAt);
 
         // At the same instant, the same answer would teach the same expiry: the kernel is not written again.
         await Queries.UdpAsync(attachment.Endpoint!, Queries.Bytes(name));
-        Assert.Equal(2, attachment.Counters.CacheHits);
+        Assert.Equal(3, attachment.Counters.CacheHits);
         Assert.Equal(2, writer.Calls.Count(c => c.StartsWith("write", StringComparison.Ordinal)));
     }
 

@@ -39,6 +39,21 @@ public class LearningTests
     }
 
     [Fact]
+    public void A_fresh_answer_within_the_refresh_slack_is_covered_and_one_past_it_is_not()
+    {
+        var ttl = new LearnedTtl(TimeSpan.FromSeconds(30), TimeSpan.FromHours(1), TimeSpan.FromSeconds(30));
+        Assert.Equal(TimeSpan.FromSeconds(15), ttl.RefreshSlack);
+        var index = new LearnedIpIndex(8);
+        index.Learn(Direct("a.com", (Ip1, Now.AddMinutes(5))));
+        Assert.True(index.Covers(Direct("a.com", (Ip1, Now.AddMinutes(5).AddSeconds(15))), ttl.RefreshSlack));
+        Assert.False(index.Covers(Direct("a.com", (Ip1, Now.AddMinutes(5).AddSeconds(16))), ttl.RefreshSlack));
+        // Without slack every extension counts; another name's teaching is never covered by this one's.
+        Assert.False(index.Covers(Direct("a.com", (Ip1, Now.AddMinutes(5).AddSeconds(1)))));
+        Assert.False(index.Covers(Direct("b.com", (Ip1, Now.AddMinutes(1))), ttl.RefreshSlack));
+        Assert.Equal(TimeSpan.Zero, new LearnedTtl(TimeSpan.Zero, TimeSpan.FromHours(1), TimeSpan.Zero).RefreshSlack);
+    }
+
+    [Fact]
     public void Revoking_a_name_keeps_addresses_another_allowed_name_taught()
     {
         var index = new LearnedIpIndex(8);

@@ -103,7 +103,7 @@ internal sealed record BenchReport(string Command, DateTimeOffset Started, strin
         md.AppendLine(Inv, $"- with the cache, hot names are served faster than the upstream itself: p50 **{CachedP50Ratio:0.00}×** the direct p50, " +
             $"QPS **{CachedQpsRatio:0.00}×** — {Verdict(CachedP50Ratio < 1 && CachedQpsRatio > 1)}");
         md.AppendLine();
-        md.AppendLine(Inv, $"Allowlist writes (a counting double; every fresh upstream answer writes, a cached one only if it extends an expiry): {AllowlistWrites:N0}; internal errors: {ServerInternalErrors}.");
+        md.AppendLine(Inv, $"Allowlist writes (a counting double; an answer writes only if it extends an expiry by more than the refresh slack, half the TTL grace): {AllowlistWrites:N0}; internal errors: {ServerInternalErrors}.");
         return md.ToString();
     }
 
