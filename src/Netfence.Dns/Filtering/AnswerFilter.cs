@@ -43,9 +43,10 @@ public static class AnswerFilter
         // The teaching chain of each name on the path: the path up to it (a record's owner), made when first needed.
         var chains = path is null ? null : new TeachingChain?[path.Names.Count];
         TeachingChain? direct = null;
-        var learnable = new List<LearnableAddress>();
-        // Distinct addresses kept so far (an answer holds a few; a linear scan beats hashing them).
-        var distinct = new List<IPAddress>();
+        var learnable = new List<LearnableAddress>(answers.Count);
+        // Distinct addresses kept so far: those of learnable, which holds every kept address record's (an answer holds a
+        // few; a linear scan beats hashing them).
+        int distinct = 0;
         int stripped = 0, capped = 0, kept = 0;
         bool consultedCidrs = false;
         for (int i = 0; i < answers.Count; i++)
@@ -55,8 +56,8 @@ public static class AnswerFilter
             answers[kept++] = record;
         }
         answers.RemoveRange(kept, answers.Count - kept);
-        RemoveAddressRecords(answer.Authorities);
-        RemoveAddressRecords(answer.Additionals);
+        RemoveAddressRecords(answer, Section.Authority);
+        RemoveAddressRecords(answer, Section.Additional);
         List<string> dependsOn = path is null ? [question.Name.Text] : [.. path.Names.Select(n => n.Text)];
         if (path?.EndedBefore is { } endedBefore) dependsOn.Add(endedBefore.Text);
         return new FilteredAnswer(learnable, stripped, capped, dependsOn, consultedCidrs);
@@ -78,18 +79,27 @@ public static class AnswerFilter
                 }
             }
             // A repeated address (or its IPv4-mapped twin) costs nothing more; a new one past the cap would be unreachable.
-            if (!distinct.Contains(address))
+            if (!Learned(address))
             {
-                if (distinct.Count == maxAddresses)
+                if (distinct == maxAddresses)
                 {
                     capped++;
                     return false;
                 }
-                distinct.Add(address);
+                distinct++;
             }
             var chain = chains is null ? direct ??= TeachingChain.Of(question.Name.Text) : chains[owner] ??= ChainTo(owner);
             learnable.Add(new LearnableAddress(address, record.Ttl, chain));
             return true;
+        }
+
+        bool Learned(IPAddress address)
+        {
+            foreach (var l in learnable)
+            {
+                if (l.Address.Equals(address)) return true;
+            }
+            return false;
         }
 
         // Where the record's owner is on the chain; -1 if it is not (a looping chain has no names).
@@ -107,9 +117,9 @@ public static class AnswerFilter
         TeachingChain ChainTo(int owner) => TeachingChain.Through(path!.Names.Take(owner + 1).Select(n => n.Text));
     }
 
-    static void RemoveAddressRecords(List<DnsRecord> records)
+    static void RemoveAddressRecords(DnsMessage message, Section section)
     {
-        if (records.Count == 0) return;
-        records.RemoveAll(static r => r.Type is DnsType.A or DnsType.AAAA);
+        if (message.Records(section).IsEmpty) return;
+        (section == Section.Authority ? message.Authorities : message.Additionals).RemoveAll(static r => r.Type is DnsType.A or DnsType.AAAA);
     }
 }

@@ -70,8 +70,10 @@ public sealed class LearnedIpIndex(int maxIpsPerName)
     /// </summary>
     public bool Covers(IReadOnlyList<Taught> learned, TimeSpan slack = default)
     {
-        foreach (var (address, expiresAt, chain) in learned)
+        // Indexed, not foreach: an interface's enumerator is an allocation, and every forwarded answer asks this.
+        for (int i = 0; i < learned.Count; i++)
         {
+            var (address, expiresAt, chain) = learned[i];
             if (!_byChain.TryGetValue(chain, out var addresses) || !addresses.TryGetValue(address, out var at) || at < expiresAt - slack) return false;
         }
         return true;

@@ -16,4 +16,7 @@ sealed record AttachmentDnsConfig(DomainRuleMatcher Matcher, ImmutableArray<IPEn
     /// denied, in allowlist mode too.
     /// </summary>
     public bool DeniesAlias(string alias) => Matcher.MostSpecific(alias) == Verdict.Block;
+
+    /// <summary><see cref="DeniesAlias"/> for the answer filter, made once per configuration rather than per answer.</summary>
+    public Func<Wire.DnsName, bool> DeniesAliasName => field ??= name => DeniesAlias(name.Text);
 }

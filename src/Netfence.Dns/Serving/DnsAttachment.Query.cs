@@ -136,7 +136,7 @@ public sealed partial class DnsAttachment
         var upstreamQuery = new DnsMessage
         {
             Flags = (ushort)(query.Flags & 0x0110), // RD and CD
-            Questions = [question],
+            Questions = query.Questions, // its one question; the list is read, never changed
             Opt = query.Opt,
         };
         var result = await _upstreams.QueryAsync(config.Upstreams, upstreamQuery, transport == Transport.Tcp, cancellationToken).ConfigureAwait(false);
@@ -152,7 +152,7 @@ public sealed partial class DnsAttachment
         if (learn)
         {
             var filtered = AnswerFilter.Apply(response, question, _options.RebindingProtection, config.ExplicitlyAllowed, _options.MaxIpsPerName,
-                name => config.DeniesAlias(name.Text));
+                config.DeniesAliasName);
             if (filtered.Stripped > 0)
             {
                 Counters.CountRebindingStripped(filtered.Stripped);
@@ -194,22 +194,25 @@ public sealed partial class DnsAttachment
     /// id and question spelling, RA set, the upstream's records (the same lists: filtering it filters them), and an OPT
     /// record only if the client sent one (the upstream's, or one advertising <paramref name="maxUdpResponse"/>).
     /// </summary>
-    internal static DnsMessage ResponseFrom(DnsMessage query, DnsMessage answer, int maxUdpResponse) => new()
+    internal static DnsMessage ResponseFrom(DnsMessage query, DnsMessage answer, int maxUdpResponse)
     {
-        Id = query.Id,
-        Flags = (ushort)(answer.Flags | 0x0080),
-        Questions = query.Questions, // the client's spelling; neither message changes it
-        Answers = answer.Answers,
-        Authorities = answer.Authorities,
-        Additionals = answer.Additionals,
-        Opt = query.Opt is null ? null : answer.Opt ?? DnsMessageWriter.MakeOpt(maxUdpResponse),
-    };
+        var response = new DnsMessage
+        {
+            Id = query.Id,
+            Flags = (ushort)(answer.Flags | 0x0080),
+            Questions = query.Questions, // the client's spelling; neither message changes it
+            Opt = query.Opt is null ? null : answer.Opt ?? DnsMessageWriter.MakeOpt(maxUdpResponse),
+        };
+        response.ShareRecordsOf(answer);
+        return response;
+    }
 
     internal static void CapTtls(DnsMessage response, uint ttl)
     {
-        for (int i = 0; i < response.Answers.Count; i++)
+        var answers = response.Records(Section.Answer);
+        for (int i = 0; i < answers.Length; i++)
         {
-            if (response.Answers[i].Ttl > ttl) response.Answers[i] = response.Answers[i].WithTtl(ttl);
+            if (answers[i].Ttl > ttl) response.Answers[i] = answers[i].WithTtl(ttl);
         }
     }
 

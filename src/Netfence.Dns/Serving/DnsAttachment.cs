@@ -221,8 +221,9 @@ public sealed partial class DnsAttachment
         var now = _time.GetUtcNow();
         var entries = new List<Taught>(Math.Min(learned.Count, _options.MaxIpsPerName));
         int distinct = 0;
-        foreach (var (learnedAddress, ttl, chain) in learned)
+        for (int i = 0; i < learned.Count; i++)
         {
+            var (learnedAddress, ttl, chain) = learned[i];
             var address = learnedAddress.IsIPv4MappedToIPv6 ? learnedAddress.MapToIPv4() : learnedAddress;
             // The same address through two owners on the chain is two teachings: it stays while either is valid.
             var (seen, same) = Find(entries, address, chain);

@@ -37,20 +37,20 @@ internal static class ForwardedAnswer
         int ns = BinaryPrimitives.ReadUInt16BigEndian(header[8..]);
         int ar = BinaryPrimitives.ReadUInt16BigEndian(header[10..]) - (upstream.Opt is null ? 0 : 1);
         // The filter removes records and never adds any: the same counts are the same records.
-        if (response.Answers.Count != an || response.Authorities.Count != ns || response.Additionals.Count != ar || offsets.Length != an + ns + ar) return null;
-        if (response.Questions.Count != 1 || upstream.Questions.Count != 1) return null;
-        var asked = response.Questions[0];
-        var echoed = upstream.Questions[0];
+        var answers = response.Records(Section.Answer);
+        var authorities = response.Records(Section.Authority);
+        var additionals = response.Records(Section.Additional);
+        if (answers.Length != an || authorities.Length != ns || additionals.Length != ar || offsets.Length != an + ns + ar) return null;
+        if (response.QuestionsRead is not [var asked] || upstream.QuestionsRead is not [var echoed]) return null;
         if (asked.Type != echoed.Type || asked.Class != echoed.Class || asked.Name.Wire.Length != echoed.Name.Wire.Length || !asked.Name.Equals(echoed.Name)) return null;
 
         BinaryPrimitives.WriteUInt16BigEndian(header, response.Id);
         BinaryPrimitives.WriteUInt16BigEndian(header[2..], response.Flags);
         asked.Name.Wire.CopyTo(header[HeaderLength..]);
         int at = 0;
-        foreach (var list in (ReadOnlySpan<List<DnsRecord>>)[response.Answers, response.Authorities, response.Additionals])
-        {
-            foreach (var record in list) BinaryPrimitives.WriteUInt32BigEndian(header[offsets[at++]..], record.Ttl);
-        }
+        foreach (var record in answers) BinaryPrimitives.WriteUInt32BigEndian(header[offsets[at++]..], record.Ttl);
+        foreach (var record in authorities) BinaryPrimitives.WriteUInt32BigEndian(header[offsets[at++]..], record.Ttl);
+        foreach (var record in additionals) BinaryPrimitives.WriteUInt32BigEndian(header[offsets[at++]..], record.Ttl);
         return octets;
     }
 }

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using System.Threading.Tasks.Sources;
 using Microsoft.Extensions.Logging;
 using Netfence.Dns.EventLoops;
 using Netfence.Dns.Wire;
@@ -40,12 +41,33 @@ sealed class UdpChannel : IReadable, IDisposable
     // The sender of the datagram being matched; used on the loop's thread only.
     readonly SocketAddress _from;
 
-    // The query awaiting its answer is its own completion source: one allocation per query, not two.
-    sealed class Pending(DnsQuestion question, long deadline) : TaskCompletionSource<DnsMessage>
+    // The query awaiting its answer is what its caller awaits: one object per query, with no Task and no state machine
+    // of this channel's. Whoever completes it takes it out of the table first, so a late or second answer finds nothing.
+    // Continuations run on the completing thread (the loop's, for an answer), deliberately: see remarks.
+    sealed class Pending(DnsQuestion question, long deadline) : IValueTaskSource<DnsMessage>
     {
+        ManualResetValueTaskSourceCore<DnsMessage> _core;
+        int _completed;
+
         public DnsQuestion Question { get; } = question;
         public long Deadline { get; } = deadline;
-        public TaskCompletionSource<DnsMessage> Answer => this;
+        public (ushort Id, SocketAddress From) Key { get; set; }
+        public ValueTask<DnsMessage> Answer => new(this, _core.Version);
+
+        public void Complete(DnsMessage answer)
+        {
+            if (Interlocked.Exchange(ref _completed, 1) == 0) _core.SetResult(answer);
+        }
+
+        public void Fail(Exception error)
+        {
+            if (Interlocked.Exchange(ref _completed, 1) == 0) _core.SetException(error);
+        }
+
+        public DnsMessage GetResult(short token) => _core.GetResult(token);
+        public ValueTaskSourceStatus GetStatus(short token) => _core.GetStatus(token);
+        public void OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags) =>
+            _core.OnCompleted(continuation, state, token, flags);
     }
 
     /// <summary>A channel on <paramref name="loop"/> to any upstream of <paramref name="family"/>, or only to <paramref name="peer"/> (connected).</summary>
@@ -87,13 +109,12 @@ sealed class UdpChannel : IReadable, IDisposable
     /// sending only: a registration per query would cost more than the query, and a query already sent ends within its
     /// timeout anyway.
     /// </summary>
-    public async Task<DnsMessage> QueryAsync(IPEndPoint upstream, DnsMessage query, TimeSpan timeout, CancellationToken cancellationToken)
+    public ValueTask<DnsMessage> QueryAsync(IPEndPoint upstream, DnsMessage query, TimeSpan timeout, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         if (_peer is not null && !_peer.Equals(upstream)) throw new ArgumentException($"this channel is connected to {_peer}, not {upstream}", nameof(upstream));
         var question = query.Questions[0];
         var address = _addresses.GetOrAdd(upstream, static endpoint => endpoint.Serialize());
-        // Continuations run on the loop's thread (see remarks), deliberately not asynchronously.
         var deadline = Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
         var pending = new Pending(question, deadline);
         (ushort, SocketAddress) key;
@@ -104,17 +125,22 @@ sealed class UdpChannel : IReadable, IDisposable
             key = (QueryIds.Next(), address);
         }
         while (!_pending.TryAdd(key, pending));
+        pending.Key = key;
         try
         {
             query.Id = key.Item1;
             Send(query, address);
-            return await pending.Answer.Task.ConfigureAwait(false);
         }
-        finally
+        catch
         {
             _pending.TryRemove(key, out _);
+            throw;
         }
+        return pending.Answer;
     }
+
+    // Takes the query out of the table and ends it; false if someone else already took it.
+    bool TryTake(Pending pending) => _pending.TryRemove(new KeyValuePair<(ushort, SocketAddress), Pending>(pending.Key, pending));
 
     // The buffer is written before it is read (only the octets TryWrite wrote are sent): zeroing its 4.6 KB on every
     // forwarded query was most of this thread's memset time.
@@ -162,7 +188,7 @@ sealed class UdpChannel : IReadable, IDisposable
                 // Kept as received too: an answer passed on whole is sent as its own octets, patched (ForwardedAnswer).
                 if (DnsMessageReader.TryParse(received, out var answer, keepWire: true) != DnsParseError.None) continue;
                 if (!answer!.IsResponse || answer.Questions.Count != 1 || !SameQuestion(answer.Questions[0], pending.Question)) continue;
-                pending.Answer.TrySetResult(answer);
+                if (TryTake(pending)) pending.Complete(answer);
             }
             catch (Exception e)
             {
@@ -176,7 +202,7 @@ sealed class UdpChannel : IReadable, IDisposable
     {
         foreach (var (_, pending) in _pending)
         {
-            if (now >= pending.Deadline) pending.Answer.TrySetException(new TimeoutException());
+            if (now >= pending.Deadline && TryTake(pending)) pending.Fail(new TimeoutException());
         }
     }
 
@@ -187,6 +213,9 @@ sealed class UdpChannel : IReadable, IDisposable
         _loop.RemoveTick(_expire);
         _loop.Remove(_registration);
         _socket.Dispose();
-        foreach (var (_, pending) in _pending) pending.Answer.TrySetException(new ObjectDisposedException(nameof(UdpChannel), "the DNS server is stopping"));
+        foreach (var (_, pending) in _pending)
+        {
+            if (TryTake(pending)) pending.Fail(new ObjectDisposedException(nameof(UdpChannel), "the DNS server is stopping"));
+        }
     }
 }

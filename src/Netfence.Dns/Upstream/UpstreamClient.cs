@@ -64,8 +64,10 @@ internal sealed class UpstreamClient : IDisposable
     {
         if (upstreams.Count == 0) return new UpstreamResult(null, "no upstream servers are configured");
         string failure = "";
-        foreach (var upstream in upstreams)
+        // Indexed, not foreach: the list's enumerator through the interface would be an allocation per query.
+        for (int i = 0; i < upstreams.Count; i++)
         {
+            var upstream = upstreams[i];
             try
             {
                 var answer = overTcp

@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace Netfence.Dns.Wire;
 
 /// <summary>
@@ -16,17 +18,50 @@ public sealed class DnsMessage
     /// <summary>The header flags word (QR, opcode, AA, TC, RD, RA, Z, AD, CD, rcode).</summary>
     public ushort Flags { get; set; }
 
+    // Each section's list is made when first asked for: most sections of most messages are empty (a query has only its
+    // question, an answer usually no authority or additional records), and every forwarded query handles four messages.
+    List<DnsQuestion>? _questions;
+    List<DnsRecord>? _answers, _authorities, _additionals;
+
     /// <summary>The question section.</summary>
-    public List<DnsQuestion> Questions { get; init; } = [];
+    public List<DnsQuestion> Questions { get => _questions ??= []; init => _questions = value; }
 
     /// <summary>The answer section.</summary>
-    public List<DnsRecord> Answers { get; init; } = [];
+    public List<DnsRecord> Answers { get => _answers ??= []; init => _answers = value; }
 
     /// <summary>The authority section.</summary>
-    public List<DnsRecord> Authorities { get; init; } = [];
+    public List<DnsRecord> Authorities { get => _authorities ??= []; init => _authorities = value; }
 
     /// <summary>The additional section without the OPT record.</summary>
-    public List<DnsRecord> Additionals { get; init; } = [];
+    public List<DnsRecord> Additionals { get => _additionals ??= []; init => _additionals = value; }
+
+    /// <summary>A section's records to read, with nothing made for an empty one.</summary>
+    internal ReadOnlySpan<DnsRecord> Records(Section section) => CollectionsMarshal.AsSpan(section switch
+    {
+        Section.Answer => _answers,
+        Section.Authority => _authorities,
+        _ => _additionals,
+    });
+
+    /// <summary>The question section to read, with nothing made when it is empty.</summary>
+    internal ReadOnlySpan<DnsQuestion> QuestionsRead => CollectionsMarshal.AsSpan(_questions);
+
+    /// <summary>Sets every section at once; null leaves a section empty until it is asked for (the reader's way in).</summary>
+    internal void SetSections(List<DnsQuestion>? questions, List<DnsRecord>? answers, List<DnsRecord>? authorities, List<DnsRecord>? additionals)
+    {
+        _questions = questions;
+        _answers = answers;
+        _authorities = authorities;
+        _additionals = additionals;
+    }
+
+    /// <summary>Takes <paramref name="source"/>'s record sections as they are (the same lists, or none where it has none).</summary>
+    internal void ShareRecordsOf(DnsMessage source)
+    {
+        _answers = source._answers;
+        _authorities = source._authorities;
+        _additionals = source._additionals;
+    }
 
     /// <summary>The OPT pseudo-record, if the sender used EDNS(0).</summary>
     public DnsRecord? Opt { get; set; }
@@ -83,4 +118,12 @@ public sealed class DnsMessage
         if (query.Opt is not null) response.Opt = DnsMessageWriter.MakeOpt(udpPayload);
         return response;
     }
+}
+
+/// <summary>The record sections of a message, in wire order.</summary>
+internal enum Section
+{
+    Answer,
+    Authority,
+    Additional,
 }

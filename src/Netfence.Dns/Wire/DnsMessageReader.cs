@@ -54,11 +54,11 @@ public static class DnsMessageReader
         {
             Id = BinaryPrimitives.ReadUInt16BigEndian(message),
             Flags = BinaryPrimitives.ReadUInt16BigEndian(message[2..]),
-            Questions = new List<DnsQuestion>(qd),
-            Answers = new List<DnsRecord>(an),
-            Authorities = new List<DnsRecord>(ns),
-            Additionals = new List<DnsRecord>(ar),
         };
+        // A list only for a section that has entries: the others stay unmade until someone asks.
+        List<DnsQuestion>? questions = qd == 0 ? null : new(qd);
+        List<DnsRecord>? answers = an == 0 ? null : new(an), authorities = ns == 0 ? null : new(ns), additionals = ar == 0 ? null : new(ar);
+        parsed.SetSections(questions, answers, authorities, additionals);
         int[]? ttlOffsets = keepWire ? new int[an + ns + ar] : null;
         int records = 0;
         int offset = HeaderLength;
@@ -70,12 +70,12 @@ public static class DnsMessageReader
             var type = (DnsType)BinaryPrimitives.ReadUInt16BigEndian(message[offset..]);
             var klass = BinaryPrimitives.ReadUInt16BigEndian(message[(offset + 2)..]);
             offset += 4;
-            parsed.Questions.Add(new DnsQuestion(name!, type, klass));
+            questions!.Add(new DnsQuestion(name!, type, klass));
         }
         for (int section = 0; section < 3; section++)
         {
             int count = section switch { 0 => an, 1 => ns, _ => ar };
-            var list = section switch { 0 => parsed.Answers, 1 => parsed.Authorities, _ => parsed.Additionals };
+            var list = section switch { 0 => answers, 1 => authorities, _ => additionals };
             for (int i = 0; i < count; i++)
             {
                 var error = ReadRecord(message, ref offset, out var record, out int ttlAt);
@@ -87,7 +87,7 @@ public static class DnsMessageReader
                 }
                 else
                 {
-                    list.Add(record);
+                    list!.Add(record);
                     if (ttlOffsets is not null) ttlOffsets[records++] = ttlAt;
                 }
             }

@@ -67,26 +67,21 @@ public static class DnsMessageWriter
     {
         var writer = new Writer(buffer, ttlOffsets, names);
         ushort flags = truncate ? (ushort)(message.Flags | 0x0200) : message.Flags;
-        int additional = (truncate ? 0 : message.Additionals.Count) + (message.Opt is null ? 0 : 1);
-        if (!writer.U16(message.Id) || !writer.U16(flags) || !writer.U16((ushort)message.Questions.Count)
-            || !writer.U16((ushort)(truncate ? 0 : message.Answers.Count))
-            || !writer.U16((ushort)(truncate ? 0 : message.Authorities.Count))
+        var questions = message.QuestionsRead;
+        var answers = message.Records(Section.Answer);
+        var authorities = message.Records(Section.Authority);
+        var additionals = message.Records(Section.Additional);
+        int additional = (truncate ? 0 : additionals.Length) + (message.Opt is null ? 0 : 1);
+        if (!writer.U16(message.Id) || !writer.U16(flags) || !writer.U16((ushort)questions.Length)
+            || !writer.U16((ushort)(truncate ? 0 : answers.Length))
+            || !writer.U16((ushort)(truncate ? 0 : authorities.Length))
             || !writer.U16((ushort)additional))
             return -1;
-        foreach (var question in message.Questions)
+        foreach (var question in questions)
         {
             if (!writer.Name(question.Name) || !writer.U16((ushort)question.Type) || !writer.U16(question.Class)) return -1;
         }
-        if (!truncate)
-        {
-            foreach (var list in (ReadOnlySpan<List<DnsRecord>>)[message.Answers, message.Authorities, message.Additionals])
-            {
-                foreach (var record in list)
-                {
-                    if (!writer.Record(record, isOpt: false)) return -1;
-                }
-            }
-        }
+        if (!truncate && !(writer.Records(answers) && writer.Records(authorities) && writer.Records(additionals))) return -1;
         if (message.Opt is { } opt && !writer.Record(opt, isOpt: true)) return -1;
         return writer.Position;
     }
@@ -122,6 +117,15 @@ public static class DnsMessageWriter
             if (Position + bytes.Length > _buffer.Length) return false;
             bytes.CopyTo(_buffer[Position..]);
             Position += bytes.Length;
+            return true;
+        }
+
+        public bool Records(ReadOnlySpan<DnsRecord> records)
+        {
+            foreach (var record in records)
+            {
+                if (!Record(record, isOpt: false)) return false;
+            }
             return true;
         }
 
