@@ -186,7 +186,7 @@ sealed class UdpChannel : IReadable, IDisposable
                 sender.CopyTo(_from.Buffer.Span);
                 if (!_pending.TryGetValue((id, _from), out var pending)) continue;
                 // Kept as received too: an answer passed on whole is sent as its own octets, patched (ForwardedAnswer).
-                if (DnsMessageReader.TryParse(received, out var answer, keepWire: true) != DnsParseError.None) continue;
+                if (DnsMessageReader.TryParse(received, out var answer, keepWire: true, pending.Question) != DnsParseError.None) continue;
                 if (!answer!.IsResponse || answer.Questions.Count != 1 || !SameQuestion(answer.Questions[0], pending.Question)) continue;
                 if (TryTake(pending)) pending.Complete(answer);
             }

@@ -39,7 +39,15 @@ public static class DnsMessageReader
     /// <paramref name="message"/> and where each record's TTL is in it (<see cref="DnsMessage.Received"/>), so that an
     /// answer passed on unchanged can be sent as it came, with only its header and TTLs patched.
     /// </summary>
-    internal static DnsParseError TryParse(ReadOnlySpan<byte> message, out DnsMessage? result, bool keepWire)
+    internal static DnsParseError TryParse(ReadOnlySpan<byte> message, out DnsMessage? result, bool keepWire) =>
+        TryParse(message, out result, keepWire, expected: null);
+
+    /// <summary>
+    /// Parses an answer to a query for <paramref name="expected"/>: a question, and any owner name, whose octets are
+    /// exactly <paramref name="expected"/>'s are that question and that name (the same objects), not copies. An answer
+    /// echoes its question and names its records after it, so a forwarded answer allocates no names of its own.
+    /// </summary>
+    internal static DnsParseError TryParse(ReadOnlySpan<byte> message, out DnsMessage? result, bool keepWire, DnsQuestion? expected)
     {
         result = null;
         if (message.Length < HeaderLength) return DnsParseError.ShortHeader;
@@ -64,13 +72,15 @@ public static class DnsMessageReader
         int offset = HeaderLength;
         for (int i = 0; i < qd; i++)
         {
-            var error = ReadName(message, ref offset, out var name);
+            var error = ReadName(message, ref offset, out var name, expected?.Name);
             if (error != DnsParseError.None) return error;
             if (offset + 4 > message.Length) return DnsParseError.Truncated;
             var type = (DnsType)BinaryPrimitives.ReadUInt16BigEndian(message[offset..]);
             var klass = BinaryPrimitives.ReadUInt16BigEndian(message[(offset + 2)..]);
             offset += 4;
-            questions!.Add(new DnsQuestion(name!, type, klass));
+            questions!.Add(expected is not null && ReferenceEquals(name, expected.Name) && expected.Type == type && expected.Class == klass
+                ? expected
+                : new DnsQuestion(name!, type, klass));
         }
         for (int section = 0; section < 3; section++)
         {
@@ -78,7 +88,7 @@ public static class DnsMessageReader
             var list = section switch { 0 => answers, 1 => authorities, _ => additionals };
             for (int i = 0; i < count; i++)
             {
-                var error = ReadRecord(message, ref offset, out var record, out int ttlAt);
+                var error = ReadRecord(message, ref offset, out var record, out int ttlAt, expected?.Name);
                 if (error != DnsParseError.None) return error;
                 if (record!.Type == DnsType.OPT)
                 {
@@ -98,11 +108,11 @@ public static class DnsMessageReader
         return DnsParseError.None;
     }
 
-    static DnsParseError ReadRecord(ReadOnlySpan<byte> message, ref int offset, out DnsRecord? record, out int ttlAt)
+    static DnsParseError ReadRecord(ReadOnlySpan<byte> message, ref int offset, out DnsRecord? record, out int ttlAt, DnsName? known)
     {
         record = null;
         ttlAt = 0;
-        var error = ReadName(message, ref offset, out var name);
+        var error = ReadName(message, ref offset, out var name, known);
         if (error != DnsParseError.None) return error;
         ttlAt = offset + 4;
         if (offset + 10 > message.Length) return DnsParseError.Truncated;
@@ -166,9 +176,12 @@ public static class DnsMessageReader
     static DnsParseError Inside(DnsParseError error) => error == DnsParseError.Truncated ? DnsParseError.BadRdata : error;
 
     /// <summary>Reads a possibly compressed name at <paramref name="offset"/> and moves past it.</summary>
+    public static DnsParseError ReadName(ReadOnlySpan<byte> message, ref int offset, out DnsName? name) => ReadName(message, ref offset, out name, known: null);
+
+    /// <summary><see cref="ReadName(ReadOnlySpan{byte}, ref int, out DnsName?)"/>, giving <paramref name="known"/> itself for a name of exactly its octets.</summary>
     // The name buffer is read only up to what was written into it; not zeroing it saves a memset per name.
     [System.Runtime.CompilerServices.SkipLocalsInit]
-    public static DnsParseError ReadName(ReadOnlySpan<byte> message, ref int offset, out DnsName? name)
+    static DnsParseError ReadName(ReadOnlySpan<byte> message, ref int offset, out DnsName? name, DnsName? known)
     {
         name = null;
         Span<byte> wire = stackalloc byte[DnsName.MaxWireLength];
@@ -187,7 +200,7 @@ public static class DnsMessageReader
                     {
                         wire[length++] = 0;
                         if (!jumped) offset = position + 1;
-                        name = DnsName.FromValidatedWire(wire[..length]);
+                        name = known is not null && wire[..length].SequenceEqual(known.Wire) ? known : DnsName.FromValidatedWire(wire[..length]);
                         return DnsParseError.None;
                     }
                     if (position + 1 + b > message.Length) return DnsParseError.Truncated;

@@ -117,6 +117,7 @@ public sealed class DnsName : IEquatable<DnsName>
     /// <summary>Compares ignoring ASCII case, as DNS does.</summary>
     public bool Equals(DnsName? other)
     {
+        if (ReferenceEquals(this, other)) return true;
         if (other is null || other._wire.Length != _wire.Length) return false;
         for (int i = 0; i < _wire.Length; i++)
         {

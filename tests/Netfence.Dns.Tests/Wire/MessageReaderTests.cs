@@ -132,3 +132,49 @@ public class MessageReaderTests
         Assert.Equal(40, full.Answers.Count);
     }
 }
+
+/// <summary>
+/// An answer parsed against the question it answers takes that question and its name as they are, instead of copies,
+/// where the octets are exactly the same; a name spelled otherwise (0x20 case) is a name of its own.
+/// </summary>
+public class ExpectedQuestionReaderTests
+{
+    static byte[] Answer(string echoed) => DnsMessageWriter.Write(new DnsMessage
+    {
+        Id = 7,
+        Flags = 0x8180,
+        Questions = [new DnsQuestion(DnsName.Parse(echoed), DnsType.A, DnsQuestion.ClassIn)],
+        Answers =
+        [
+            DnsRecord.ForAddress(DnsName.Parse(echoed), System.Net.IPAddress.Parse("192.0.2.1"), 60),
+            DnsRecord.ForAddress(DnsName.Parse("other.example"), System.Net.IPAddress.Parse("192.0.2.2"), 60),
+        ],
+    });
+
+    [Fact]
+    public void An_echoed_question_and_its_owner_names_are_the_asked_ones()
+    {
+        var asked = new DnsQuestion(DnsName.Parse("www.example.com"), DnsType.A, DnsQuestion.ClassIn);
+        Assert.Equal(DnsParseError.None, DnsMessageReader.TryParse(Answer("www.example.com"), out var answer, keepWire: true, asked));
+        Assert.Same(asked, answer!.Questions[0]);
+        Assert.Same(asked.Name, answer.Answers[0].Name);
+        Assert.NotSame(asked.Name, answer.Answers[1].Name);
+        Assert.Equal("other.example", answer.Answers[1].Name.Text);
+    }
+
+    [Fact]
+    public void A_name_spelled_otherwise_or_a_question_of_another_type_is_parsed_as_its_own()
+    {
+        var asked = new DnsQuestion(DnsName.Parse("www.example.com"), DnsType.A, DnsQuestion.ClassIn);
+        Assert.Equal(DnsParseError.None, DnsMessageReader.TryParse(Answer("WWW.example.com"), out var answer, keepWire: true, asked));
+        Assert.NotSame(asked, answer!.Questions[0]);
+        Assert.NotSame(asked.Name, answer.Answers[0].Name);
+        Assert.Equal(asked.Name, answer.Questions[0].Name);
+
+        var aaaa = asked with { Type = DnsType.AAAA };
+        Assert.Equal(DnsParseError.None, DnsMessageReader.TryParse(Answer("www.example.com"), out answer, keepWire: true, aaaa));
+        Assert.NotSame(aaaa, answer!.Questions[0]);
+        Assert.Equal(DnsType.A, answer.Questions[0].Type);
+        Assert.Same(aaaa.Name, answer.Questions[0].Name);
+    }
+}
