@@ -139,6 +139,14 @@ public class MessageReaderTests
 /// </summary>
 public class ExpectedQuestionReaderTests
 {
+    static readonly DnsQuestion Asked = new(DnsName.Parse("www.example.com"), DnsType.A, DnsQuestion.ClassIn);
+
+    static DnsMessage ParseAgainst(string echoed, DnsQuestion asked)
+    {
+        Assert.Equal(DnsParseError.None, DnsMessageReader.TryParse(Answer(echoed), out var answer, keepWire: true, asked));
+        return answer!;
+    }
+
     static byte[] Answer(string echoed) => DnsMessageWriter.Write(new DnsMessage
     {
         Id = 7,
@@ -154,26 +162,24 @@ public class ExpectedQuestionReaderTests
     [Fact]
     public void An_echoed_question_and_its_owner_names_are_the_asked_ones()
     {
-        var asked = new DnsQuestion(DnsName.Parse("www.example.com"), DnsType.A, DnsQuestion.ClassIn);
-        Assert.Equal(DnsParseError.None, DnsMessageReader.TryParse(Answer("www.example.com"), out var answer, keepWire: true, asked));
-        Assert.Same(asked, answer!.Questions[0]);
-        Assert.Same(asked.Name, answer.Answers[0].Name);
-        Assert.NotSame(asked.Name, answer.Answers[1].Name);
+        var answer = ParseAgainst("www.example.com", Asked);
+        Assert.Same(Asked, answer.Questions[0]);
+        Assert.Same(Asked.Name, answer.Answers[0].Name);
+        Assert.NotSame(Asked.Name, answer.Answers[1].Name);
         Assert.Equal("other.example", answer.Answers[1].Name.Text);
     }
 
     [Fact]
     public void A_name_spelled_otherwise_or_a_question_of_another_type_is_parsed_as_its_own()
     {
-        var asked = new DnsQuestion(DnsName.Parse("www.example.com"), DnsType.A, DnsQuestion.ClassIn);
-        Assert.Equal(DnsParseError.None, DnsMessageReader.TryParse(Answer("WWW.example.com"), out var answer, keepWire: true, asked));
-        Assert.NotSame(asked, answer!.Questions[0]);
-        Assert.NotSame(asked.Name, answer.Answers[0].Name);
-        Assert.Equal(asked.Name, answer.Questions[0].Name);
+        var answer = ParseAgainst("WWW.example.com", Asked);
+        Assert.NotSame(Asked, answer.Questions[0]);
+        Assert.NotSame(Asked.Name, answer.Answers[0].Name);
+        Assert.Equal(Asked.Name, answer.Questions[0].Name);
 
-        var aaaa = asked with { Type = DnsType.AAAA };
-        Assert.Equal(DnsParseError.None, DnsMessageReader.TryParse(Answer("www.example.com"), out answer, keepWire: true, aaaa));
-        Assert.NotSame(aaaa, answer!.Questions[0]);
+        var aaaa = Asked with { Type = DnsType.AAAA };
+        answer = ParseAgainst("www.example.com", aaaa);
+        Assert.NotSame(aaaa, answer.Questions[0]);
         Assert.Equal(DnsType.A, answer.Questions[0].Type);
         Assert.Same(aaaa.Name, answer.Questions[0].Name);
     }
