@@ -48,13 +48,14 @@ public static class BpfCompiler
 
     static CompilationResult CompileModule(Mono.Cecil.ModuleDefinition module, CompilerOptions options, DiagnosticBag diagnostics)
     {
-        if (AssemblyLoader.IsUnoptimised(module))
+        var discovery = new ProgramDiscovery(module, diagnostics);
+        discovery.Run();
+        // After discovery: an assembly with no programs has nothing to compile, whatever its IL, and is told so.
+        if (discovery.Programs.Count > 0 && AssemblyLoader.IsUnoptimised(module))
         {
             diagnostics.Report(DiagnosticCatalogue.UnoptimisedAssembly, new SourcePosition(module.FileName ?? module.Name, 0, 0), module.Name);
             return new CompilationResult(null, diagnostics.Items, []);
         }
-        var discovery = new ProgramDiscovery(module, diagnostics);
-        discovery.Run();
         var compiled = new List<(ProgramDeclaration, MachineFunction)>();
         var called = new Dictionary<Mono.Cecil.MethodDefinition, GlobalFunctionDeclaration>();
         var programBuilders = new List<(ProgramDeclaration Program, IRBuilder Builder)>();

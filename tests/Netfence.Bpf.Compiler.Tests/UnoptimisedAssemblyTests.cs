@@ -35,6 +35,15 @@ public sealed class UnoptimisedAssemblyTests
     }
 
     [Fact]
+    public void A_debug_build_with_no_programs_has_nothing_to_compile_and_is_not_NF0038()
+    {
+        // Tools that take any assembly (bytecode-inspect) then say there are no programs, which is the real news.
+        var result = Snippet.CompileUnoptimised("public static class Helpers { public static int Twice(int x) => 2 * x; }");
+        Assert.DoesNotContain(result.Diagnostics, d => d.Id == "NF0038");
+        Assert.Empty(result.Programs);
+    }
+
+    [Fact]
     public void The_same_source_built_optimised_compiles()
     {
         Assert.True(Snippet.Compile(BoundedLoop).Success);
