@@ -42,21 +42,27 @@ sealed class UdpChannel : IReadable, IDisposable
     readonly SocketAddress _from;
 
     // The query awaiting its answer is what its caller awaits: one object per query, with no Task and no state machine
-    // of this channel's. Whoever completes it takes it out of the table first (TryTake), and only one taker can succeed,
-    // so it is completed once and a late or second answer finds nothing. Continuations run on the completing thread
-    // (the loop's, for an answer), deliberately: see remarks.
+    // of this channel's. Whoever completes it takes it out of the table first, so a late or second answer finds nothing.
+    // Continuations run on the completing thread (the loop's, for an answer), deliberately: see remarks.
     sealed class Pending(DnsQuestion question, long deadline) : IValueTaskSource<DnsMessage>
     {
         ManualResetValueTaskSourceCore<DnsMessage> _core;
+        int _completed;
 
         public DnsQuestion Question { get; } = question;
         public long Deadline { get; } = deadline;
         public (ushort Id, SocketAddress From) Key { get; set; }
         public ValueTask<DnsMessage> Answer => new(this, _core.Version);
 
-        public void Complete(DnsMessage answer) => _core.SetResult(answer);
+        public void Complete(DnsMessage answer)
+        {
+            if (Interlocked.Exchange(ref _completed, 1) == 0) _core.SetResult(answer);
+        }
 
-        public void Fail(Exception error) => _core.SetException(error);
+        public void Fail(Exception error)
+        {
+            if (Interlocked.Exchange(ref _completed, 1) == 0) _core.SetException(error);
+        }
 
         public DnsMessage GetResult(short token) => _core.GetResult(token);
         public ValueTaskSourceStatus GetStatus(short token) => _core.GetStatus(token);
